@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Orchestrator.Activities.Artifacts;
+
+/// <summary>
+/// Content-addressed artifact storage in Azure Blob Storage: a blob's name is its SHA-256, so a
+/// retried upload of the same bytes is a no-op and a download can be verified against its name.
+/// </summary>
+public sealed class BlobArtifactStore(BlobContainerClient container)
+{
+    private const string Prefix = "sha256:";
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
+
+    /// <summary>Stores <paramref name="content"/> (read to the end) and returns its reference.</summary>
+    public async Task<ArtifactRef> PutAsync(Stream content, string mediaType, CancellationToken cancellationToken = default)
+    {
+        // Hash while spooling to a temporary file: the digest names the blob, so it must be known
+        // before the upload, and artifacts (checkpoints, datasets) can be larger than memory wants.
+        var spool = Path.Combine(Path.GetTempPath(), $"orchestrator-artifact-{Guid.NewGuid():N}");
+        try
+        {
+            string digest;
+            long size;
+            await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                digest = Prefix + Convert.ToHexStringLower(hash.GetHashAndReset());
+                size = file.Length;
+                file.Position = 0;
+                var blob = container.GetBlobClient(BlobName(digest));
+                try
+                {
+                    await blob.UploadAsync(file, new BlobUploadOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = mediaType },
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status is 409 or 412)
+                {
+                    // Already stored: same name, so the same bytes.
+                }
+
+                return new ArtifactRef(digest, blob.Uri.ToString(), size, mediaType);
+            }
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    /// <summary>Stores a byte array.</summary>
+    public Task<ArtifactRef> PutAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default) =>
+        PutAsync(new MemoryStream(content.ToArray(), writable: false), mediaType, cancellationToken);
+
+    /// <summary>Downloads an artifact and verifies that its bytes match its digest.</summary>
+    /// <exception cref="ArtifactIntegrityException">The stored bytes do not hash to <paramref name="digest"/>.</exception>
+    /// <exception cref="ArtifactNotFoundException">No artifact has that digest.</exception>
+    public async Task<byte[]> GetAsync(string digest, CancellationToken cancellationToken = default)
+    {
+        var blob = container.GetBlobClient(BlobName(digest));
+        byte[] bytes;
+        try
+        {
+            var result = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            bytes = result.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new ArtifactNotFoundException(digest);
+        }
+
+        var actual = Prefix + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, digest, StringComparison.Ordinal))
+        {
+            throw new ArtifactIntegrityException(digest, actual);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Whether an artifact with this digest is stored.</summary>
+    public async Task<bool> ExistsAsync(string digest, CancellationToken cancellationToken = default) =>
+        await container.GetBlobClient(BlobName(digest)).ExistsAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The blob name for a digest: "sha256/ab/abcdef…", fanned out by the first byte.</summary>
+    public static string BlobName(string digest)
+    {
+        if (!digest.StartsWith(Prefix, StringComparison.Ordinal) || digest.Length != Prefix.Length + 64
+            || digest.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits))
+        {
+            throw new ArgumentException($"'{digest}' is not a digest of the form sha256:<64 lowercase hex digits>.", nameof(digest));
+        }
+
+        var hex = digest[Prefix.Length..];
+        return $"sha256/{hex[..2]}/{hex}";
+    }
+}
+
+/// <summary>No artifact is stored under the digest.</summary>
+public sealed class ArtifactNotFoundException(string digest)
+    : Exception($"No artifact is stored under {digest}.")
+{
+    public string Digest { get; } = digest;
+}
+
+/// <summary>The stored bytes do not match the digest they are stored under: storage was tampered with or corrupted.</summary>
+public sealed class ArtifactIntegrityException(string expected, string actual)
+    : Exception($"Artifact {expected} failed its integrity check: the stored bytes hash to {actual}.")
+{
+    public string Expected { get; } = expected;
+
+    public string Actual { get; } = actual;
+}
