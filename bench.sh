@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# ./bench.sh [NAME...]   runs the benchmarks (all, or the named ones; --list names them). Each prints
+# `bench NAME: ratio=R value=V UNIT baseline=B UNIT` with the baseline measured in the same run.
+# BENCH_SCALE=0.1 shrinks every workload for a quick smoke run.
+set -uo pipefail
+cd "$(dirname "$0")"
+source infra/lib.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+started=()
+cleanup() { local s; for s in "${started[@]}"; do infra/"$s".sh stop >/dev/null 2>&1 || true; done; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+infra/prerequisites.sh || exit 1
+project=tests/Orchestrator.Benchmarks/Orchestrator.Benchmarks.csproj
+log=$ORCH_LOCAL/bench-build.log
+dotnet build "$project" -c Release --nologo -v q >"$log" 2>&1 \
+  || { grep -E ': error ' "$log" | sort -u | head -20 >&2; echo "bench.sh: build failed (log: $log)" >&2; exit 1; }
+if [[ ${1:-} != --list ]]; then
+  for s in postgres azurite; do
+    infra/"$s".sh status | grep -q running || started+=("$s")
+    env_out=$(infra/"$s".sh start) || exit 1
+    eval "$env_out"
+  done
+fi
+dotnet tests/Orchestrator.Benchmarks/bin/Release/net10.0/Orchestrator.Benchmarks.dll "$@"

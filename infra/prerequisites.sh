@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the build and the local servers need and a fresh Debian machine may lack.
+# Only the .NET SDK itself is a prerequisite the scripts cannot install (README: Prerequisites).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required and is not on PATH: install it from https://dot.net, then run this again"
+needed=()
+command -v python3 >/dev/null || needed+=(python3)
+command -v g++ >/dev/null || needed+=(g++)        # TorchSharp's libstdc++ shim (docs/adr/0006)
+command -v patchelf >/dev/null || needed+=(patchelf)
+command -v node >/dev/null || needed+=(nodejs)     # Azurite
+command -v npm >/dev/null || needed+=(npm)
+command -v runuser >/dev/null || needed+=(util-linux)
+((${#needed[@]} == 0)) || apt_install "${needed[@]}"
