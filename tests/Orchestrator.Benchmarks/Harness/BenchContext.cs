@@ -6,10 +6,10 @@ namespace Orchestrator.Benchmarks;
 public sealed class BenchContext(string name, TextWriter output)
 {
     /// <summary>Superuser connection string of the PostgreSQL server (ORCHESTRATOR_TEST_POSTGRES).</summary>
-    public string PostgresConnectionString => Required("ORCHESTRATOR_TEST_POSTGRES");
+    public static string PostgresConnectionString => Required("ORCHESTRATOR_TEST_POSTGRES");
 
     /// <summary>Blob Storage connection string (ORCHESTRATOR_TEST_BLOB).</summary>
-    public string BlobConnectionString => Required("ORCHESTRATOR_TEST_BLOB");
+    public static string BlobConnectionString => Required("ORCHESTRATOR_TEST_BLOB");
 
     /// <summary>BENCH_SCALE (default 1): multiplies workload sizes, e.g. 0.1 for a quick smoke run.</summary>
     public static double Scale =>

@@ -22,8 +22,8 @@ public sealed class MartenAppendBenchmark : IBenchmark
     {
         var count = BenchContext.Scaled(2000);
         var database = $"bench_{Guid.NewGuid():N}";
-        await ExecuteAsync(context.PostgresConnectionString, $"CREATE DATABASE {database}", cancellationToken);
-        var connectionString = new NpgsqlConnectionStringBuilder(context.PostgresConnectionString) { Database = database }.ConnectionString;
+        await ExecuteAsync(BenchContext.PostgresConnectionString, $"CREATE DATABASE {database}", cancellationToken);
+        var connectionString = new NpgsqlConnectionStringBuilder(BenchContext.PostgresConnectionString) { Database = database }.ConnectionString;
         try
         {
             await using var store = LedgerStore.Create(connectionString, "bench");
@@ -54,11 +54,11 @@ public sealed class MartenAppendBenchmark : IBenchmark
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(context.PostgresConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)", CancellationToken.None);
+            await ExecuteAsync(BenchContext.PostgresConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)", CancellationToken.None);
         }
     }
 
-    private static async Task AppendMartenAsync(IDocumentStore store, SampleRecorded recorded, string stream, CancellationToken cancellationToken)
+    private static async Task AppendMartenAsync(DocumentStore store, SampleRecorded recorded, string stream, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         session.Events.Append(stream, recorded);
