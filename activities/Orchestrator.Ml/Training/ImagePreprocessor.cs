@@ -1,0 +1,119 @@
+using Orchestrator.Ml.Models;
+
+namespace Orchestrator.Ml.Training;
+
+/// <summary>
+/// Turns a decoded RGB image into the model's input: bilinear resize to the input size, optional
+/// augmentation (colour jitter, horizontal flip, pad-and-crop), scaling to [0,1] and per-channel
+/// normalisation, written as CHW floats into a caller-owned span (no allocation per image).
+/// </summary>
+public sealed class ImagePreprocessor
+{
+    [ThreadStatic]
+    private static float[]? scratch;
+
+    private readonly int size;
+    private readonly float[] mean;
+    private readonly float[] inverseStd;
+
+    public ImagePreprocessor(Preprocessing preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        Preprocessing = preprocessing;
+        size = preprocessing.InputSize;
+        mean = [.. preprocessing.Mean];
+        inverseStd = preprocessing.Std.Select(s => 1f / s).ToArray();
+    }
+
+    public Preprocessing Preprocessing { get; }
+
+    /// <summary>Floats per image: 3 x size x size.</summary>
+    public int ValuesPerImage => 3 * size * size;
+
+    /// <summary>Writes <paramref name="image"/> into <paramref name="destination"/> (length <see cref="ValuesPerImage"/>).</summary>
+    public void Write(LabeledImage image, Span<float> destination, AugmentationOptions augmentation, Random? random)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(augmentation);
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {ValuesPerImage} needed.", nameof(destination));
+        }
+
+        if (!augmentation.IsIdentity && random is null)
+        {
+            throw new ArgumentNullException(nameof(random), "Augmentation needs a seeded random source.");
+        }
+
+        var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
+        Resize(image, hwc);
+        var flip = false;
+        int dx = 0, dy = 0;
+        if (!augmentation.IsIdentity)
+        {
+            ColourJitter.Apply(hwc, augmentation, random!);
+            flip = augmentation.HorizontalFlip && random!.Next(2) == 1;
+            dx = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
+            dy = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
+        }
+
+        var plane = size * size;
+        for (var y = 0; y < size; y++)
+        {
+            var sy = y + dy;
+            for (var x = 0; x < size; x++)
+            {
+                var sx = (flip ? size - 1 - x : x) + dx;
+                var inside = (uint)sx < (uint)size && (uint)sy < (uint)size;
+                var source = ((sy * size) + sx) * 3;
+                for (var c = 0; c < 3; c++)
+                {
+                    var v = inside ? hwc[source + c] : 0f;
+                    destination[(c * plane) + (y * size) + x] = (v - mean[c]) * inverseStd[c];
+                }
+            }
+        }
+    }
+
+    // Bilinear with half-pixel centres (PyTorch's align_corners=false); a plain copy when sizes match.
+    private void Resize(LabeledImage image, float[] hwc)
+    {
+        var pixels = image.Pixels.Span;
+        if (image.Width == size && image.Height == size)
+        {
+            for (var i = 0; i < hwc.Length; i++)
+            {
+                hwc[i] = pixels[i] / 255f;
+            }
+
+            return;
+        }
+
+        var scaleX = (float)image.Width / size;
+        var scaleY = (float)image.Height / size;
+        for (var y = 0; y < size; y++)
+        {
+            var fy = Math.Clamp(((y + 0.5f) * scaleY) - 0.5f, 0, image.Height - 1);
+            var y0 = (int)fy;
+            var y1 = Math.Min(y0 + 1, image.Height - 1);
+            var wy = fy - y0;
+            for (var x = 0; x < size; x++)
+            {
+                var fx = Math.Clamp(((x + 0.5f) * scaleX) - 0.5f, 0, image.Width - 1);
+                var x0 = (int)fx;
+                var x1 = Math.Min(x0 + 1, image.Width - 1);
+                var wx = fx - x0;
+                var i00 = ((y0 * image.Width) + x0) * 3;
+                var i01 = ((y0 * image.Width) + x1) * 3;
+                var i10 = ((y1 * image.Width) + x0) * 3;
+                var i11 = ((y1 * image.Width) + x1) * 3;
+                for (var c = 0; c < 3; c++)
+                {
+                    var top = pixels[i00 + c] + ((pixels[i01 + c] - pixels[i00 + c]) * wx);
+                    var bottom = pixels[i10 + c] + ((pixels[i11 + c] - pixels[i10 + c]) * wx);
+                    hwc[(((y * size) + x) * 3) + c] = (top + ((bottom - top) * wy)) / 255f;
+                }
+            }
+        }
+    }
+}
