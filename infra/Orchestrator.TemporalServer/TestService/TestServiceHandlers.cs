@@ -1,0 +1,79 @@
+using Orchestrator.TemporalServer.Service;
+using Temporalio.Api.TestService.V1;
+
+namespace Orchestrator.TemporalServer.TestService;
+
+/// <summary>
+/// Temporal's TestService, which the SDK's time-skipping environment drives: it holds the skipping lock
+/// except while it waits for a workflow result or sleeps, and reads the server's current time.
+/// </summary>
+internal static class TestServiceHandlers
+{
+    public static void Register(HandlerMap map, Engine engine)
+    {
+        map.Locked<LockTimeSkippingRequest>("LockTimeSkipping", _ =>
+        {
+            engine.Clock.LockCount++;
+            return new LockTimeSkippingResponse();
+        });
+        map.Locked<UnlockTimeSkippingRequest>("UnlockTimeSkipping", _ =>
+        {
+            if (engine.Clock.LockCount == 0)
+            {
+                throw Grpc.RpcErrors.FailedPrecondition("time skipping is not locked");
+            }
+
+            engine.Clock.LockCount--;
+            engine.Clock.NotifyChanged();
+            return new UnlockTimeSkippingResponse();
+        });
+        map.Locked<Google.Protobuf.WellKnownTypes.Empty>("GetCurrentTime", _ => new GetCurrentTimeResponse { Time = engine.NowTimestamp });
+        map.Async<SleepRequest>("Sleep", async (request, context) =>
+        {
+            await SleepUntilAsync(engine, null, request.Duration.ToTimeSpan(), unlock: false, context.CancellationToken).ConfigureAwait(false);
+            return new SleepResponse();
+        });
+        map.Async<SleepUntilRequest>("SleepUntil", async (request, context) =>
+        {
+            await SleepUntilAsync(engine, request.Timestamp.ToDateTime(), TimeSpan.Zero, unlock: false, context.CancellationToken).ConfigureAwait(false);
+            return new SleepResponse();
+        });
+        map.Async<SleepRequest>("UnlockTimeSkippingWithSleep", async (request, context) =>
+        {
+            await SleepUntilAsync(engine, null, request.Duration.ToTimeSpan(), unlock: true, context.CancellationToken).ConfigureAwait(false);
+            return new SleepResponse();
+        });
+    }
+
+    /// <summary>Waits until server time reaches a point, optionally releasing the skipping lock meanwhile.</summary>
+    private static async Task SleepUntilAsync(Engine engine, DateTime? until, TimeSpan duration, bool unlock, CancellationToken cancellation)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (engine.Gate)
+        {
+            var due = until ?? engine.Now + duration;
+            engine.Clock.Schedule(due, () => reached.TrySetResult());
+            if (unlock)
+            {
+                engine.Clock.LockCount = Math.Max(0, engine.Clock.LockCount - 1);
+                engine.Clock.NotifyChanged();
+            }
+        }
+
+        try
+        {
+            await reached.Task.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (unlock)
+            {
+                lock (engine.Gate)
+                {
+                    engine.Clock.LockCount++;
+                }
+            }
+        }
+    }
+
+}
