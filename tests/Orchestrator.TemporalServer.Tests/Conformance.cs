@@ -22,5 +22,20 @@ internal static class Conformance
     /// <summary>Runs the test body while the worker runs, then stops the worker.</summary>
     public static Task RunAsync(this TemporalWorker worker, Func<Task> body) => worker.ExecuteAsync(body);
 
+    /// <summary>Waits for a condition with a deadline (tests never sleep a fixed time).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the condition did not hold before the deadline");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static WorkflowOptions Options(string id, string queue) => new(id, queue) { RunTimeout = TimeSpan.FromMinutes(2) };
 }

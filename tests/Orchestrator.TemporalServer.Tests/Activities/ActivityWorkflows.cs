@@ -21,6 +21,14 @@ public sealed class ConformanceActivities
         return $"Hello, {name}";
     }
 
+    [Activity]
+    public async Task<string> Sleep(double seconds)
+    {
+        Interlocked.Increment(ref attempts);
+        await Task.Delay(TimeSpan.FromSeconds(seconds), ActivityExecutionContext.Current.CancellationToken);
+        return "slept";
+    }
+
     /// <summary>Fails until the given attempt, then succeeds.</summary>
     [Activity]
     public string FlakyUntil(int succeedOnAttempt)
@@ -67,6 +75,8 @@ public sealed class ConformanceActivities
         await Task.Delay(TimeSpan.FromSeconds(30), ActivityExecutionContext.Current.CancellationToken);
     }
 
+    public bool CancellationSeen { get; private set; }
+
     /// <summary>Heartbeats until cancelled, then reports cancellation.</summary>
     [Activity]
     public async Task<string> WaitForCancel()
@@ -86,6 +96,7 @@ public sealed class ConformanceActivities
             }
         }
 
+        CancellationSeen = context.CancellationToken.IsCancellationRequested;
         context.CancellationToken.ThrowIfCancellationRequested();
         return "not cancelled";
     }
