@@ -1,0 +1,45 @@
+namespace Orchestrator.Audit.Events.Models;
+
+// The events of a model's stream (AuditStreams.Model): its versions, their evidence, aliases and life
+// in production. Shipped events are never renamed or reshaped (docs/audit-ledger.md, "Versioning").
+
+/// <summary>A trained model was exported to ONNX as a new model version.</summary>
+public sealed record ModelExported(int Version, string RunId, string DatasetDigest, string OnnxDigest, string OnnxUri, double ParityMaxAbsError);
+
+/// <summary>A model version was evaluated; the verdict is the evaluation gate's under a policy version.</summary>
+public sealed record ModelEvaluated(
+    int Version,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PerClass,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PerSlice,
+    IReadOnlyDictionary<string, double> Robustness,
+    ChampionComparison? Champion,
+    GateVerdict Verdict,
+    string PolicyVersion);
+
+/// <summary>How a challenger compared with the current champion on the deciding metric.</summary>
+public sealed record ChampionComparison(int ChampionVersion, string Metric, double ChampionValue, double ChallengerValue);
+
+/// <summary>A model version's approval was accepted; the references point at the ApprovalSigned entries in the run's stream.</summary>
+public sealed record ModelVersionApproved(int Version, string RunId, IReadOnlyList<string> Approvers, string EvidenceDigest, IReadOnlyList<LedgerReference> Approvals);
+
+/// <summary>A model version was deployed under an alias, taking a share of the traffic (1.0 for a full deployment).</summary>
+public sealed record ModelDeployed(int Version, string Alias, double CanaryShare);
+
+/// <summary>A canary version was promoted to take all the alias's traffic.</summary>
+public sealed record ModelPromoted(int Version, string Alias);
+
+/// <summary>An alias was rolled back from one version to another.</summary>
+public sealed record ModelRolledBack(int FromVersion, int ToVersion, string Alias, string Reason);
+
+/// <summary>A drift statistic was measured on production traffic.</summary>
+public sealed record DriftMeasured(int Version, string Statistic, double Value, double Threshold, int SampleCount);
+
+/// <summary>A drift statistic crossed its threshold.</summary>
+public sealed record DriftDetected(int Version, string Statistic, double Value, double Threshold);
+
+/// <summary>A governed retrain was requested for a model version (NewRunId once the run exists).</summary>
+public sealed record RetrainRequested(int Version, string Reason, string? NewRunId);
+
+/// <summary>A model version was taken out of service for good.</summary>
+public sealed record ModelDecommissioned(int Version, string Reason);

@@ -1,0 +1,72 @@
+namespace Orchestrator.Audit.Events.Runs;
+
+// The events of a pipeline run's stream (AuditStreams.Run). Shipped events are never renamed or
+// reshaped: a change of meaning is a new event (docs/audit-ledger.md, "Versioning").
+
+/// <summary>A user asked for a pipeline run (appended by the API before the workflow starts).</summary>
+public sealed record RunRequested(string RunId, string Pipeline, string ModelName, string DatasetSource, string PolicyVersion);
+
+/// <summary>The run's workflow started executing.</summary>
+public sealed record RunStarted(string WorkflowId, string TaskQueue);
+
+/// <summary>The dataset was acquired and its manifest stored (content-addressed).</summary>
+public sealed record DatasetAcquired(
+    string Source,
+    string ManifestDigest,
+    int ItemCount,
+    IReadOnlyDictionary<string, int> ClassCounts,
+    string Licence,
+    string Retention);
+
+/// <summary>Annotations were imported and bound to a label set.</summary>
+public sealed record AnnotationsImported(IReadOnlyList<string> Annotators, string LabelSetDigest, int AnnotationCount);
+
+/// <summary>The QC gate evaluated the annotated dataset under a policy version.</summary>
+public sealed record QualityEvaluated(
+    IReadOnlyDictionary<string, double> Agreement,
+    int AuditedItems,
+    int AuditFailures,
+    int Duplicates,
+    int LeakedItems,
+    GateVerdict Verdict,
+    string PolicyVersion,
+    IReadOnlyList<string> Reasons);
+
+/// <summary>Training started (or resumed from a checkpoint) on a device.</summary>
+public sealed record TrainingStarted(IReadOnlyDictionary<string, string> Hyperparameters, string Device, int Epochs, string? ResumedFromCheckpoint);
+
+/// <summary>One training epoch finished and its checkpoint was stored.</summary>
+public sealed record TrainingEpochCompleted(int Epoch, double TrainLoss, double ValidationLoss, double ValidationAccuracy, string CheckpointDigest);
+
+/// <summary>Training finished; the curves hold one value per epoch.</summary>
+public sealed record TrainingCompleted(int Epochs, string FinalCheckpointDigest, IReadOnlyList<double> LossCurve, IReadOnlyList<double> AccuracyCurve);
+
+/// <summary>The run asked for human approval of a model version on the given evidence.</summary>
+public sealed record ApprovalRequested(
+    string ModelName,
+    int ModelVersion,
+    string EvidenceDigest,
+    IReadOnlyList<string> RequiredRoles,
+    int Quorum,
+    DateTimeOffset Deadline);
+
+/// <summary>An authenticated approver signed a decision on the evidence they saw (appended by the API).</summary>
+public sealed record ApprovalSigned(string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest);
+
+/// <summary>The workflow accepted the approval: quorum reached under the approval rules.</summary>
+public sealed record ApprovalAccepted(IReadOnlyList<string> Approvers, IReadOnlyList<LedgerReference> Signatures);
+
+/// <summary>The workflow rejected an approval (a reject decision, or an invalid signature such as a separation-of-duties breach).</summary>
+public sealed record ApprovalRejected(string Reason, LedgerReference? Signature);
+
+/// <summary>The approval deadline passed without a quorum.</summary>
+public sealed record ApprovalExpired(DateTimeOffset Deadline);
+
+/// <summary>The run finished successfully.</summary>
+public sealed record RunCompleted(string ModelName, int? ModelVersion, string Summary);
+
+/// <summary>The run ended with a failure at a stage (a failed gate included).</summary>
+public sealed record RunFailed(string Stage, string Reason);
+
+/// <summary>The run was cancelled.</summary>
+public sealed record RunCancelled(string Reason);

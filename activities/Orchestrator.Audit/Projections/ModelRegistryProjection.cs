@@ -1,0 +1,29 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+using Orchestrator.Audit.Replay;
+
+namespace Orchestrator.Audit.Projections;
+
+/// <summary>The model registry read model: one <see cref="ModelRegistryEntry"/> per model stream, updated in the append's transaction.</summary>
+public sealed class ModelRegistryProjection : SingleStreamProjection<ModelRegistryEntry, string>
+{
+    public ModelRegistryProjection()
+    {
+        foreach (var type in Storage.LedgerStore.EventTypes.Where(t => t.Namespace == "Orchestrator.Audit.Events.Models"))
+        {
+            IncludeType(type);
+        }
+    }
+
+    public override ModelRegistryEntry? Evolve(ModelRegistryEntry? snapshot, string id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (!ModelFold.Handles(e.Data))
+        {
+            return snapshot;
+        }
+
+        var state = snapshot ?? new ModelRegistryEntry { Id = id };
+        return ModelFold.Apply(state, e.Data, ProjectionMeta.From(e, state.Version));
+    }
+}

@@ -1,0 +1,82 @@
+using Orchestrator.Audit.Events.Models;
+
+namespace Orchestrator.Audit.Replay;
+
+/// <summary>The pure fold of a model stream into <see cref="ModelRegistryEntry"/>; other events leave it unchanged.</summary>
+public static class ModelFold
+{
+    /// <summary>The stream id prefix of model streams.</summary>
+    private const string Prefix = "model-";
+
+    /// <summary>The state after <paramref name="event"/>.</summary>
+    public static ModelRegistryEntry Apply(ModelRegistryEntry state, object @event, EntryMeta meta)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(meta);
+        var at = meta.RecordedAt;
+        var next = @event switch
+        {
+            ModelExported e => state with
+            {
+                Versions = [.. state.Versions.Where(v => v.Version != e.Version), new ModelVersionRecord
+                {
+                    Version = e.Version, RunId = e.RunId, DatasetDigest = e.DatasetDigest, OnnxDigest = e.OnnxDigest,
+                    OnnxUri = e.OnnxUri, ParityMaxAbsError = e.ParityMaxAbsError, ExportedAt = at,
+                }],
+            },
+            ModelEvaluated e => Update(state, e.Version, v => v with
+            {
+                Metrics = e.Metrics, EvaluationVerdict = e.Verdict, PolicyVersion = e.PolicyVersion, Status = ModelVersionStatus.Evaluated,
+            }),
+            ModelVersionApproved e => Update(state, e.Version, v => v with
+            {
+                Approvers = e.Approvers, ApprovalEvidenceDigest = e.EvidenceDigest, Approvals = e.Approvals, ApprovedAt = at, Status = ModelVersionStatus.Approved,
+            }),
+            ModelDeployed e => Alias(Update(state, e.Version, v => v with { Status = ModelVersionStatus.Deployed }), e.Alias, a => e.CanaryShare >= 1
+                ? new ModelAlias(e.Version, null, 0, at)
+                : new ModelAlias(a?.Version, e.Version, e.CanaryShare, at)),
+            ModelPromoted e => Alias(state, e.Alias, _ => new ModelAlias(e.Version, null, 0, at)),
+            ModelRolledBack e => Alias(state, e.Alias, _ => new ModelAlias(e.ToVersion, null, 0, at)),
+            DriftMeasured e => Update(state, e.Version, v => v with { LastDrift = e.Value }),
+            DriftDetected e => Update(state, e.Version, v => v with { LastDrift = e.Value, DriftDetected = true }),
+            RetrainRequested e => Update(state, e.Version, v => v with { RetrainRequested = true }),
+            ModelDecommissioned e => Decommission(state, e.Version, at),
+            _ => null,
+        };
+        return next is null ? state : next with
+        {
+            Id = meta.StreamId,
+            Name = meta.StreamId.StartsWith(Prefix, StringComparison.Ordinal) ? meta.StreamId[Prefix.Length..] : meta.StreamId,
+            UpdatedAt = at,
+            Version = meta.Version,
+        };
+    }
+
+    /// <summary>True for the events this fold understands.</summary>
+    public static bool Handles(object @event) =>
+        @event?.GetType().Namespace == typeof(ModelExported).Namespace && @event is not ChampionComparison;
+
+    private static ModelRegistryEntry Update(ModelRegistryEntry state, int version, Func<ModelVersionRecord, ModelVersionRecord> change) =>
+        state with { Versions = [.. state.Versions.Select(v => v.Version == version ? change(v) : v)] };
+
+    private static ModelRegistryEntry Alias(ModelRegistryEntry state, string alias, Func<ModelAlias?, ModelAlias> change)
+    {
+        var aliases = new Dictionary<string, ModelAlias>(state.Aliases, StringComparer.Ordinal);
+        aliases[alias] = change(aliases.GetValueOrDefault(alias));
+        return state with { Aliases = aliases };
+    }
+
+    private static ModelRegistryEntry Decommission(ModelRegistryEntry state, int version, DateTimeOffset at)
+    {
+        var aliases = state.Aliases.ToDictionary(
+            a => a.Key,
+            a => a.Value with
+            {
+                Version = a.Value.Version == version ? null : a.Value.Version,
+                CanaryVersion = a.Value.CanaryVersion == version ? null : a.Value.CanaryVersion,
+                Since = a.Value.Version == version || a.Value.CanaryVersion == version ? at : a.Value.Since,
+            },
+            StringComparer.Ordinal);
+        return Update(state, version, v => v with { Status = ModelVersionStatus.Decommissioned }) with { Aliases = aliases };
+    }
+}

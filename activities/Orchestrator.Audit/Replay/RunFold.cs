@@ -1,0 +1,45 @@
+using Orchestrator.Audit.Events.Runs;
+
+namespace Orchestrator.Audit.Replay;
+
+/// <summary>The pure fold of a run stream into <see cref="RunSummary"/>; events of other streams leave it unchanged.</summary>
+public static class RunFold
+{
+    /// <summary>The state after <paramref name="event"/>.</summary>
+    public static RunSummary Apply(RunSummary state, object @event, EntryMeta meta)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(meta);
+        var next = @event switch
+        {
+            RunRequested e => state with
+            {
+                RunId = e.RunId, Pipeline = e.Pipeline, ModelName = e.ModelName, PolicyVersion = e.PolicyVersion,
+                RequestedBy = meta.Actor?.Id, RequestedAt = meta.RecordedAt, Status = RunStatus.Requested, Stage = "requested",
+            },
+            RunStarted => state with { Status = RunStatus.Running, Stage = "started" },
+            DatasetAcquired e => state with { DatasetDigest = e.ManifestDigest, Stage = "acquired" },
+            AnnotationsImported e => state with { LabelSetDigest = e.LabelSetDigest, Stage = "annotated" },
+            QualityEvaluated e => state with { QualityVerdict = e.Verdict, Stage = "qc" },
+            TrainingStarted => state with { Stage = "training" },
+            TrainingEpochCompleted e => state with { EpochsCompleted = Math.Max(state.EpochsCompleted, e.Epoch), CheckpointDigest = e.CheckpointDigest },
+            TrainingCompleted e => state with { EpochsCompleted = e.Epochs, CheckpointDigest = e.FinalCheckpointDigest, Stage = "trained" },
+            ApprovalRequested e => state with { ModelName = e.ModelName, ModelVersion = e.ModelVersion, ApprovalEvidenceDigest = e.EvidenceDigest, Stage = "awaiting-approval" },
+            ApprovalSigned e => state with
+            {
+                Approvals = [.. state.Approvals, new ApprovalRecord(e.Approver, e.Roles, e.Decision, e.Reason, e.EvidenceDigest, meta.RecordedAt, meta.Reference)],
+            },
+            ApprovalAccepted => state with { Stage = "approved" },
+            ApprovalRejected => state with { Stage = "approval-rejected" },
+            ApprovalExpired => state with { Stage = "approval-expired" },
+            RunCompleted e => state with { Status = RunStatus.Completed, Stage = "completed", ModelVersion = e.ModelVersion ?? state.ModelVersion },
+            RunFailed e => state with { Status = RunStatus.Failed, Stage = e.Stage, FailureReason = e.Reason },
+            RunCancelled e => state with { Status = RunStatus.Cancelled, Stage = "cancelled", FailureReason = e.Reason },
+            _ => null,
+        };
+        return next is null ? state : next with { Id = meta.StreamId, UpdatedAt = meta.RecordedAt, Version = meta.Version };
+    }
+
+    /// <summary>True for the events this fold understands.</summary>
+    public static bool Handles(object @event) => @event?.GetType().Namespace == typeof(RunRequested).Namespace;
+}

@@ -1,0 +1,76 @@
+using Orchestrator.Audit.Events;
+
+namespace Orchestrator.Audit.Replay;
+
+/// <summary>Where a run is in its lifecycle.</summary>
+public enum RunStatus
+{
+    /// <summary>Requested, workflow not started yet.</summary>
+    Requested,
+
+    /// <summary>The workflow is running.</summary>
+    Running,
+
+    /// <summary>Finished successfully.</summary>
+    Completed,
+
+    /// <summary>Ended with a failure (a failed gate included).</summary>
+    Failed,
+
+    /// <summary>Cancelled.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// A run's state folded from its stream: the run summaries read model (Marten document, id = stream id)
+/// and the answer of point-in-time replay.
+/// </summary>
+public sealed record RunSummary
+{
+    /// <summary>The run's stream id.</summary>
+    public string Id { get; init; } = "";
+
+    public string? RunId { get; init; }
+
+    public string? Pipeline { get; init; }
+
+    public string? ModelName { get; init; }
+
+    public string? PolicyVersion { get; init; }
+
+    /// <summary>The identity that requested the run (separation of duties needs it).</summary>
+    public string? RequestedBy { get; init; }
+
+    public RunStatus Status { get; init; }
+
+    /// <summary>The last lifecycle stage reached, e.g. "qc", "training", "awaiting-approval".</summary>
+    public string Stage { get; init; } = "";
+
+    public DateTimeOffset? RequestedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public string? DatasetDigest { get; init; }
+
+    public string? LabelSetDigest { get; init; }
+
+    public GateVerdict? QualityVerdict { get; init; }
+
+    public int EpochsCompleted { get; init; }
+
+    public string? CheckpointDigest { get; init; }
+
+    public int? ModelVersion { get; init; }
+
+    public string? ApprovalEvidenceDigest { get; init; }
+
+    public IReadOnlyList<ApprovalRecord> Approvals { get; init; } = [];
+
+    public string? FailureReason { get; init; }
+
+    /// <summary>The stream version this state reflects.</summary>
+    public long Version { get; init; }
+}
+
+/// <summary>One signed approval decision and the ledger entry that records it.</summary>
+public sealed record ApprovalRecord(string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, DateTimeOffset SignedAt, LedgerReference Entry);

@@ -1,0 +1,144 @@
+using Orchestrator.Audit.Canonical;
+using Orchestrator.Audit.Ledger;
+
+namespace Orchestrator.Audit.Verification;
+
+/// <summary>
+/// Re-walks one stream's entries in version order: versions contiguous, each entry linked to its
+/// predecessor's hash, its stored content re-hashing to its stored hash, its timestamp equal to the hashed
+/// recording time, and its hash equal to what any signed checkpoint recorded at that version. The same
+/// walk serves the database and offline bundles. Not thread-safe: one walker per worker.
+/// </summary>
+public sealed class ChainWalker(CheckpointExpectations expectations)
+{
+    private readonly List<VerificationFailure> _failures = [];
+    private string _streamId = "";
+    private long _expectedVersion;
+    private string _running = CanonicalEntry.GenesisHash;
+    private string? _beforeRunning;
+    private long _lastSequence;
+    private long _lastVersion;
+
+    /// <summary>Problems found so far.</summary>
+    public IReadOnlyList<VerificationFailure> Failures => _failures;
+
+    /// <summary>Entries checked so far.</summary>
+    public long EntriesChecked { get; private set; }
+
+    /// <summary>Streams finished so far.</summary>
+    public int StreamsChecked { get; private set; }
+
+    /// <summary>Starts a stream.</summary>
+    public void Begin(string streamId)
+    {
+        _streamId = streamId;
+        _expectedVersion = 1;
+        _running = CanonicalEntry.GenesisHash;
+        _beforeRunning = null;
+        _lastSequence = long.MinValue;
+        _lastVersion = 0;
+    }
+
+    /// <summary>Checks the next entry of the current stream and returns the failure found in it, if any.</summary>
+    public VerificationFailure? Check(StoredEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EntriesChecked++;
+        var failure = Inspect(entry);
+        if (failure is null && expectations.HashAt(entry.StreamId, entry.Version) is { } pinned && pinned.Hash != entry.Hash)
+        {
+            failure = Fail(FailureKind.CheckpointHeadMismatch, entry,
+                $"signed checkpoint {pinned.Number} recorded hash {pinned.Hash} for this version, the ledger holds {entry.Hash}: the stream was rewritten at or before this entry");
+        }
+
+        _beforeRunning = _running;
+        _running = entry.Hash ?? _running;
+        _lastSequence = entry.Sequence;
+        _lastVersion = entry.Version;
+        _expectedVersion = entry.Version + 1;
+        return failure;
+    }
+
+    /// <summary>Ends the current stream; <paramref name="declaredVersion"/> is what the ledger says its last version is.</summary>
+    public void End(long? declaredVersion)
+    {
+        StreamsChecked++;
+        var last = Math.Max(declaredVersion ?? 0, expectations.HighestVersion(_streamId));
+        if (last > _lastVersion)
+        {
+            Add(new VerificationFailure(FailureKind.StreamTruncated, _streamId, _lastVersion + 1, null,
+                $"the stream ends at version {_lastVersion} but version {last} was recorded (stream table or signed checkpoint): entries {_lastVersion + 1}..{last} were deleted"));
+        }
+    }
+
+    private VerificationFailure? Inspect(StoredEntry entry)
+    {
+        if (!entry.HasChain)
+        {
+            return Fail(FailureKind.MissingChain, entry, "the entry has no chain headers: it was not written through the ledger");
+        }
+
+        if (entry.Version < _expectedVersion)
+        {
+            return Fail(FailureKind.DuplicateVersion, entry, $"version {entry.Version} appears again after version {_expectedVersion - 1}");
+        }
+
+        if (entry.Version > _expectedVersion)
+        {
+            return Fail(FailureKind.VersionGap, entry, $"versions {_expectedVersion}..{entry.Version - 1} are missing: entries were deleted");
+        }
+
+        if (entry.Previous != _running)
+        {
+            return entry.Previous == _beforeRunning && _beforeRunning is not null
+                ? Fail(FailureKind.InsertedEvent, entry, $"this entry links to version {entry.Version - 2}: version {entry.Version - 1} was inserted")
+                : Fail(FailureKind.BrokenLink, entry, $"previous hash {entry.Previous} is not version {entry.Version - 1}'s hash {_running}: an entry before it was removed, inserted, reordered or rewritten");
+        }
+
+        string computed;
+        try
+        {
+            computed = entry.ComputeHash(entry.Previous);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+        {
+            return Fail(FailureKind.ContentMismatch, entry, $"the stored content cannot be canonicalised: {ex.Message}");
+        }
+
+        if (computed != entry.Hash)
+        {
+            return Fail(FailureKind.ContentMismatch, entry, $"the stored content hashes to {computed}, not to the recorded {entry.Hash}: payload, type, key, context or recording time changed");
+        }
+
+        if (CanonicalEntry.FormatTime(entry.Timestamp) != entry.RecordedAt)
+        {
+            return Fail(FailureKind.TimestampMismatch, entry, $"timestamp {CanonicalEntry.FormatTime(entry.Timestamp)} differs from the hashed recording time {entry.RecordedAt}");
+        }
+
+        return entry.Sequence <= _lastSequence
+            ? Fail(FailureKind.SequenceOutOfOrder, entry, $"sequence {entry.Sequence} is not after its predecessor's {_lastSequence}: the entry was written later than its position claims")
+            : null;
+    }
+
+    /// <summary>Records a failure found outside the chain rules (checkpoint signatures, bundle files).</summary>
+    public void Report(VerificationFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        Add(failure);
+    }
+
+    private VerificationFailure Fail(FailureKind kind, StoredEntry entry, string message)
+    {
+        var failure = new VerificationFailure(kind, entry.StreamId, entry.Version, entry.Sequence, message);
+        Add(failure);
+        return failure;
+    }
+
+    private void Add(VerificationFailure failure)
+    {
+        if (_failures.Count < VerificationReport.MaxFailures)
+        {
+            _failures.Add(failure);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Threading.Channels;
+using Npgsql;
+using Orchestrator.Audit.Checkpoints;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Ledger;
+using Orchestrator.Audit.Storage;
+
+namespace Orchestrator.Audit.Verification;
+
+/// <summary>
+/// Verifies the ledger in the database: checkpoints first (chain, digest, signature with the public key),
+/// then every stream re-walked and re-hashed. One reader streams the rows ordered by stream; whole streams
+/// go to one walker per core, so hashing overlaps with reading.
+/// </summary>
+public sealed class LedgerVerifier(LedgerDatabase database)
+{
+    private const int BatchSize = 2048;
+
+    private const string Columns =
+        "stream_id, version, seq_id, type, timestamp, data::text, headers ->> 'recordedAt', headers ->> 'key', "
+        + "(headers -> 'context')::text, headers ->> 'prev', headers ->> 'hash'";
+
+    /// <summary>Verifies every stream.</summary>
+    public Task<VerificationReport> VerifyAsync(string publicKeyPem, CancellationToken cancellationToken = default) =>
+        RunAsync(publicKeyPem, null, cancellationToken);
+
+    /// <summary>Verifies one stream (and the checkpoints, whose heads it is checked against).</summary>
+    public Task<VerificationReport> VerifyStreamAsync(string streamId, string publicKeyPem, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        return RunAsync(publicKeyPem, streamId, cancellationToken);
+    }
+
+    private async Task<VerificationReport> RunAsync(string publicKeyPem, string? onlyStream, CancellationToken cancellationToken)
+    {
+        using var publicKey = CheckpointSigner.ImportPublicKey(publicKeyPem);
+        var checkpointWalker = new ChainWalker(CheckpointExpectations.None);
+        var checkpointRows = await ReadAsync(AuditStreams.Checkpoints, cancellationToken).ConfigureAwait(false);
+        var (expectations, checkpoints) = CheckpointVerifier.Verify(checkpointRows, publicKey, checkpointWalker);
+        var declared = await DeclaredVersionsAsync(onlyStream, cancellationToken).ConfigureAwait(false);
+
+        var channel = Channel.CreateBounded<List<StoredEntry>>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
+        var walkers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new ChainWalker(expectations)).ToArray();
+        var workers = walkers.Select(w => Task.Run(() => WalkAsync(channel.Reader, w, declared, cancellationToken), cancellationToken)).ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await ProduceAsync(channel.Writer, onlyStream, seen, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+
+        // Streams the stream table or a checkpoint knows of but which have no entry left at all.
+        var tail = new ChainWalker(expectations);
+        foreach (var stream in declared.Keys.Concat(expectations.Streams).Where(s => onlyStream is null || s == onlyStream).Distinct().Where(s => !seen.Contains(s)))
+        {
+            tail.Begin(stream);
+            tail.End(declared.GetValueOrDefault(stream));
+        }
+
+        var all = walkers.Append(checkpointWalker).Append(tail).ToArray();
+        var failures = all.SelectMany(w => w.Failures)
+            .OrderBy(f => f.StreamId, StringComparer.Ordinal).ThenBy(f => f.Version ?? long.MaxValue)
+            .Take(VerificationReport.MaxFailures).ToArray();
+        return new VerificationReport(all.Sum(w => w.EntriesChecked), walkers.Sum(w => w.StreamsChecked) + (checkpoints > 0 ? 1 : 0), checkpoints, failures);
+    }
+
+    private async Task ProduceAsync(ChannelWriter<List<StoredEntry>> writer, string? onlyStream, HashSet<string> seen, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            $"SELECT {Columns} FROM {database.Table("mt_events")} WHERE stream_id <> $1 AND ($2::text IS NULL OR stream_id = $2) ORDER BY stream_id, version");
+        command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
+        command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        var batch = new List<StoredEntry>(BatchSize);
+        string? current = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var entry = Read(reader);
+            if (entry.StreamId != current)
+            {
+                // Batches hold whole streams, so one walker sees each stream from start to end.
+                if (batch.Count >= BatchSize)
+                {
+                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    batch = new List<StoredEntry>(BatchSize);
+                }
+
+                current = entry.StreamId;
+                seen.Add(current);
+            }
+
+            batch.Add(entry);
+        }
+
+        if (batch.Count > 0)
+        {
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WalkAsync(ChannelReader<List<StoredEntry>> reader, ChainWalker walker, IReadOnlyDictionary<string, long> declared, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string? current = null;
+            foreach (var entry in batch)
+            {
+                if (entry.StreamId != current)
+                {
+                    if (current is not null)
+                    {
+                        walker.End(declared.GetValueOrDefault(current));
+                    }
+
+                    current = entry.StreamId;
+                    walker.Begin(current);
+                }
+
+                walker.Check(entry);
+            }
+
+            if (current is not null)
+            {
+                walker.End(declared.GetValueOrDefault(current));
+            }
+        }
+    }
+
+    private async Task<List<StoredEntry>> ReadAsync(string streamId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {database.Table("mt_events")} WHERE stream_id = $1 ORDER BY version");
+        command.Parameters.Add(new() { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<StoredEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    private async Task<Dictionary<string, long>> DeclaredVersionsAsync(string? onlyStream, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            $"SELECT id, version FROM {database.Table("mt_streams")} WHERE id <> $1 AND ($2::text IS NULL OR id = $2)");
+        command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
+        command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var declared = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            declared[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return declared;
+    }
+
+    private static StoredEntry Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetInt64(2),
+        reader.GetString(3),
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10));
+}
