@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Orchestrator.Testing.Temporal;
+using Temporalio.Client;
+using static Orchestrator.TemporalServer.Tests.Conformance;
+
+namespace Orchestrator.TemporalServer.Tests.Workflows;
+
+/// <summary>Timers with time skipping (only where the server skips time: never on a real Temporal).</summary>
+public sealed class TimerTests(TimeSkippingTemporalEnvironment env) : IClassFixture<TimeSkippingTemporalEnvironment>
+{
+    [Fact]
+    public async Task DelayAsync_ThirtyDays_CompletesInUnderASecondWithTimeSkipping()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, o => o.AddWorkflow<TimerWorkflow>());
+        await worker.RunAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+
+            var days = await env.Client.ExecuteWorkflowAsync((TimerWorkflow wf) => wf.RunAsync(30), new WorkflowOptions(NewId("timer"), queue));
+
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+            days.ShouldBeGreaterThanOrEqualTo(30);
+        });
+    }
+
+    [Fact]
+    public async Task WaitCondition_DeadlinePassesWithoutSignal_Expires()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, o => o.AddWorkflow<DeadlineWorkflow>());
+        await worker.RunAsync(async () =>
+        {
+            var result = await env.Client.ExecuteWorkflowAsync((DeadlineWorkflow wf) => wf.RunAsync(7), new WorkflowOptions(NewId("deadline"), queue));
+
+            result.ShouldBe("expired");
+        });
+    }
+
+    [Fact]
+    public async Task WaitCondition_SignalBeforeDeadline_Approves()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, o => o.AddWorkflow<DeadlineWorkflow>());
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((DeadlineWorkflow wf) => wf.RunAsync(7), new WorkflowOptions(NewId("deadline"), queue));
+            await handle.SignalAsync(wf => wf.ApproveAsync());
+
+            (await handle.GetResultAsync()).ShouldBe("approved");
+        });
+    }
+
+    [Fact]
+    public async Task EnvironmentDelay_OneDay_AdvancesServerTime()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+        var before = await env.Environment.GetCurrentTimeAsync();
+
+        await env.Environment.DelayAsync(TimeSpan.FromDays(1));
+
+        (await env.Environment.GetCurrentTimeAsync() - before).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromDays(1));
+    }
+}
