@@ -20,8 +20,8 @@ public static class TestServers
     /// <summary>host:port of a Temporal frontend (a real cluster or the embedded server).</summary>
     public const string TemporalVariable = "TEMPORAL_ADDRESS";
 
-    private const string Hint = "run the tests with ./test.sh (it starts PostgreSQL, Azurite and Temporal on 127.0.0.1), "
-        + "start them with 'source <(infra/servers.sh start)', or start a Docker engine for Testcontainers";
+    private const string Hint = "run the tests with ./test.sh (it starts PostgreSQL and Azurite on 127.0.0.1), "
+        + "or start them with 'source <(infra/servers.sh start postgres azurite)', or start a Docker engine for Testcontainers";
 
     private static readonly Lazy<Task<string>> Postgres = new(() => Resolve(PostgresVariable, StartPostgresContainerAsync));
     private static readonly Lazy<Task<string>> Blob = new(() => Resolve(BlobVariable, StartAzuriteContainerAsync));
