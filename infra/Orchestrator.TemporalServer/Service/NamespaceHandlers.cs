@@ -24,6 +24,7 @@ internal static class NamespaceHandlers
                 EncodedFailureAttributes = true,
                 UpsertMemo = true,
                 SdkMetadata = true,
+                ActivityFailureIncludeHeartbeat = true,
             },
         });
         map.Locked<DescribeNamespaceRequest>("DescribeNamespace", request =>
