@@ -1,3 +1,4 @@
+using Orchestrator.Audit.Checkpoints;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Storage;
 using Orchestrator.Testing;
@@ -11,11 +12,19 @@ public sealed class LedgerFixture : IAsyncLifetime
 
     public LedgerDatabase Database { get; private set; } = null!;
 
+    /// <summary>A development signing key for this class only, deleted afterwards.</summary>
+    public CheckpointSigner Signer { get; private set; } = null!;
+
+    private readonly string _keyPath = Path.Combine(Path.GetTempPath(), $"audit-key-{Guid.NewGuid():N}.pem");
+
     public async ValueTask InitializeAsync()
     {
         await Postgres.InitializeAsync();
         Database = await LedgerDatabase.OpenAsync(Postgres.ConnectionString, LedgerStore.DefaultSchema, installSchema: true, CancellationToken.None);
+        Signer = CheckpointSigner.Load(_keyPath, generateIfMissing: true);
     }
+
+    public CheckpointWriter NewCheckpointWriter() => new(Database, NewLedger(), Signer, TimeProvider.System);
 
     public MartenAuditLedger NewLedger(TimeProvider? time = null) => new(Database, time ?? TimeProvider.System);
 
@@ -26,6 +35,8 @@ public sealed class LedgerFixture : IAsyncLifetime
             await Database.DisposeAsync();
         }
 
+        Signer?.Dispose();
+        File.Delete(_keyPath);
         await Postgres.DisposeAsync();
     }
 }

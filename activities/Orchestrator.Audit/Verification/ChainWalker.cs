@@ -91,7 +91,8 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         if (entry.Previous != _running)
         {
             return entry.Previous == _beforeRunning && _beforeRunning is not null
-                ? Fail(FailureKind.InsertedEvent, entry, $"this entry links to version {entry.Version - 2}: version {entry.Version - 1} was inserted")
+                ? Add(new VerificationFailure(FailureKind.InsertedEvent, entry.StreamId, entry.Version - 1, null,
+                    $"version {entry.Version - 1} was inserted: version {entry.Version} links to version {entry.Version - 2}"))
                 : Fail(FailureKind.BrokenLink, entry, $"previous hash {entry.Previous} is not version {entry.Version - 1}'s hash {_running}: an entry before it was removed, inserted, reordered or rewritten");
         }
 
@@ -134,11 +135,13 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         return failure;
     }
 
-    private void Add(VerificationFailure failure)
+    private VerificationFailure Add(VerificationFailure failure)
     {
         if (_failures.Count < VerificationReport.MaxFailures)
         {
             _failures.Add(failure);
         }
+
+        return failure;
     }
 }
