@@ -50,8 +50,8 @@ internal static class ShapePainter
         }
 
         // Light shapes on dark ground or dark on light: the contrast, not the colour, carries the class.
-        double[] light = [random.NextDouble(150, 245), random.NextDouble(150, 245), random.NextDouble(150, 245)];
-        double[] dark = [random.NextDouble(0, 100), random.NextDouble(0, 100), random.NextDouble(0, 100)];
+        double[] light = [random.NextDouble(160, 250), random.NextDouble(160, 250), random.NextDouble(160, 250)];
+        double[] dark = [random.NextDouble(0, 90), random.NextDouble(0, 90), random.NextDouble(0, 90)];
         return random.NextDouble() < 0.5 ? (light, dark) : (dark, light);
     }
 
@@ -93,7 +93,7 @@ internal static class ShapePainter
     private static RgbImage Finish(SyntheticShapesOptions options, bool night, double[] canvas, int n, ref DeterministicRandom random)
     {
         // Night dims everything and shifts towards blue; drift darkens, casts blue and adds noise.
-        double[] gain = night ? [0.38, 0.40, 0.52] : [1, 1, 1];
+        double[] gain = night ? [0.5, 0.52, 0.65] : [1, 1, 1];
         var dim = 1 - (0.4 * options.Drift);
         var cast = 30 * options.Drift;
         var sigma = (options.Noise + (0.1 * options.Drift)) * 255;

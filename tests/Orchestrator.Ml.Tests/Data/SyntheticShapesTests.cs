@@ -93,7 +93,7 @@ public sealed class SyntheticShapesTests
         Should.Throw<ArgumentException>(() => new SyntheticShapes(new SyntheticShapesOptions(1, 1, Classes: ["circle", "hexagon"])))
             .Message.ShouldContain("hexagon");
 
-    private const string PinnedDigest = "sha256:7971404b086e35bd122feedab4b0bb3e5eb29273af4ad777f24e8a8cc8a703e8";
+    private const string PinnedDigest = "sha256:10cc837f71d8679cd5121c3c10c3b886d2898dbb5fc8ecb5f1b107f18e75be52";
 
     private static string Fingerprint(SyntheticImage image) => $"{image.ItemId} {image.Label} {ContentDigest.Of(image.Image.Pixels)}";
 }
