@@ -1,0 +1,151 @@
+using Orchestrator.Workflows.QualityControl;
+
+namespace Orchestrator.Workflows.Tests.QualityControl;
+
+public sealed class QualityGateTests
+{
+    private static readonly QcPolicy Strict = new(
+        MinItems: 1000,
+        MaxCorruptFraction: 0.01,
+        MinFleissKappa: 0.6,
+        MinKrippendorffAlpha: 0.667,
+        MinClassAgreement: 0.6,
+        MaxDisagreementFraction: 0.2,
+        MinGoldAuditLowerBound: 0.9,
+        MinGoldAuditReviewed: 50,
+        MinClassCount: 100,
+        MaxImbalanceRatio: 3,
+        MaxExactDuplicateFraction: 0.01,
+        MaxNearDuplicateFraction: 0.05,
+        MaxLeakingItems: 0,
+        MinSliceCount: 50);
+
+    [Fact]
+    public void Evaluate_CleanEvidence_PassesWithEveryCheckReported()
+    {
+        var verdict = QualityGate.Evaluate(Clean(), Strict);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Reasons.ShouldBeEmpty();
+        verdict.Findings.Select(f => f.Check).Distinct().ShouldBe([
+            "dataset-size", "corrupt-images", "fleiss-kappa", "krippendorff-alpha", "class-agreement", "disagreement",
+            "gold-audit-size", "gold-audit", "class-count", "class-imbalance", "exact-duplicates", "near-duplicates", "split-leakage", "slice-count",
+        ]);
+    }
+
+    [Fact]
+    public void Evaluate_LowAlphaAndOneWeakClass_FailsOnLabelsAndSuggestsReannotation()
+    {
+        var evidence = Clean() with
+        {
+            KrippendorffAlpha = 0.55,
+            ClassAgreement = new Dictionary<string, double> { ["circle"] = 0.9, ["square"] = 0.41 },
+        };
+
+        var verdict = QualityGate.Evaluate(evidence, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldBe(["Krippendorff's alpha 0.55 is below the minimum 0.667", "agreement on 'square' 0.41 is below the minimum 0.6"]);
+        verdict.ReannotationCouldHelp.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_LeakageAndImbalance_FailOnDataWithoutReannotation()
+    {
+        var evidence = Clean() with { LeakingItems = 4, ImbalanceRatio = double.PositiveInfinity, KrippendorffAlpha = 0.1 };
+
+        var verdict = QualityGate.Evaluate(evidence, Strict);
+
+        verdict.Reasons.ShouldContain("items leaking across splits 4 is above the maximum 0");
+        verdict.Reasons.ShouldContain("class imbalance ratio Infinity is above the maximum 3");
+        verdict.ReannotationCouldHelp.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Evaluate_ValuesExactlyAtThresholds_Pass()
+    {
+        var evidence = Clean() with { KrippendorffAlpha = 0.667, ImbalanceRatio = 3, LeakingItems = 0, ItemCount = 1000 };
+
+        QualityGate.Evaluate(evidence, Strict).Passed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_UndefinedAgreement_FailsWithTheReason()
+    {
+        var evidence = Clean() with { FleissKappa = null, KrippendorffAlpha = double.NaN };
+
+        var reasons = QualityGate.Evaluate(evidence, Strict).Reasons;
+
+        reasons.ShouldBe([
+            "Fleiss' kappa is undefined (items received different numbers of labels); the policy requires at least 0.6",
+            "Krippendorff's alpha is undefined (no pairable labels or a single class); the policy requires at least 0.667",
+        ]);
+    }
+
+    [Fact]
+    public void Evaluate_AuditLowerBoundBelowMinimum_FailsEvenWithHighPointEstimate()
+    {
+        // 19 of 20 is 95%, but the Wilson interval's lower bound (0.764) is far below 0.9.
+        var evidence = Clean() with { GoldAudit = new GoldAuditEvidence(20, 0.95, 0.7639, 0.9911) };
+
+        var reasons = QualityGate.Evaluate(evidence, Strict).Reasons;
+
+        reasons.ShouldBe([
+            "reviewed audit items 20 is below the minimum 50",
+            "gold-audit pass rate 0.95 (95% interval 0.764-0.991), lower bound 0.7639 is below the minimum 0.9",
+        ]);
+    }
+
+    [Fact]
+    public void Evaluate_AuditRequiredButMissing_Fails() =>
+        QualityGate.Evaluate(Clean() with { GoldAudit = null }, Strict).Reasons
+            .ShouldBe(["gold-set audit required by the policy but not reviewed"]);
+
+    [Fact]
+    public void Evaluate_CorruptShareAboveMaximum_Fails()
+    {
+        var evidence = Clean() with { ItemCount = 1980, CorruptCount = 40 };
+
+        QualityGate.Evaluate(evidence, Strict).Reasons.ShouldBe(["corrupt image share 0.0198 is above the maximum 0.01"]);
+    }
+
+    [Fact]
+    public void Evaluate_EmptyPolicy_PassesAnythingAndReportsNothing()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { LeakingItems = 100, KrippendorffAlpha = -1, GoldAudit = null }, new QcPolicy());
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Evaluate_SmallSlice_FailsNamingTheSlice()
+    {
+        var evidence = Clean() with { SliceCounts = new Dictionary<string, int> { ["lighting=day"] = 900, ["lighting=night"] = 12 } };
+
+        QualityGate.Evaluate(evidence, Strict).Reasons.ShouldBe(["items in slice lighting=night 12 is below the minimum 50"]);
+    }
+
+    [Fact]
+    public void Evaluate_SameInputs_SameVerdict()
+    {
+        var evidence = Clean() with { NearDuplicateFraction = 0.2 };
+
+        QualityGate.Evaluate(evidence, Strict).Findings.ShouldBe(QualityGate.Evaluate(evidence, Strict).Findings);
+    }
+
+    private static QcEvidence Clean() => new(
+        ItemCount: 2000,
+        CorruptCount: 3,
+        FleissKappa: 0.82,
+        KrippendorffAlpha: 0.83,
+        ClassAgreement: new Dictionary<string, double> { ["circle"] = 0.9, ["square"] = 0.85 },
+        DisagreementFraction: 0.05,
+        GoldAudit: new GoldAuditEvidence(100, 0.98, 0.93, 0.995),
+        ClassCounts: new Dictionary<string, int> { ["circle"] = 1100, ["square"] = 900 },
+        ImbalanceRatio: 1100 / 900.0,
+        ExactDuplicateFraction: 0,
+        NearDuplicateFraction: 0.01,
+        LeakingItems: 0,
+        SliceCounts: new Dictionary<string, int> { ["lighting=day"] = 1400, ["lighting=night"] = 600 });
+}
