@@ -1,0 +1,33 @@
+using Orchestrator.Testing.Temporal;
+using Orchestrator.Workflows.Ledger;
+using Orchestrator.Workflows.Lifecycle;
+using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+
+namespace Orchestrator.Workflows.Tests.Lifecycle;
+
+/// <summary>The approval deadline is a durable timer: with time skipping, three days pass in moments.</summary>
+public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env) : IClassFixture<TimeSkippingTemporalEnvironment>
+{
+    [Fact]
+    public async Task Approval_QuorumNotMetByDeadline_ExpiresAndFailsTheRun()
+    {
+        var fakes = new FakeStageActivities();
+        await LifecycleHarness.RunAsync(env, fakes, async () =>
+        {
+            var handle = await LifecycleHarness.StartAsync(env, Guid.NewGuid().ToString("N"));
+            await LifecycleHarness.ApprovalOpenAsync(handle);
+            await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("bob", 11)));
+            await LifecycleHarness.UntilAsync(handle, s => s.Approval!.Approvers.Count == 1);
+
+            // Without time skipping this would wait three real days.
+            var result = await handle.GetResultAsync();
+
+            var approval = (await handle.QueryAsync(wf => wf.Status())).Stages.Single(s => s.Stage == Stages.Approval);
+            (approval.Ended!.Value - approval.Started).ShouldBeGreaterThanOrEqualTo(FakeStageActivities.Approval.Deadline);
+            result.Outcome.ShouldBe(RunOutcome.Failed);
+            result.Stage.ShouldBe(Stages.Approval);
+            result.Reason.ShouldContain("expired");
+            fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Counted, Kind.Expired]);
+        });
+    }
+}

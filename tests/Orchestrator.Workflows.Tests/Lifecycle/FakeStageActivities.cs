@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Orchestrator.Workflows.Acquire;
+using Orchestrator.Workflows.Annotate;
+using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Deploy;
+using Orchestrator.Workflows.Evaluate;
+using Orchestrator.Workflows.Ledger;
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Policies;
+using Orchestrator.Workflows.QualityControl;
+using Orchestrator.Workflows.Train;
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+
+namespace Orchestrator.Workflows.Tests.Lifecycle;
+
+/// <summary>
+/// Stand-ins for every stage activity, registered under the real activity names (Temporal's
+/// [Activity("Name")] test pattern), so the workflow's orchestration is tested without ML or storage.
+/// Each records what it was asked in <see cref="Calls"/>, in order.
+/// </summary>
+public sealed class FakeStageActivities
+{
+    public const string EvidenceDigest = "sha256:evidence";
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public ConcurrentQueue<RunLedgerActivities.ApprovalOutcomeInput> ApprovalOutcomes { get; } = new();
+
+    public RunLedgerActivities.EndedInput? Ended { get; private set; }
+
+    /// <summary>QC verdicts to return, one per call; passes once exhausted.</summary>
+    public Queue<bool> QcVerdicts { get; } = new();
+
+    public bool EvaluationPasses { get; set; } = true;
+
+    public bool DeploymentPromotes { get; set; } = true;
+
+    /// <summary>What ConfirmApproval reads back from "the ledger" for each reference.</summary>
+    public ConcurrentDictionary<LedgerEntryRef, SignedApproval> Ledger { get; } = new();
+
+    /// <summary>When set, Train fails with this (non-retryable) error.</summary>
+    public string? TrainFailure { get; set; }
+
+    /// <summary>When true, Train heartbeats until cancelled.</summary>
+    public bool TrainBlocksUntilCancelled { get; set; }
+
+    public TaskCompletionSource TrainStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static ApprovalPolicy Approval { get; } = new(2, ["approver"], [], TimeSpan.FromDays(3));
+
+    [Activity(PolicyActivity.Name)]
+    public PinnedPolicy LoadPolicy(PolicyActivity.Input input) =>
+        Log(new PinnedPolicy(input.Policy.Name, input.Policy.Version ?? 1, "sha256:policy",
+            new GovernanceTerms(Approval, new CanaryPolicy(0.1, TimeSpan.FromMinutes(5)), 1, new TrainingSpec("resnet-small", 3, 32, 0.001, 7))));
+
+    [Activity(RunLedgerActivities.RecordStartedName)]
+    public void RecordStarted(RunLedgerActivities.StartedInput input) => Log(input);
+
+    [Activity(RunLedgerActivities.RecordEndedName)]
+    public void RecordEnded(RunLedgerActivities.EndedInput input)
+    {
+        Ended = input;
+        Log(input);
+    }
+
+    [Activity(AcquireActivity.Name)]
+    public DatasetVersion Acquire(AcquireActivity.Input input) =>
+        Log(new DatasetVersion("sha256:manifest", "blob://manifest", 400, ["circle", "square"], 0));
+
+    [Activity(AnnotateActivity.Name)]
+    public LabelSet Annotate(AnnotateActivity.Input input) =>
+        Log(new LabelSet($"sha256:labels-{input.Round}", "blob://labels", ["ann-1", "ann-2", "ann-3"], 1200, 4));
+
+    [Activity(QualityControlActivity.Name)]
+    public GateOutcome QualityControl(QualityControlActivity.Input input)
+    {
+        var passed = QcVerdicts.Count == 0 || QcVerdicts.Dequeue();
+        return Log(new GateOutcome(passed, passed ? [] : ["Fleiss' kappa 0.41 is below 0.60"], "sha256:qc", "blob://qc"));
+    }
+
+    [Activity(TrainActivity.Name)]
+    public async Task<TrainedModel> Train(TrainActivity.Input input)
+    {
+        Log(input);
+        TrainStarted.TrySetResult();
+        if (TrainFailure is not null)
+        {
+            throw new ApplicationFailureException(TrainFailure, "InvalidInput", nonRetryable: true);
+        }
+
+        while (TrainBlocksUntilCancelled)
+        {
+            ActivityExecutionContext.Current.Heartbeat();
+            await Task.Delay(100, ActivityExecutionContext.Current.CancellationToken);
+        }
+
+        return new TrainedModel("sha256:checkpoint", "blob://checkpoint", "resnet-small", 3, 0.95, "cpu");
+    }
+
+    [Activity(TrainActivity.ExportName)]
+    public OnnxModel Export(TrainActivity.ExportInput input) => Log(new OnnxModel("sha256:onnx", "blob://onnx", 1e-6));
+
+    [Activity(EvaluateActivity.Name)]
+    public Evaluation Evaluate(EvaluateActivity.Input input) => Log(new Evaluation(
+        new GateOutcome(EvaluationPasses, EvaluationPasses ? [] : ["accuracy 0.71 is below 0.90"], "sha256:report", "blob://report"), 0.95, 0.94));
+
+    [Activity(RunLedgerActivities.RequestApprovalName)]
+    public RunLedgerActivities.ApprovalRequestRecord RequestApproval(RunLedgerActivities.RequestApprovalInput input) =>
+        Log(new RunLedgerActivities.ApprovalRequestRecord(EvidenceDigest, new LedgerEntryRef("run", 10, "hash-request")));
+
+    [Activity(RunLedgerActivities.ConfirmApprovalName)]
+    public SignedApproval ConfirmApproval(LedgerEntryRef entry) =>
+        Ledger.TryGetValue(entry, out var signed)
+            ? Log(signed)
+            : throw new ApplicationFailureException($"no ledger entry {entry.StreamId}@{entry.Version} with hash {entry.EventHash}", "NotFound", nonRetryable: true);
+
+    [Activity(RunLedgerActivities.RecordApprovalName)]
+    public void RecordApproval(RunLedgerActivities.ApprovalOutcomeInput input)
+    {
+        ApprovalOutcomes.Enqueue(input);
+        Log(input);
+    }
+
+    [Activity(DeployActivities.RegisterName)]
+    public ModelVersion Register(DeployActivities.RegisterInput input) => Log(new ModelVersion(input.ModelName, 3, input.Model.OnnxDigest));
+
+    [Activity(DeployActivities.DeployName)]
+    public DeploymentOutcome Deploy(DeployActivities.DeployInput input) =>
+        Log(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+
+    /// <summary>Puts a signed approval in the fake ledger and returns its reference.</summary>
+    public LedgerEntryRef Sign(string approver, long version, ApprovalDecision decision = ApprovalDecision.Approve, string evidence = EvidenceDigest, params string[] roles)
+    {
+        var entry = new LedgerEntryRef("run", version, $"hash-{version}");
+        Ledger[entry] = new SignedApproval(entry, approver, roles.Length == 0 ? ["approver"] : roles, decision, "reviewed the report", evidence, DateTimeOffset.UtcNow);
+        return entry;
+    }
+
+    private T Log<T>(T value)
+    {
+        Calls.Enqueue(ActivityExecutionContext.Current.Info.ActivityType);
+        return value;
+    }
+}

@@ -1,0 +1,21 @@
+using Orchestrator.Workflows.Acquire;
+
+namespace Orchestrator.Workflows.Annotate;
+
+/// <summary>Where labels come from.</summary>
+/// <param name="Kind">"simulated", "csv" or "jsonl".</param>
+/// <param name="Location">Blob or path of the label file; null when simulated.</param>
+/// <param name="Parameters">Simulator options (annotators, accuracy, seed) or import options.</param>
+public sealed record AnnotationSource(string Kind, string? Location, IReadOnlyDictionary<string, string> Parameters);
+
+/// <summary>The consensus labels of a dataset version, stored content-addressed.</summary>
+public sealed record LabelSet(string LabelSetDigest, string LabelSetUri, IReadOnlyList<string> Annotators, int AnnotationCount, int DisagreementCount);
+
+/// <summary>The annotate stage's activity.</summary>
+public static class AnnotateActivity
+{
+    public const string Name = "Annotate";
+
+    /// <summary>Import (or simulate) annotations and compute consensus; <paramref name="Round"/> counts re-annotations.</summary>
+    public sealed record Input(string RunId, DatasetVersion Dataset, AnnotationSource Source, int Round);
+}

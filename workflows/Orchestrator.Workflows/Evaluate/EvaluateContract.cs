@@ -1,0 +1,21 @@
+using Orchestrator.Workflows.Acquire;
+using Orchestrator.Workflows.Annotate;
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Train;
+
+namespace Orchestrator.Workflows.Evaluate;
+
+/// <summary>The evaluation gate's outcome; the evidence is the report approvers review.</summary>
+/// <param name="Gate">Pass or fail, reasons, and the report's digest and URI.</param>
+/// <param name="Accuracy">Test accuracy, for summaries.</param>
+/// <param name="MacroF1">Macro F1, for summaries.</param>
+public sealed record Evaluation(GateOutcome Gate, double Accuracy, double MacroF1);
+
+/// <summary>The evaluate activity (GPU task queue).</summary>
+public static class EvaluateActivity
+{
+    public const string Name = "Evaluate";
+
+    /// <summary>Evaluate on the test split, against the production champion when there is one.</summary>
+    public sealed record Input(string RunId, string ModelName, DatasetVersion Dataset, LabelSet Labels, OnnxModel Model, TrainedModel Trained, string PolicyDigest);
+}

@@ -1,0 +1,63 @@
+using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Lifecycle;
+
+namespace Orchestrator.Workflows.Ledger;
+
+/// <summary>How a run ended.</summary>
+public enum RunOutcome
+{
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>
+/// The run-level facts the workflow itself records in the audit ledger (stage activities record their
+/// own). Every call is idempotent: the activity derives its key from the workflow id and the fact.
+/// </summary>
+public static class RunLedgerActivities
+{
+    public const string RecordStartedName = "RecordRunStarted";
+    public const string RecordEndedName = "RecordRunEnded";
+    public const string RequestApprovalName = "RequestApproval";
+    public const string ConfirmApprovalName = "ConfirmApproval";
+    public const string RecordApprovalName = "RecordApprovalOutcome";
+
+    /// <summary>The run's workflow started under a pinned policy.</summary>
+    public sealed record StartedInput(string RunId, string PolicyName, int PolicyVersion, string PolicyDigest);
+
+    /// <summary>The run ended; <paramref name="Stage"/> is where it failed or was cancelled.</summary>
+    public sealed record EndedInput(string RunId, RunOutcome Outcome, string Stage, string Reason, int? ModelVersion);
+
+    /// <summary>Ask for approval of the evidence; the activity computes and records the evidence digest.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="ModelName">The model.</param>
+    /// <param name="Evidence">Named digests of what approvers review (dataset, QC, report, ONNX, policy).</param>
+    /// <param name="Deadline">When the request expires.</param>
+    public sealed record RequestApprovalInput(string RunId, string ModelName, IReadOnlyDictionary<string, string> Evidence, DateTimeOffset Deadline);
+
+    /// <summary>The recorded request: approvers must sign this evidence digest.</summary>
+    public sealed record ApprovalRequestRecord(string EvidenceDigest, LedgerEntryRef Entry);
+
+    /// <summary>How the workflow judged one signed approval, or the whole request.</summary>
+    public enum ApprovalOutcomeKind
+    {
+        /// <summary>One signature counted toward the quorum.</summary>
+        Counted,
+
+        /// <summary>One signature was refused (separation of duties, stale evidence, ...).</summary>
+        Refused,
+
+        /// <summary>The quorum was reached: approved.</summary>
+        Accepted,
+
+        /// <summary>An approver rejected the model.</summary>
+        Rejected,
+
+        /// <summary>The deadline passed without a quorum.</summary>
+        Expired,
+    }
+
+    /// <summary>Record a judgement; <paramref name="Signatures"/> are the ledger entries it concerns.</summary>
+    public sealed record ApprovalOutcomeInput(string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers);
+}

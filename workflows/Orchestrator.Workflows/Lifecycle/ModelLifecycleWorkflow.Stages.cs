@@ -1,0 +1,49 @@
+using Orchestrator.Workflows.Deploy;
+using Orchestrator.Workflows.Ledger;
+using Temporalio.Workflows;
+
+namespace Orchestrator.Workflows.Lifecycle;
+
+/// <summary>How the lifecycle workflow runs one stage and records the run's end.</summary>
+public sealed partial class ModelLifecycleWorkflow
+{
+    private async Task<T> StageAsync<T>(string stage, string activity, object input, TimeSpan? canaryWindow = null)
+    {
+        _stage = stage;
+        var record = new StageRecord(stage, Workflow.UtcNow, null, null);
+        _stages.Add(record);
+        try
+        {
+            var result = await Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For(stage, canaryWindow));
+            _stages[^1] = record with { Ended = Workflow.UtcNow, Outcome = "completed" };
+            return result;
+        }
+        catch
+        {
+            _stages[^1] = record with { Ended = Workflow.UtcNow, Outcome = "failed" };
+            throw;
+        }
+    }
+
+    private static Task<T> Bookkeep<T>(string activity, object input) =>
+        Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For("ledger"));
+
+    private static Task Bookkeep(string activity, object input) =>
+        Workflow.ExecuteActivityAsync(activity, [input], StageActivityOptions.For("ledger"));
+
+    private async Task<Result> EndAsync(RunOutcome outcome, string stage, string reason, ModelVersion? model)
+    {
+        _stage = outcome == RunOutcome.Completed ? Stages.Completed : stage;
+        await Bookkeep(RunLedgerActivities.RecordEndedName, new RunLedgerActivities.EndedInput(_input!.RunId, outcome, stage, reason, model?.Version));
+        return new Result(outcome, stage, reason, model);
+    }
+
+    private async Task RecordEndedDetachedAsync(RunOutcome outcome, string reason)
+    {
+        using var detached = new CancellationTokenSource();
+        var options = StageActivityOptions.For("ledger");
+        options.CancellationToken = detached.Token;
+        await Workflow.ExecuteActivityAsync(RunLedgerActivities.RecordEndedName,
+            [new RunLedgerActivities.EndedInput(_input!.RunId, outcome, _stage, reason, null)], options);
+    }
+}

@@ -1,0 +1,50 @@
+using Temporalio.Common;
+using Temporalio.Workflows;
+
+namespace Orchestrator.Workflows.Lifecycle;
+
+/// <summary>
+/// Every stage's activity options in one place: task queue, timeouts, heartbeat timeout and retry policy.
+/// Long stages heartbeat, so a dead worker is noticed within the heartbeat timeout and the retry resumes
+/// from the last checkpoint instead of waiting out the whole start-to-close timeout.
+/// </summary>
+public static class StageActivityOptions
+{
+    /// <summary>Errors that retrying cannot fix; activities throw ApplicationFailureException with these types.</summary>
+    public static readonly string[] NonRetryableErrors = ["InvalidInput", "IntegrityViolation", "PolicyViolation", "NotFound"];
+
+    private static readonly RetryPolicy Bookkeeping = new()
+    {
+        InitialInterval = TimeSpan.FromSeconds(1),
+        BackoffCoefficient = 2,
+        MaximumInterval = TimeSpan.FromSeconds(30),
+        MaximumAttempts = 10,
+        NonRetryableErrorTypes = NonRetryableErrors,
+    };
+
+    private static readonly RetryPolicy Work = Bookkeeping with { MaximumInterval = TimeSpan.FromMinutes(2), MaximumAttempts = 5 };
+
+    /// <summary>The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or "ledger" for bookkeeping).</summary>
+    public static ActivityOptions For(string stage, TimeSpan? canaryWindow = null) => stage switch
+    {
+        Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(TaskQueues.Default, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        Stages.Train => Long(TaskQueues.Gpu, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2)),
+        Stages.Export => Long(TaskQueues.Gpu, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
+        Stages.Evaluate => Long(TaskQueues.Gpu, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
+        Stages.Deploy => Long(TaskQueues.Default, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        _ => new ActivityOptions
+        {
+            TaskQueue = TaskQueues.Default,
+            StartToCloseTimeout = TimeSpan.FromSeconds(30),
+            RetryPolicy = Bookkeeping,
+        },
+    };
+
+    private static ActivityOptions Long(string queue, TimeSpan startToClose, TimeSpan heartbeat) => new()
+    {
+        TaskQueue = queue,
+        StartToCloseTimeout = startToClose,
+        HeartbeatTimeout = heartbeat,
+        RetryPolicy = Work,
+    };
+}
