@@ -72,7 +72,7 @@ public sealed class ActivityTests(TemporalEnvironment env) : IClassFixture<Tempo
     public async Task ExecuteActivity_ScheduleToCloseExceeded_TimesOut()
     {
         var result = await RunAsync(new ConformanceActivities(),
-            new(nameof(ConformanceActivities.Hang), StartToCloseSeconds: 1, ScheduleToCloseSeconds: 2.5));
+            new(nameof(ConformanceActivities.Hang), StartToCloseSeconds: 10, ScheduleToCloseSeconds: 1.5));
 
         result.ShouldBe($"timeout:{TimeoutType.ScheduleToClose}");
     }

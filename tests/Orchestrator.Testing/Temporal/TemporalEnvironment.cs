@@ -8,8 +8,9 @@ namespace Orchestrator.Testing.Temporal;
 /// A Temporal endpoint for a test class, through Temporal's standard testing API. Where TEMPORAL_ADDRESS names
 /// a server (a real Temporal or a running embedded server) the tests use it; otherwise the embedded
 /// Temporal-protocol server is launched the way the SDK launches a downloaded one, through
-/// <see cref="DevServerOptions.ExistingPath"/> (or <see cref="TestServerOptions.ExistingPath"/> with time skipping).
-/// Use as an xunit class fixture; every test should use its own task queue and workflow ids.
+/// <see cref="DevServerOptions.ExistingPath"/> (or <see cref="TestServerOptions.ExistingPath"/> with time skipping);
+/// test classes running at the same time share that server. Use as an xunit class fixture; every test should use
+/// its own task queue and workflow ids.
 /// </summary>
 public class TemporalEnvironment : IAsyncLifetime
 {
@@ -51,22 +52,22 @@ public class TemporalEnvironment : IAsyncLifetime
 
         IsEmbedded = true;
         SupportsTimeSkipping = TimeSkipping;
-        environment = TimeSkipping
-            ? await WorkflowEnvironment.StartTimeSkippingAsync(new WorkflowEnvironmentStartTimeSkippingOptions
-            {
-                TestServer = new TestServerOptions { ExistingPath = ServerPath },
-            }).ConfigureAwait(false)
-            : await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
-            {
-                DevServerOptions = new DevServerOptions { ExistingPath = ServerPath },
-            }).ConfigureAwait(false);
+        environment = await EmbeddedServers.AcquireAsync(ServerPath, TimeSkipping).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (environment is not null)
         {
-            await environment.ShutdownAsync().ConfigureAwait(false);
+            if (IsEmbedded)
+            {
+                await EmbeddedServers.ReleaseAsync(TimeSkipping).ConfigureAwait(false);
+            }
+            else
+            {
+                await environment.ShutdownAsync().ConfigureAwait(false);
+            }
+
             environment = null;
         }
 
