@@ -24,6 +24,6 @@ public sealed class ModelRegistryProjection : SingleStreamProjection<ModelRegist
         }
 
         var state = snapshot ?? new ModelRegistryEntry { Id = id };
-        return ModelFold.Apply(state, e.Data, ProjectionMeta.From(e, state.Version));
+        return ModelFold.Apply(state, e.Data, ProjectionMeta.From(e, state.StreamVersion));
     }
 }

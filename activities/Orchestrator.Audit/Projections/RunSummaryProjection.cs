@@ -24,6 +24,6 @@ public sealed class RunSummaryProjection : SingleStreamProjection<RunSummary, st
         }
 
         var state = snapshot ?? new RunSummary { Id = id };
-        return RunFold.Apply(state, e.Data, ProjectionMeta.From(e, state.Version));
+        return RunFold.Apply(state, e.Data, ProjectionMeta.From(e, state.StreamVersion));
     }
 }

@@ -48,7 +48,7 @@ public static class ModelFold
             Id = meta.StreamId,
             Name = meta.StreamId.StartsWith(Prefix, StringComparison.Ordinal) ? meta.StreamId[Prefix.Length..] : meta.StreamId,
             UpdatedAt = at,
-            Version = meta.Version,
+            StreamVersion = meta.Version,
         };
     }
 

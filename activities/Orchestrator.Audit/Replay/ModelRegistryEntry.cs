@@ -22,8 +22,8 @@ public sealed record ModelRegistryEntry
 
     public DateTimeOffset? UpdatedAt { get; init; }
 
-    /// <summary>The stream version this state reflects.</summary>
-    public long Version { get; init; }
+    /// <summary>The stream version this state reflects (not named Version: Marten would treat that as its own revision).</summary>
+    public long StreamVersion { get; init; }
 
     /// <summary>The record of model version <paramref name="version"/>, or null.</summary>
     public ModelVersionRecord? Find(int version) => Versions.FirstOrDefault(v => v.Version == version);

@@ -37,7 +37,7 @@ public static class RunFold
             RunCancelled e => state with { Status = RunStatus.Cancelled, Stage = "cancelled", FailureReason = e.Reason },
             _ => null,
         };
-        return next is null ? state : next with { Id = meta.StreamId, UpdatedAt = meta.RecordedAt, Version = meta.Version };
+        return next is null ? state : next with { Id = meta.StreamId, UpdatedAt = meta.RecordedAt, StreamVersion = meta.Version };
     }
 
     /// <summary>True for the events this fold understands.</summary>

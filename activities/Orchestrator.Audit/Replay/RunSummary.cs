@@ -68,8 +68,8 @@ public sealed record RunSummary
 
     public string? FailureReason { get; init; }
 
-    /// <summary>The stream version this state reflects.</summary>
-    public long Version { get; init; }
+    /// <summary>The stream version this state reflects (not named Version: Marten would treat that as its own revision).</summary>
+    public long StreamVersion { get; init; }
 }
 
 /// <summary>One signed approval decision and the ledger entry that records it.</summary>
