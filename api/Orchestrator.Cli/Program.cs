@@ -8,4 +8,5 @@ var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalV
 var versionCommand = new Command("version", "Print the client's version.");
 versionCommand.SetAction(_ => Console.WriteLine($"orchestrator {version}"));
 root.Subcommands.Add(versionCommand);
+root.Subcommands.Add(Orchestrator.Cli.Dev.DevCommand.Create());
 return await root.Parse(args).InvokeAsync();

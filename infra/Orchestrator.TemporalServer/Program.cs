@@ -1,23 +1,33 @@
 using Orchestrator.TemporalServer.Hosting;
 
-// The drop-in executable: it accepts the command lines the Temporal SDK uses to launch a downloaded dev
-// server ("server start-dev --port P ...") or test server ("P"), so DevServerOptions.ExistingPath and
-// TestServerOptions.ExistingPath can point at it.
-if (!CommandLine.TryParse(args, out var options, out var error))
-{
-    await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
-    await Console.Error.WriteLineAsync(CommandLine.Usage).ConfigureAwait(false);
-    return 2;
-}
+namespace Orchestrator.TemporalServer;
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+/// <summary>
+/// The drop-in executable: it accepts the command lines the Temporal SDK uses to launch a downloaded dev
+/// server ("server start-dev --port P ...") or test server ("P"), so DevServerOptions.ExistingPath and
+/// TestServerOptions.ExistingPath can point at it.
+/// </summary>
+internal static class Program
 {
-    e.Cancel = true;
-    stop.Cancel();
-};
-await using var server = await TemporalServerHost.StartAsync(options, stop.Token).ConfigureAwait(false);
-Console.WriteLine($"Embedded Temporal-protocol server (development and tests only) listening on {server.Address}"
-    + (options.TimeSkipping ? " with time skipping" : ""));
-await server.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
-return 0;
+    public static async Task<int> Main(string[] args)
+    {
+        if (!CommandLine.TryParse(args, out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(CommandLine.Usage).ConfigureAwait(false);
+            return string.IsNullOrEmpty(error) ? 0 : 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        await using var server = await TemporalServerHost.StartAsync(options, stop.Token).ConfigureAwait(false);
+        Console.WriteLine($"Embedded Temporal-protocol server (development and tests only) listening on {server.Address}"
+            + (options.TimeSkipping ? " with time skipping" : ""));
+        await server.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
+        return 0;
+    }
+}
