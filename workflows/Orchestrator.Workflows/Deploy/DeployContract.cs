@@ -21,8 +21,8 @@ public static class DeployActivities
     public const string RegisterName = "RegisterModelVersion";
     public const string DeployName = "DeployCanary";
 
-    /// <summary>Register the approved model version with its lineage and the approvals that allow it.</summary>
-    public sealed record RegisterInput(string RunId, string ModelName, DatasetVersion Dataset, OnnxModel Model, Evaluation Evaluation, IReadOnlyList<LedgerEntryRef> Approvals);
+    /// <summary>Register a candidate version with its lineage (run, dataset, metrics); it serves nothing until deployed.</summary>
+    public sealed record RegisterInput(string RunId, string ModelName, DatasetVersion Dataset, OnnxModel Model, Evaluation Evaluation);
 
     /// <summary>Set the version as canary, watch it for the policy's window, then promote or roll back.</summary>
     public sealed record DeployInput(string RunId, ModelVersion Version, CanaryPolicy Canary, IReadOnlyList<LedgerEntryRef> Approvals);

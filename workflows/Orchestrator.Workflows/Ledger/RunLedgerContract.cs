@@ -1,5 +1,5 @@
 using Orchestrator.Workflows.Approve;
-using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Deploy;
 
 namespace Orchestrator.Workflows.Ledger;
 
@@ -29,12 +29,13 @@ public static class RunLedgerActivities
     /// <summary>The run ended; <paramref name="Stage"/> is where it failed or was cancelled.</summary>
     public sealed record EndedInput(string RunId, RunOutcome Outcome, string Stage, string Reason, int? ModelVersion);
 
-    /// <summary>Ask for approval of the evidence; the activity computes and records the evidence digest.</summary>
+    /// <summary>Ask for approval of a candidate version; the activity computes and records the evidence digest.</summary>
     /// <param name="RunId">The run.</param>
-    /// <param name="ModelName">The model.</param>
-    /// <param name="Evidence">Named digests of what approvers review (dataset, QC, report, ONNX, policy).</param>
+    /// <param name="Version">The registered candidate version approvers decide on.</param>
+    /// <param name="Evidence">Named digests of what approvers review (dataset, labels, report, ONNX, policy).</param>
     /// <param name="Deadline">When the request expires.</param>
-    public sealed record RequestApprovalInput(string RunId, string ModelName, IReadOnlyDictionary<string, string> Evidence, DateTimeOffset Deadline);
+    /// <param name="Policy">Who may approve and how many must.</param>
+    public sealed record RequestApprovalInput(string RunId, ModelVersion Version, IReadOnlyDictionary<string, string> Evidence, DateTimeOffset Deadline, ApprovalPolicy Policy);
 
     /// <summary>The recorded request: approvers must sign this evidence digest.</summary>
     public sealed record ApprovalRequestRecord(string EvidenceDigest, LedgerEntryRef Entry);

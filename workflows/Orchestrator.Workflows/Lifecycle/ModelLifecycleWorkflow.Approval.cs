@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Exceptions;
@@ -33,14 +34,14 @@ public sealed partial class ModelLifecycleWorkflow
     }
 
     /// <returns>The approving ledger entries, or null when the request was rejected or expired.</returns>
-    private async Task<IReadOnlyList<LedgerEntryRef>?> AwaitApprovalAsync(Input input, PinnedPolicy policy, IReadOnlyDictionary<string, string> evidence)
+    private async Task<IReadOnlyList<LedgerEntryRef>?> AwaitApprovalAsync(Input input, PinnedPolicy policy, ModelVersion version, IReadOnlyDictionary<string, string> evidence)
     {
         _stage = Stages.Approval;
         var opened = new StageRecord(Stages.Approval, Workflow.UtcNow, null, null);
         _stages.Add(opened);
         var deadline = Workflow.UtcNow + policy.Terms.Approval.Deadline;
         var record = await Bookkeep<RunLedgerActivities.ApprovalRequestRecord>(RunLedgerActivities.RequestApprovalName,
-            new RunLedgerActivities.RequestApprovalInput(input.RunId, input.ModelName, evidence, deadline));
+            new RunLedgerActivities.RequestApprovalInput(input.RunId, version, evidence, deadline, policy.Terms.Approval));
         var request = new ApprovalRequest(input.Requester, [input.Requester], record.EvidenceDigest, deadline);
         var accepted = new List<SignedApproval>();
         Publish(request, policy.Terms.Approval, accepted);

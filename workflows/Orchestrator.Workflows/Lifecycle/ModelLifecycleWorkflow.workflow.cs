@@ -65,6 +65,10 @@ public sealed partial class ModelLifecycleWorkflow
                 return await EndAsync(RunOutcome.Failed, Stages.Evaluate, "evaluation gate failed: " + string.Join("; ", evaluation.Gate.Reasons), null);
             }
 
+            // The candidate version is registered before approval, so approvers sign off on a named
+            // version; only the alias change at deployment needs their approval.
+            var version = await StageAsync<ModelVersion>(Stages.Register, DeployActivities.RegisterName,
+                new DeployActivities.RegisterInput(input.RunId, input.ModelName, dataset, onnx, evaluation));
             var evidence = new Dictionary<string, string>
             {
                 ["dataset-manifest"] = dataset.ManifestDigest,
@@ -73,14 +77,12 @@ public sealed partial class ModelLifecycleWorkflow
                 ["evaluation-report"] = evaluation.Gate.EvidenceDigest,
                 ["policy"] = policy.Digest,
             };
-            var approvals = await AwaitApprovalAsync(input, policy, evidence);
+            var approvals = await AwaitApprovalAsync(input, policy, version, evidence);
             if (approvals is null)
             {
-                return await EndAsync(RunOutcome.Failed, Stages.Approval, _approvalFailure, null);
+                return await EndAsync(RunOutcome.Failed, Stages.Approval, _approvalFailure, version);
             }
 
-            var version = await StageAsync<ModelVersion>(Stages.Register, DeployActivities.RegisterName,
-                new DeployActivities.RegisterInput(input.RunId, input.ModelName, dataset, onnx, evaluation, approvals));
             var deployment = await StageAsync<DeploymentOutcome>(Stages.Deploy, DeployActivities.DeployName,
                 new DeployActivities.DeployInput(input.RunId, version, policy.Terms.Canary, approvals), policy.Terms.Canary.Window);
             return deployment.Promoted

@@ -10,8 +10,8 @@ public static class Stages
     public const string Train = "train";
     public const string Export = "export";
     public const string Evaluate = "evaluate";
-    public const string Approval = "approval";
     public const string Register = "register";
+    public const string Approval = "approval";
     public const string Deploy = "deploy";
     public const string Completed = "completed";
 }
