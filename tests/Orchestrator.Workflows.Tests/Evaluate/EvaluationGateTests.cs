@@ -1,0 +1,120 @@
+using Orchestrator.Workflows.Evaluate;
+
+namespace Orchestrator.Workflows.Tests.Evaluate;
+
+public sealed class EvaluationGateTests
+{
+    private static readonly EvaluationPolicy Strict = new(
+        MinAccuracy: 0.9, MinMacroF1: 0.88, MinClassRecall: 0.8, MaxCalibrationError: 0.05, MaxWorstSliceGap: 0.1,
+        MaxRobustnessDrop: 0.15, MaxParityError: 1e-4, ForbidSignificantRegression: true);
+
+    private static EvaluationEvidence Good() => new(
+        Accuracy: 0.95,
+        MacroF1: 0.94,
+        ClassRecall: new Dictionary<string, double> { ["circle"] = 0.97, ["square"] = 0.93 },
+        ExpectedCalibrationError: 0.02,
+        WorstSlice: "lighting=night",
+        WorstSliceGap: 0.04,
+        RobustnessDrop: new Dictionary<string, double> { ["blur-1"] = 0.05, ["noise-20"] = 0.1 },
+        ParityMaxAbsError: 3e-6,
+        Champion: new ChampionComparison("v3", 0.94, 0.95, 0.4));
+
+    [Fact]
+    public void Evaluate_AllWithinPolicy_PassesWithEveryCheckReported()
+    {
+        var verdict = EvaluationGate.Evaluate(Good(), Strict);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Reasons.ShouldBeEmpty();
+        verdict.Findings.Select(f => f.Check).ShouldBe(
+        [
+            "accuracy", "macro-f1", "class-recall", "class-recall", "calibration", "worst-slice-gap",
+            "robustness", "robustness", "onnx-parity", "champion-regression",
+        ]);
+    }
+
+    [Fact]
+    public void Evaluate_LowAccuracyAndWeakClass_FailsNamingBoth()
+    {
+        var evidence = Good() with { Accuracy = 0.85, ClassRecall = new Dictionary<string, double> { ["circle"] = 0.99, ["square"] = 0.6 } };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldBe(["accuracy 0.85 is below the minimum 0.9", "recall of class 'square' 0.6 is below the minimum 0.8"]);
+    }
+
+    [Fact]
+    public void Evaluate_SliceGapRobustnessAndParity_FailEach()
+    {
+        var evidence = Good() with
+        {
+            WorstSliceGap = 0.2,
+            RobustnessDrop = new Dictionary<string, double> { ["brightness-0.5"] = 0.3 },
+            ParityMaxAbsError = 2e-3,
+        };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict);
+
+        verdict.Findings.Where(f => !f.Passed).Select(f => f.Check).ShouldBe(["worst-slice-gap", "robustness", "onnx-parity"]);
+        verdict.Reasons[0].ShouldContain("lighting=night");
+        verdict.Reasons[1].ShouldContain("brightness-0.5");
+    }
+
+    [Fact]
+    public void Evaluate_SignificantlyWorseThanChampion_Fails()
+    {
+        var evidence = Good() with { Champion = new ChampionComparison("v3", 0.97, 0.95, 0.01) };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldHaveSingleItem().ShouldStartWith("significant regression");
+    }
+
+    [Fact]
+    public void Evaluate_WorseThanChampionButNotSignificant_Passes()
+    {
+        var evidence = Good() with { Champion = new ChampionComparison("v3", 0.96, 0.95, 0.3) };
+
+        EvaluationGate.Evaluate(evidence, Strict).Passed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_ImprovementRequiredButNotSignificant_Fails()
+    {
+        var policy = new EvaluationPolicy(RequireSignificantImprovement: true);
+
+        var verdict = EvaluationGate.Evaluate(Good(), policy);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldHaveSingleItem().ShouldStartWith("no significant improvement");
+    }
+
+    [Fact]
+    public void Evaluate_NoChampionYet_SkipsChampionChecks()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { Champion = null }, Strict with { RequireSignificantImprovement = true });
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.ShouldNotContain(f => f.Check.StartsWith("champion", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_UnmeasuredCalibration_FailsRatherThanPasses()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { ExpectedCalibrationError = double.NaN }, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single(f => !f.Passed).Check.ShouldBe("calibration");
+    }
+
+    [Fact]
+    public void Evaluate_EmptyPolicy_PassesWithNoFindings()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { Accuracy = 0.1 }, new EvaluationPolicy());
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,44 @@
+namespace Orchestrator.Workflows.Evaluate;
+
+/// <summary>
+/// The evaluation section of a versioned governance policy. Every threshold is optional: null means
+/// the check is not part of this policy. Bounds are inclusive.
+/// </summary>
+/// <param name="MinAccuracy">Lowest acceptable accuracy.</param>
+/// <param name="MinMacroF1">Lowest acceptable macro F1.</param>
+/// <param name="MinClassRecall">Lowest acceptable recall of any class.</param>
+/// <param name="MaxCalibrationError">Largest tolerated expected calibration error.</param>
+/// <param name="MaxWorstSliceGap">Largest tolerated gap between overall and worst-slice accuracy.</param>
+/// <param name="MaxRobustnessDrop">Largest tolerated accuracy loss under any perturbation.</param>
+/// <param name="MaxParityError">Largest tolerated ONNX-vs-TorchSharp logit difference.</param>
+/// <param name="ForbidSignificantRegression">Fail when the challenger is worse than the champion and
+/// McNemar's p-value is below <paramref name="SignificanceLevel"/>.</param>
+/// <param name="RequireSignificantImprovement">Fail unless the challenger is better than the champion
+/// with p below <paramref name="SignificanceLevel"/> (a stricter bar for replacing a production model).</param>
+/// <param name="SignificanceLevel">Alpha of the champion/challenger tests.</param>
+public sealed record EvaluationPolicy(
+    double? MinAccuracy = null,
+    double? MinMacroF1 = null,
+    double? MinClassRecall = null,
+    double? MaxCalibrationError = null,
+    double? MaxWorstSliceGap = null,
+    double? MaxRobustnessDrop = null,
+    double? MaxParityError = null,
+    bool ForbidSignificantRegression = false,
+    bool RequireSignificantImprovement = false,
+    double SignificanceLevel = 0.05);
+
+/// <summary>One check of the evaluation gate.</summary>
+/// <param name="Check">Stable check name (for example "accuracy").</param>
+/// <param name="Passed">Whether the evidence met the threshold.</param>
+/// <param name="Detail">Readable line with the measured value and the threshold.</param>
+public sealed record EvaluationFinding(string Check, bool Passed, string Detail);
+
+/// <summary>The evaluation gate's decision.</summary>
+/// <param name="Passed">True when every check the policy enables passed.</param>
+/// <param name="Findings">Every check that ran, in a fixed order.</param>
+public sealed record EvaluationVerdict(bool Passed, IReadOnlyList<EvaluationFinding> Findings)
+{
+    /// <summary>The failed checks' details: the reasons recorded in the audit trail.</summary>
+    public IReadOnlyList<string> Reasons => [.. Findings.Where(f => !f.Passed).Select(f => f.Detail)];
+}
