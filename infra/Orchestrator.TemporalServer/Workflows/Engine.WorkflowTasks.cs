@@ -107,6 +107,12 @@ internal sealed partial class Engine
             return;
         }
 
+        if (CommandValidation.Validate(run, request.Commands) is { } invalid)
+        {
+            FailWorkflowTask(run, task, invalid.Cause, new Failure { Message = invalid.Message, Source = "Server" }, request.Identity);
+            return;
+        }
+
         var completed = WorkflowRun.NewEvent(EventType.WorkflowTaskCompleted, Now);
         completed.WorkflowTaskCompletedEventAttributes = new WorkflowTaskCompletedEventAttributes
         {
