@@ -34,7 +34,18 @@ public sealed class ImagePreprocessor
     public void Write(LabeledImage image, Span<float> destination, AugmentationOptions augmentation, Random? random)
     {
         ArgumentNullException.ThrowIfNull(image);
+        Write(image.Width, image.Height, image.Pixels.Span, destination, augmentation, random);
+    }
+
+    /// <summary>Writes interleaved RGB <paramref name="pixels"/> of the given size into <paramref name="destination"/>.</summary>
+    public void Write(int width, int height, ReadOnlySpan<byte> pixels, Span<float> destination, AugmentationOptions augmentation, Random? random)
+    {
         ArgumentNullException.ThrowIfNull(augmentation);
+        if (width <= 0 || height <= 0 || pixels.Length != width * height * 3)
+        {
+            throw new ArgumentException($"Image of {width}x{height} has {pixels.Length} bytes; expected {width * height * 3}.", nameof(pixels));
+        }
+
         if (destination.Length < ValuesPerImage)
         {
             throw new ArgumentException($"Destination holds {destination.Length} floats; {ValuesPerImage} needed.", nameof(destination));
@@ -46,7 +57,7 @@ public sealed class ImagePreprocessor
         }
 
         var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
-        Resize(image, hwc);
+        Resize(width, height, pixels, hwc);
         var flip = false;
         int dx = 0, dy = 0;
         if (!augmentation.IsIdentity)
@@ -76,10 +87,9 @@ public sealed class ImagePreprocessor
     }
 
     // Bilinear with half-pixel centres (PyTorch's align_corners=false); a plain copy when sizes match.
-    private void Resize(LabeledImage image, float[] hwc)
+    private void Resize(int width, int height, ReadOnlySpan<byte> pixels, float[] hwc)
     {
-        var pixels = image.Pixels.Span;
-        if (image.Width == size && image.Height == size)
+        if (width == size && height == size)
         {
             for (var i = 0; i < hwc.Length; i++)
             {
@@ -89,24 +99,24 @@ public sealed class ImagePreprocessor
             return;
         }
 
-        var scaleX = (float)image.Width / size;
-        var scaleY = (float)image.Height / size;
+        var scaleX = (float)width / size;
+        var scaleY = (float)height / size;
         for (var y = 0; y < size; y++)
         {
-            var fy = Math.Clamp(((y + 0.5f) * scaleY) - 0.5f, 0, image.Height - 1);
+            var fy = Math.Clamp(((y + 0.5f) * scaleY) - 0.5f, 0, height - 1);
             var y0 = (int)fy;
-            var y1 = Math.Min(y0 + 1, image.Height - 1);
+            var y1 = Math.Min(y0 + 1, height - 1);
             var wy = fy - y0;
             for (var x = 0; x < size; x++)
             {
-                var fx = Math.Clamp(((x + 0.5f) * scaleX) - 0.5f, 0, image.Width - 1);
+                var fx = Math.Clamp(((x + 0.5f) * scaleX) - 0.5f, 0, width - 1);
                 var x0 = (int)fx;
-                var x1 = Math.Min(x0 + 1, image.Width - 1);
+                var x1 = Math.Min(x0 + 1, width - 1);
                 var wx = fx - x0;
-                var i00 = ((y0 * image.Width) + x0) * 3;
-                var i01 = ((y0 * image.Width) + x1) * 3;
-                var i10 = ((y1 * image.Width) + x0) * 3;
-                var i11 = ((y1 * image.Width) + x1) * 3;
+                var i00 = ((y0 * width) + x0) * 3;
+                var i01 = ((y0 * width) + x1) * 3;
+                var i10 = ((y1 * width) + x0) * 3;
+                var i11 = ((y1 * width) + x1) * 3;
                 for (var c = 0; c < 3; c++)
                 {
                     var top = pixels[i00 + c] + ((pixels[i01 + c] - pixels[i00 + c]) * wx);

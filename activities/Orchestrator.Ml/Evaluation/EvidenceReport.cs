@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Ml.Evaluation.Plots;
+using Orchestrator.Ml.Training;
+
+namespace Orchestrator.Ml.Evaluation;
+
+/// <summary>What a model card states beyond the measurements: purpose and data provenance.</summary>
+/// <param name="IntendedUse">What the model is for and for whom.</param>
+/// <param name="OutOfScope">Uses the model is not meant for.</param>
+/// <param name="TrainingData">Dataset name, version/digest, size and class balance in a sentence or two.</param>
+public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData);
+
+/// <summary>
+/// The evaluation evidence approvers review: identity of model and data, all metrics, slices,
+/// robustness, the champion comparison, parity, and the training history. Rendered as JSON (the
+/// machine-readable record whose digest goes into the audit event), Markdown, a model card and PNG plots.
+/// </summary>
+public sealed record EvidenceReport(
+    string ModelName,
+    string ModelVersion,
+    string ModelDigest,
+    string DatasetDigest,
+    IReadOnlyList<string> ClassNames,
+    ClassificationMetrics Metrics,
+    SliceReport Slices,
+    IReadOnlyList<RobustnessResult> Robustness,
+    ChampionChallengerResult? Champion,
+    string? ChampionVersion,
+    double ParityMaxAbsError,
+    IReadOnlyList<EpochMetrics> TrainingHistory,
+    ModelCardFacts Card)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>File name to bytes: report.json, report.md, model-card.md and the three PNG plots.</summary>
+    public IReadOnlyDictionary<string, byte[]> Render() => new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+    {
+        ["report.json"] = ToJson(),
+        ["report.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.Report(this)),
+        ["model-card.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.ModelCard(this)),
+        ["confusion-matrix.png"] = Charts.ConfusionMatrix(Metrics.ConfusionMatrix, ClassNames),
+        ["training-curves.png"] = Charts.TrainingCurves(TrainingHistory),
+        ["reliability.png"] = Charts.ReliabilityDiagram(Metrics.Reliability, Metrics.ExpectedCalibrationError),
+    };
+
+    /// <summary>The JSON form (stable property order, camelCase, NaN spelled out).</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Parses <see cref="ToJson"/> output.</summary>
+    public static EvidenceReport FromJson(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<EvidenceReport>(json, Json) ?? throw new InvalidDataException("Empty evidence report.");
+}

@@ -1,0 +1,104 @@
+using Microsoft.ML.OnnxRuntime;
+using Orchestrator.Ml.Models;
+using Orchestrator.Ml.Training;
+
+namespace Orchestrator.Ml.Evaluation;
+
+/// <summary>
+/// Runs an exported model with ONNX Runtime over a split in fixed-size batches. Input and output buffers
+/// and their OrtValues are allocated once per batch shape and reused, so the per-item cost is the
+/// preprocessing and the inference itself. Preprocessing comes from the model's own metadata.
+/// </summary>
+public sealed class OnnxEvaluator : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly RunOptions runOptions = new();
+    private readonly string inputName;
+    private readonly string outputName;
+
+    public OnnxEvaluator(byte[] onnxModel, SessionOptions? sessionOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        session = sessionOptions is null ? new InferenceSession(onnxModel) : new InferenceSession(onnxModel, sessionOptions);
+        inputName = session.InputNames[0];
+        outputName = session.OutputNames[0];
+        Preprocessor = new ImagePreprocessor(Preprocessing.FromMetadata(session.ModelMetadata.CustomMetadataMap));
+        ClassCount = checked((int)session.OutputMetadata[outputName].Dimensions[^1]);
+    }
+
+    public ImagePreprocessor Preprocessor { get; }
+
+    public int ClassCount { get; }
+
+    /// <summary>
+    /// Predictions for <paramref name="images"/>; <paramref name="perturbation"/> (robustness checks)
+    /// alters each image's pixels before preprocessing.
+    /// </summary>
+    public Predictions Evaluate(IReadOnlyList<LabeledImage> images, int batchSize = 32, IImagePerturbation? perturbation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var perImage = Preprocessor.ValuesPerImage;
+        var size = Preprocessor.Preprocessing.InputSize;
+        var probabilities = new float[images.Count * ClassCount];
+        var labels = new int[images.Count];
+        var input = new float[batchSize * perImage];
+        var output = new float[batchSize * ClassCount];
+        byte[] scratch = [];
+        var random = new Random(perturbation?.Seed ?? 0);
+        OrtValue? partialIn = null, partialOut = null;
+        using var fullIn = OrtValue.CreateTensorValueFromMemory(input, [batchSize, 3, size, size]);
+        using var fullOut = OrtValue.CreateTensorValueFromMemory(output, [batchSize, ClassCount]);
+        try
+        {
+            for (var start = 0; start < images.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(batchSize, images.Count - start);
+                for (var i = 0; i < count; i++)
+                {
+                    var image = images[start + i];
+                    var pixels = image.Pixels.Span;
+                    if (perturbation is not null)
+                    {
+                        if (scratch.Length != pixels.Length)
+                        {
+                            scratch = new byte[pixels.Length];
+                        }
+
+                        perturbation.Apply(image.Width, image.Height, pixels, scratch, random);
+                        pixels = scratch;
+                    }
+
+                    Preprocessor.Write(image.Width, image.Height, pixels, input.AsSpan(i * perImage, perImage), AugmentationOptions.None, null);
+                    labels[start + i] = image.Label;
+                }
+
+                // Only the last batch can be short; its OrtValues view the start of the same buffers.
+                OrtValue batchIn = fullIn, batchOut = fullOut;
+                if (count < batchSize)
+                {
+                    partialIn = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, count * perImage), [count, 3, size, size]);
+                    partialOut = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, count * ClassCount), [count, ClassCount]);
+                    (batchIn, batchOut) = (partialIn, partialOut);
+                }
+
+                session.Run(runOptions, [inputName], [batchIn], [outputName], [batchOut]);
+                Softmax.Rows(output.AsSpan(0, count * ClassCount), probabilities.AsSpan(start * ClassCount, count * ClassCount), ClassCount);
+            }
+        }
+        finally
+        {
+            partialIn?.Dispose();
+            partialOut?.Dispose();
+        }
+
+        return new Predictions(ClassCount, labels, probabilities, images.Select(i => i.Slices).ToArray());
+    }
+
+    public void Dispose()
+    {
+        runOptions.Dispose();
+        session.Dispose();
+    }
+}

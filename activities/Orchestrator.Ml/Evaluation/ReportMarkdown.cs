@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+
+namespace Orchestrator.Ml.Evaluation;
+
+/// <summary>The human-readable renderings of an <see cref="EvidenceReport"/>.</summary>
+internal static class ReportMarkdown
+{
+    public static string Report(EvidenceReport r)
+    {
+        var m = r.Metrics;
+        var s = new StringBuilder();
+        Line(s, $"# Evaluation evidence: {r.ModelName} {r.ModelVersion}");
+        Line(s, $"Model `{r.ModelDigest}` on test split of dataset `{r.DatasetDigest}` ({m.Count} images).");
+        Line(s, $"\n## Summary\n\n| metric | value |\n|---|---|");
+        Line(s, $"| accuracy | {m.Accuracy:0.0000} |\n| macro precision / recall / F1 | {m.MacroPrecision:0.0000} / {m.MacroRecall:0.0000} / {m.MacroF1:0.0000} |");
+        Line(s, $"| micro precision / recall / F1 | {m.MicroPrecision:0.0000} / {m.MicroRecall:0.0000} / {m.MicroF1:0.0000} |");
+        foreach (var (k, v) in m.TopK.OrderBy(p => p.Key))
+        {
+            Line(s, $"| top-{k} accuracy | {v:0.0000} |");
+        }
+
+        Line(s, $"| expected calibration error | {m.ExpectedCalibrationError:0.0000} |\n| ONNX parity (max abs logit error) | {r.ParityMaxAbsError:0.###E+0} |");
+        Line(s, $"| worst-slice gap | {r.Slices.WorstSliceGap:0.0000} ({Slice(r.Slices.Worst)}) |");
+        Line(s, $"\n## Per class\n\n| class | precision | recall | F1 | support |\n|---|---|---|---|---|");
+        foreach (var c in m.PerClass)
+        {
+            Line(s, $"| {r.ClassNames[c.Class]} | {c.Precision:0.0000} | {c.Recall:0.0000} | {c.F1:0.0000} | {c.Support} |");
+        }
+
+        Line(s, $"\n![confusion matrix](confusion-matrix.png)\n\n## Slices\n\n| slice | images | accuracy | macro F1 |\n|---|---|---|---|");
+        foreach (var slice in r.Slices.Slices)
+        {
+            Line(s, $"| {slice.Attribute}={slice.Value} | {slice.Count} | {slice.Accuracy:0.0000} | {slice.MacroF1:0.0000} |");
+        }
+
+        Line(s, $"\n## Robustness\n\n| perturbation | accuracy | drop |\n|---|---|---|");
+        foreach (var x in r.Robustness)
+        {
+            Line(s, $"| {x.Perturbation} | {x.Accuracy:0.0000} | {x.Drop:0.0000} |");
+        }
+
+        Line(s, $"\n## Champion / challenger");
+        Line(s, r.Champion is { } c2
+            ? Invariant($"Champion {r.ChampionVersion}: {c2.ChampionAccuracy:0.0000}, challenger: {c2.ChallengerAccuracy:0.0000}; discordant pairs {c2.OnlyChampionCorrect} (champion only) / {c2.OnlyChallengerCorrect} (challenger only); McNemar ({c2.Method}) statistic {c2.Statistic:0.####}, p = {c2.PValue:0.####}.")
+            : "No production model to compare against.");
+        Line(s, $"\n## Calibration and training\n\n![reliability diagram](reliability.png)\n\n![training curves](training-curves.png)");
+        return s.ToString();
+    }
+
+    public static string ModelCard(EvidenceReport r)
+    {
+        var s = new StringBuilder();
+        Line(s, $"# Model card: {r.ModelName} {r.ModelVersion}\n\nDigest `{r.ModelDigest}`; classes: {string.Join(", ", r.ClassNames)}.");
+        Line(s, $"\n## Intended use\n\n{r.Card.IntendedUse}\n\nOut of scope: {r.Card.OutOfScope}");
+        Line(s, $"\n## Training data\n\n{r.Card.TrainingData}");
+        Line(s, $"\n## Performance\n\nTest accuracy {r.Metrics.Accuracy:0.0000}, macro F1 {r.Metrics.MacroF1:0.0000}, ECE {r.Metrics.ExpectedCalibrationError:0.0000} on {r.Metrics.Count} images.");
+        Line(s, $"\n## Limitations and known failure modes\n");
+        foreach (var limitation in Limitations(r))
+        {
+            Line(s, $"- {limitation}");
+        }
+
+        return s.ToString();
+    }
+
+    // Drawn from the measurements, so the card cannot claim more than the evidence shows.
+    private static IEnumerable<string> Limitations(EvidenceReport r)
+    {
+        var overall = r.Metrics.Accuracy;
+        foreach (var slice in r.Slices.Slices.Where(x => overall - x.Accuracy > 0.02).OrderBy(x => x.Accuracy))
+        {
+            yield return Invariant($"Weaker on {slice.Attribute}={slice.Value}: accuracy {slice.Accuracy:0.0000} vs {overall:0.0000} overall ({slice.Count} images).");
+        }
+
+        foreach (var x in r.Robustness.Where(x => x.Drop > 0.02).OrderByDescending(x => x.Drop))
+        {
+            yield return Invariant($"Sensitive to {x.Perturbation}: accuracy falls by {x.Drop:0.0000} to {x.Accuracy:0.0000}.");
+        }
+
+        foreach (var c in r.Metrics.PerClass.Where(c => c.Recall < overall - 0.02))
+        {
+            yield return Invariant($"Class '{r.ClassNames[c.Class]}' is recognised less reliably (recall {c.Recall:0.0000}).");
+        }
+
+        if (r.Metrics.ExpectedCalibrationError > 0.05)
+        {
+            yield return Invariant($"Confidence scores are miscalibrated (ECE {r.Metrics.ExpectedCalibrationError:0.0000}); do not read them as probabilities.");
+        }
+
+        yield return "Evaluated only on the listed test split; performance on other image sources is unmeasured.";
+    }
+
+    private static string Slice(SliceResult? slice) => slice is null ? "no slice large enough" : $"{slice.Attribute}={slice.Value}";
+
+    private static void Line(StringBuilder s, FormattableString text) => s.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+
+    private static void Line(StringBuilder s, string text) => s.AppendLine(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
