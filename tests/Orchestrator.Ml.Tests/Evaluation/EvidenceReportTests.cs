@@ -1,0 +1,56 @@
+using System.Text;
+using Orchestrator.Ml.Evaluation;
+using Orchestrator.Ml.Training;
+
+namespace Orchestrator.Ml.Tests.Evaluation;
+
+public sealed class EvidenceReportTests
+{
+    private static EvidenceReport Sample()
+    {
+        var labels = new[] { 0, 0, 1, 1, 2, 2, 0, 1 };
+        var predicted = new[] { 0, 0, 1, 0, 2, 2, 0, 1 };
+        var probabilities = predicted.SelectMany(p => Enumerable.Range(0, 3).Select(k => k == p ? 0.8f : 0.1f)).ToArray();
+        var slices = labels.Select((_, i) => (IReadOnlyDictionary<string, string>?)new Dictionary<string, string> { ["lighting"] = i < 4 ? "night" : "day" }).ToArray();
+        var predictions = new Predictions(3, labels, probabilities, slices);
+        return new EvidenceReport("shapes", "v2", "sha256:abc", "sha256:def", ["circle", "square", "triangle"],
+            ClassificationMetrics.Compute(predictions), SliceReport.Compute(predictions, minCount: 2),
+            [new RobustnessResult("blur-1", 0.5, 0.375)], null, null, 2e-7,
+            [new EpochMetrics(1, 1.2, 0.5, 1.1, 0.55, 1e-3, 3), new EpochMetrics(2, 0.6, 0.8, 0.7, 0.75, 5e-4, 3)],
+            new ModelCardFacts("Sorting synthetic shapes.", "Natural photographs.", "Synthetic shapes v1, 8 test images."));
+    }
+
+    [Fact]
+    public void Render_AllFiles_PngsAreValidAndMarkdownNamesFailures()
+    {
+        var files = Sample().Render();
+
+        files.Keys.ShouldBe(["confusion-matrix.png", "model-card.md", "reliability.png", "report.json", "report.md", "training-curves.png"]);
+        foreach (var png in files.Where(f => f.Key.EndsWith(".png", StringComparison.Ordinal)))
+        {
+            png.Value.AsSpan(0, 8).ToArray().ShouldBe(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, png.Key);
+            var decoded = PngTestDecoder.Decode(png.Value);
+            decoded.Width.ShouldBeGreaterThan(100, png.Key);
+            decoded.Pixels.Distinct().Count().ShouldBeGreaterThan(3, png.Key); // something was drawn
+        }
+
+        var card = Encoding.UTF8.GetString(files["model-card.md"]);
+        card.ShouldContain("Weaker on lighting=night");
+        card.ShouldContain("Sensitive to blur-1");
+        card.ShouldContain("Class 'square'");
+        Encoding.UTF8.GetString(files["report.md"]).ShouldContain("| accuracy | 0.8750 |");
+    }
+
+    [Fact]
+    public void ToJson_RoundTrips()
+    {
+        var report = Sample();
+
+        var back = EvidenceReport.FromJson(report.ToJson());
+
+        back.Metrics.Accuracy.ShouldBe(report.Metrics.Accuracy);
+        back.Metrics.ConfusionMatrix.Select(r => r.ToArray()).ShouldBe(report.Metrics.ConfusionMatrix.Select(r => r.ToArray()));
+        back.Slices.Worst!.Value.ShouldBe("night");
+        back.TrainingHistory.Count.ShouldBe(2);
+    }
+}
