@@ -186,7 +186,7 @@ internal sealed partial class Engine
                 }
 
                 var next = Clock.PeekNext();
-                if (next is not null && Clock.TimeSkipping && Clock.LockCount == 0 && IsIdle())
+                if (next is not null && Clock.TimeSkipping && Clock.LockCount <= 0 && IsIdle())
                 {
                     Clock.SkipTo(next.Due);
                     continue;

@@ -25,8 +25,8 @@ internal sealed class VirtualClock(bool timeSkipping)
 
     public bool TimeSkipping { get; } = timeSkipping;
 
-    /// <summary>Holders of the skipping lock (TestService Lock/UnlockTimeSkipping). The SDK's time-skipping
-    /// environment starts locked and unlocks while it waits for a workflow result.</summary>
+    /// <summary>Holders of the skipping lock (TestService Lock/UnlockTimeSkipping); skipping is allowed at zero or
+    /// below. The SDK's time-skipping environment starts locked and unlocks while it waits for a workflow result.</summary>
     public int LockCount { get; set; } = timeSkipping ? 1 : 0;
 
     public DateTime Now => DateTime.UtcNow + offset;

@@ -26,6 +26,23 @@ public sealed class TimerTests(TimeSkippingTemporalEnvironment env) : IClassFixt
     }
 
     [Fact]
+    public async Task DelayAsync_ConcurrentWorkflowsWaitingForResults_AllSkip()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, o => o.AddWorkflow<TimerWorkflow>());
+        await worker.RunAsync(async () =>
+        {
+            var runs = Enumerable.Range(1, 3).Select(days =>
+                env.Client.ExecuteWorkflowAsync((TimerWorkflow wf) => wf.RunAsync(days * 10), new WorkflowOptions(NewId("timer"), queue)));
+
+            var results = await Task.WhenAll(runs);
+
+            results.Select(d => Math.Round(d)).ShouldBe([10d, 20d, 30d]);
+        });
+    }
+
+    [Fact]
     public async Task WaitCondition_DeadlinePassesWithoutSignal_Expires()
     {
         Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
