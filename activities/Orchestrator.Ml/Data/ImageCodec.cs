@@ -15,13 +15,12 @@ public static class ImageCodec
 
     private static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
 
-    /// <summary>Encodes <paramref name="image"/> as an 8-bit RGB PNG; the same pixels always give the same bytes.</summary>
+    /// <summary>Encodes <paramref name="image"/> as an 8-bit RGB PNG (stored deflate, see <see cref="PngEncoder"/>);
+    /// the same pixels give the same bytes on every runtime.</summary>
     public static byte[] EncodePng(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var output = new MemoryStream(image.Pixels.Length + 128);
-        new ImageWriter().WritePng(image.Pixels, image.Width, image.Height, WriteComponents.RedGreenBlue, output);
-        return output.ToArray();
+        return PngEncoder.Encode(image);
     }
 
     /// <summary>Encodes <paramref name="image"/> as a baseline JPEG (lossy; for loader tests and imports).</summary>

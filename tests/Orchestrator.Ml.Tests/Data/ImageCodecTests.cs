@@ -16,6 +16,32 @@ public sealed class ImageCodecTests
     }
 
     [Fact]
+    public void EncodePng_ImageLargerThanOneStoredBlock_RoundTrips()
+    {
+        // 200 x 200 RGB is 120,200 bytes of scanlines: two stored deflate blocks.
+        var pixels = new byte[200 * 200 * 3];
+        var random = new DeterministicRandom(5);
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)random.NextInt(256);
+        }
+
+        ImageCodec.TryDecode(ImageCodec.EncodePng(new RgbImage(200, 200, pixels)), out var decoded, out var error).ShouldBeTrue(error);
+
+        decoded!.Pixels.ShouldBe(pixels);
+    }
+
+    [Fact]
+    public void EncodePng_32x32_IsSignatureChunksAndStoredScanlines()
+    {
+        var png = ImageCodec.EncodePng(Sample);
+
+        png.Length.ShouldBe(8 + 25 + 12 + 2 + 5 + (32 * 97) + 4 + 12);
+        png[12..16].ShouldBe("IHDR"u8.ToArray());
+        png[^8..^4].ShouldBe("IEND"u8.ToArray());
+    }
+
+    [Fact]
     public void EncodePng_SamePixels_GivesSameBytes() =>
         ContentDigest.Of(ImageCodec.EncodePng(Sample)).ShouldBe(ContentDigest.Of(ImageCodec.EncodePng(Sample)));
 
