@@ -12,9 +12,11 @@ public enum Architecture
 
 /// <summary>
 /// What to build: architecture, number of classes, base width (channels of the first stage, doubled per
-/// stage), residual blocks per stage and number of stages. Recorded in checkpoints and audit events.
+/// stage), residual blocks per stage, number of stages and, for <see cref="Architecture.ResNet32"/>, the
+/// stem's stride (2 quarters the cost of the first stage, for CPU budgets). Recorded in checkpoints and
+/// audit events.
 /// </summary>
-public sealed record ModelSpec(Architecture Architecture, int NumClasses, int Width = 16, int BlocksPerStage = 1, int Stages = 3)
+public sealed record ModelSpec(Architecture Architecture, int NumClasses, int Width = 16, int BlocksPerStage = 1, int Stages = 3, int StemStride = 1)
 {
     /// <summary>Side of the square input image in pixels.</summary>
     public int InputSize => Architecture == Architecture.ResNet224 ? 224 : 32;
@@ -30,6 +32,8 @@ public sealed record ModelSpec(Architecture Architecture, int NumClasses, int Wi
         ArgumentOutOfRangeException.ThrowIfLessThan(BlocksPerStage, 1, nameof(BlocksPerStage));
         ArgumentOutOfRangeException.ThrowIfLessThan(Stages, 1, nameof(Stages));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Stages, 5, nameof(Stages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StemStride, 1, nameof(StemStride));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(StemStride, 2, nameof(StemStride));
         if (!Enum.IsDefined(Architecture))
         {
             throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown architecture.");

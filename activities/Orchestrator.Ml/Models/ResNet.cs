@@ -33,7 +33,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
         }
         else
         {
-            stem_conv = Conv2d(3, spec.Width, 3, stride: 1, padding: 1, bias: false);
+            stem_conv = Conv2d(3, spec.Width, 3, stride: spec.StemStride, padding: 1, bias: false);
         }
 
         stem_bn = BatchNorm2d(spec.Width);

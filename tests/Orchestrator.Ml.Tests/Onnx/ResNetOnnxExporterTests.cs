@@ -8,20 +8,21 @@ namespace Orchestrator.Ml.Tests.Onnx;
 
 public sealed class ResNetOnnxExporterTests
 {
-    public static TheoryData<Architecture, int, int, int> Architectures => new()
+    public static TheoryData<Architecture, int, int, int, int> Architectures => new()
     {
-        { Architecture.ResNet32, 8, 1, 3 },
-        { Architecture.ResNet32, 16, 2, 3 },
-        { Architecture.ResNet32, 4, 1, 1 },
-        { Architecture.ResNet224, 8, 1, 4 },
+        { Architecture.ResNet32, 8, 1, 3, 1 },
+        { Architecture.ResNet32, 8, 1, 3, 2 },
+        { Architecture.ResNet32, 16, 2, 3, 1 },
+        { Architecture.ResNet32, 4, 1, 1, 1 },
+        { Architecture.ResNet224, 8, 1, 4, 1 },
     };
 
     [Theory]
     [MemberData(nameof(Architectures))]
-    public void Export_TrainedStatistics_LogitsMatchTorchWithin1e4(Architecture architecture, int width, int blocks, int stages)
+    public void Export_TrainedStatistics_LogitsMatchTorchWithin1e4(Architecture architecture, int width, int blocks, int stages, int stemStride)
     {
         torch.manual_seed(11);
-        var spec = new ModelSpec(architecture, NumClasses: 5, width, blocks, stages);
+        var spec = new ModelSpec(architecture, NumClasses: 5, width, blocks, stages, stemStride);
         using var model = new ResNet(spec);
         WarmUpBatchNorm(model, spec.InputSize);
         var onnx = ResNetOnnxExporter.Export(model, Preprocessing.Centered(spec.InputSize), ["a", "b", "c", "d", "e"]);

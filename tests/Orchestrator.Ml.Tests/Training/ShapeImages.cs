@@ -29,8 +29,10 @@ internal static class ShapeImages
     {
         var pixels = new byte[size * size * 3];
         var scale = night ? 0.45 : 1.0;
-        var background = new[] { random.Next(0, 256), random.Next(0, 256), random.Next(0, 256) };
-        var colour = background.Select(c => (c + 128 + random.Next(-40, 41)) % 256).ToArray();
+        // Random colours, but always a clear luminance contrast (dark on light or light on dark).
+        var dark = new[] { random.Next(0, 90), random.Next(0, 90), random.Next(0, 90) };
+        var light = new[] { random.Next(165, 256), random.Next(165, 256), random.Next(165, 256) };
+        var (background, colour) = random.Next(2) == 0 ? (dark, light) : (light, dark);
         var r = (size * (0.22 + (0.12 * random.NextDouble()))) * 0.5 * 2;
         var cx = (size / 2.0) + random.Next(-size / 8, (size / 8) + 1);
         var cy = (size / 2.0) + random.Next(-size / 8, (size / 8) + 1);
