@@ -56,6 +56,12 @@ public sealed class ImagePreprocessor
             throw new ArgumentNullException(nameof(random), "Augmentation needs a seeded random source.");
         }
 
+        if (augmentation.IsIdentity && width == size && height == size)
+        {
+            WriteDirect(pixels, destination);
+            return;
+        }
+
         var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
         Resize(width, height, pixels, hwc);
         var flip = false;
@@ -82,6 +88,22 @@ public sealed class ImagePreprocessor
                     var v = inside ? hwc[source + c] : 0f;
                     destination[(c * plane) + (y * size) + x] = (v - mean[c]) * inverseStd[c];
                 }
+            }
+        }
+    }
+
+    // The evaluation hot path (no resize, no augmentation): one fused multiply-add per value.
+    private void WriteDirect(ReadOnlySpan<byte> pixels, Span<float> destination)
+    {
+        var plane = size * size;
+        for (var c = 0; c < 3; c++)
+        {
+            var scale = inverseStd[c] / 255f;
+            var offset = -mean[c] * inverseStd[c];
+            var target = destination.Slice(c * plane, plane);
+            for (var p = 0; p < plane; p++)
+            {
+                target[p] = (pixels[(p * 3) + c] * scale) + offset;
             }
         }
     }
