@@ -30,10 +30,21 @@ public static class CanonicalEntry
         time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Writes the canonical bytes of one entry; its context and data may be JSON text in any formatting.</summary>
-    public static void Write(IBufferWriter<byte> output, in EntryFields fields, bool strict = false)
+    public static void Write(IBufferWriter<byte> output, in EntryFields fields, bool strict = false) => Write(output, fields, default, strict);
+
+    /// <summary>As <see cref="Write(IBufferWriter{byte}, in EntryFields, bool)"/>, with the context's canonical bytes already known (non-empty) to skip re-canonicalising it.</summary>
+    public static void Write(IBufferWriter<byte> output, in EntryFields fields, ReadOnlySpan<byte> canonicalContext, bool strict = false)
     {
         output.Write("{\"context\":"u8);
-        CanonicalJson.Write(fields.ContextJson.Span, output, strict);
+        if (canonicalContext.IsEmpty)
+        {
+            CanonicalJson.Write(fields.ContextJson.Span, output, strict);
+        }
+        else
+        {
+            output.Write(canonicalContext);
+        }
+
         output.Write(",\"data\":"u8);
         CanonicalJson.Write(fields.DataJson.Span, output, strict);
         output.Write(",\"key\":"u8);
@@ -52,7 +63,10 @@ public static class CanonicalEntry
     }
 
     /// <summary>The chain hash of an entry whose predecessor has hash <paramref name="previousHash"/>.</summary>
-    public static string Hash(string previousHash, in EntryFields fields, bool strict = false)
+    public static string Hash(string previousHash, in EntryFields fields, bool strict = false) => Hash(previousHash, fields, default, strict);
+
+    /// <summary>As <see cref="Hash(string, in EntryFields, bool)"/>, with the context's canonical bytes already known (non-empty).</summary>
+    public static string Hash(string previousHash, in EntryFields fields, ReadOnlySpan<byte> canonicalContext, bool strict = false)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         var prefix = buffer.GetSpan(SHA256.HashSizeInBytes);
@@ -62,7 +76,7 @@ public static class CanonicalEntry
         }
 
         buffer.Advance(SHA256.HashSizeInBytes);
-        Write(buffer, fields, strict);
+        Write(buffer, fields, canonicalContext, strict);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash);

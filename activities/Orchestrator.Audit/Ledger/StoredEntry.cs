@@ -40,6 +40,11 @@ public sealed record StoredEntry(
         CanonicalEntry.Hash(previousHash, new EntryFields(
             StreamId, Version, Type, RecordedAt!, Key!, Encoding.UTF8.GetBytes(ContextJson!), Encoding.UTF8.GetBytes(DataJson)));
 
+    /// <summary>As <see cref="ComputeHash(string)"/>, with the context's canonical bytes supplied by the caller (contexts repeat; verification caches them).</summary>
+    public string ComputeHash(string previousHash, byte[] canonicalContext) =>
+        CanonicalEntry.Hash(previousHash, new EntryFields(
+            StreamId, Version, Type, RecordedAt!, Key!, ReadOnlyMemory<byte>.Empty, Encoding.UTF8.GetBytes(DataJson)), canonicalContext);
+
     /// <summary>Builds a stored entry from its columns, reading the chain fields out of the headers JSON.</summary>
     public static StoredEntry FromRow(string streamId, long version, long sequence, string type, DateTimeOffset timestamp, string dataJson, string? headersJson)
     {

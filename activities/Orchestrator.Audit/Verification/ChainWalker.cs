@@ -11,7 +11,11 @@ namespace Orchestrator.Audit.Verification;
 /// </summary>
 public sealed class ChainWalker(CheckpointExpectations expectations)
 {
+    private const int MaxCachedContexts = 4096;
     private readonly List<VerificationFailure> _failures = [];
+
+    // The same context text (one worker, one workflow) recurs across many entries; its canonical bytes do too.
+    private readonly Dictionary<string, byte[]> _contexts = new(StringComparer.Ordinal);
     private string _streamId = "";
     private long _expectedVersion;
     private string _running = CanonicalEntry.GenesisHash;
@@ -99,7 +103,7 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         string computed;
         try
         {
-            computed = entry.ComputeHash(entry.Previous);
+            computed = entry.ComputeHash(entry.Previous, CanonicalContext(entry.ContextJson!));
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
         {
@@ -126,6 +130,22 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
     {
         ArgumentNullException.ThrowIfNull(failure);
         Add(failure);
+    }
+
+    private byte[] CanonicalContext(string contextJson)
+    {
+        if (!_contexts.TryGetValue(contextJson, out var canonical))
+        {
+            if (_contexts.Count >= MaxCachedContexts)
+            {
+                _contexts.Clear();
+            }
+
+            canonical = CanonicalJson.ToBytes(contextJson);
+            _contexts[contextJson] = canonical;
+        }
+
+        return canonical;
     }
 
     private VerificationFailure Fail(FailureKind kind, StoredEntry entry, string message)
