@@ -27,7 +27,7 @@ public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env) :
             result.Outcome.ShouldBe(RunOutcome.Failed);
             result.Stage.ShouldBe(Stages.Approval);
             result.Reason.ShouldContain("expired");
-            fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Counted, Kind.Expired]);
+            fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Expired]);
         });
     }
 }

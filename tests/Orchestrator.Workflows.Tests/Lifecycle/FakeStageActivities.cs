@@ -110,10 +110,10 @@ public sealed class FakeStageActivities
         Log(new RunLedgerActivities.ApprovalRequestRecord(EvidenceDigest, new LedgerEntryRef("run", 10, "hash-request")));
 
     [Activity(RunLedgerActivities.ConfirmApprovalName)]
-    public SignedApproval ConfirmApproval(LedgerEntryRef entry) =>
-        Ledger.TryGetValue(entry, out var signed)
+    public SignedApproval ConfirmApproval(RunLedgerActivities.ConfirmApprovalInput input) =>
+        Ledger.TryGetValue(input.Entry, out var signed)
             ? Log(signed)
-            : throw new ApplicationFailureException($"no ledger entry {entry.StreamId}@{entry.Version} with hash {entry.EventHash}", "NotFound", nonRetryable: true);
+            : throw new ApplicationFailureException($"no ledger entry {input.Entry.StreamId}@{input.Entry.Version} with hash {input.Entry.EventHash}", "NotFound", nonRetryable: true);
 
     [Activity(RunLedgerActivities.RecordApprovalName)]
     public void RecordApproval(RunLedgerActivities.ApprovalOutcomeInput input)

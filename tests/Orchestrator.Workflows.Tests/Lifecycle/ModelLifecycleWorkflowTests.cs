@@ -33,7 +33,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
             status.Stages.Select(s => s.Stage).ShouldBe([
                 Stages.Acquire, Stages.Annotate, Stages.QualityControl, Stages.Train, Stages.Export, Stages.Evaluate,
                 Stages.Register, Stages.Approval, Stages.Deploy]);
-            _fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Counted, Kind.Counted, Kind.Accepted]);
+            _fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Accepted]);
             _fakes.Calls.First().ShouldBe("LoadPolicy");
             _fakes.Calls.Last().ShouldBe(RunLedgerActivities.RecordEndedName);
         });

@@ -27,7 +27,10 @@ public static class RunLedgerActivities
     public sealed record StartedInput(string RunId, string PolicyName, int PolicyVersion, string PolicyDigest);
 
     /// <summary>The run ended; <paramref name="Stage"/> is where it failed or was cancelled.</summary>
-    public sealed record EndedInput(string RunId, RunOutcome Outcome, string Stage, string Reason, int? ModelVersion);
+    public sealed record EndedInput(string RunId, string ModelName, RunOutcome Outcome, string Stage, string Reason, int? ModelVersion);
+
+    /// <summary>Confirm that <paramref name="Entry"/> is an intact ApprovalSigned entry of this run's stream and read it.</summary>
+    public sealed record ConfirmApprovalInput(string RunId, LedgerEntryRef Entry);
 
     /// <summary>Ask for approval of a candidate version; the activity computes and records the evidence digest.</summary>
     /// <param name="RunId">The run.</param>
@@ -43,9 +46,6 @@ public static class RunLedgerActivities
     /// <summary>How the workflow judged one signed approval, or the whole request.</summary>
     public enum ApprovalOutcomeKind
     {
-        /// <summary>One signature counted toward the quorum.</summary>
-        Counted,
-
         /// <summary>One signature was refused (separation of duties, stale evidence, ...).</summary>
         Refused,
 
@@ -60,5 +60,6 @@ public static class RunLedgerActivities
     }
 
     /// <summary>Record a judgement; <paramref name="Signatures"/> are the ledger entries it concerns.</summary>
-    public sealed record ApprovalOutcomeInput(string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers);
+    public sealed record ApprovalOutcomeInput(
+        string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers, DateTimeOffset Deadline);
 }

@@ -58,7 +58,7 @@ public sealed partial class ModelLifecycleWorkflow
             SignedApproval signed;
             try
             {
-                signed = await Bookkeep<SignedApproval>(RunLedgerActivities.ConfirmApprovalName, entry);
+                signed = await Bookkeep<SignedApproval>(RunLedgerActivities.ConfirmApprovalName, new RunLedgerActivities.ConfirmApprovalInput(input.RunId, entry));
             }
             catch (ActivityFailureException e)
             {
@@ -73,9 +73,9 @@ public sealed partial class ModelLifecycleWorkflow
                 continue;
             }
 
+            // A counted signature needs no entry of its own: its ApprovalSigned entry is in the ledger and
+            // the closing ApprovalAccepted lists every signature that made the quorum.
             accepted.Add(signed);
-            await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(
-                input.RunId, Kind.Counted, check.Explanation, [entry], [signed.Approver]));
             var status = ApprovalRules.Tally(accepted, request, policy.Terms.Approval, Workflow.UtcNow);
             Publish(request, policy.Terms.Approval, accepted);
             switch (status.State)
@@ -92,7 +92,7 @@ public sealed partial class ModelLifecycleWorkflow
     private async Task Refuse(Input input, LedgerEntryRef entry, string reason, ApprovalRequest request, PinnedPolicy policy, List<SignedApproval> accepted)
     {
         _refusals.Add(reason);
-        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], []));
+        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], [], request.Deadline));
         Publish(request, policy.Terms.Approval, accepted);
     }
 
@@ -100,7 +100,7 @@ public sealed partial class ModelLifecycleWorkflow
         StageRecord opened, Kind kind, string reason, List<SignedApproval> accepted, IReadOnlyList<LedgerEntryRef>? approving)
     {
         await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(
-            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList()));
+            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList(), _pendingApproval!.Deadline));
         _stages[_stages.IndexOf(opened)] = opened with { Ended = Workflow.UtcNow, Outcome = kind.ToString().ToLowerInvariant() };
         _pendingApproval = null;
         _approvalFailure = approving is null ? "approval " + kind.ToString().ToLowerInvariant() + ": " + reason : "";

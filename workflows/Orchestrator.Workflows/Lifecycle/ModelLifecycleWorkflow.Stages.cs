@@ -34,7 +34,7 @@ public sealed partial class ModelLifecycleWorkflow
     private async Task<Result> EndAsync(RunOutcome outcome, string stage, string reason, ModelVersion? model)
     {
         _stage = outcome == RunOutcome.Completed ? Stages.Completed : stage;
-        await Bookkeep(RunLedgerActivities.RecordEndedName, new RunLedgerActivities.EndedInput(_input!.RunId, outcome, stage, reason, model?.Version));
+        await Bookkeep(RunLedgerActivities.RecordEndedName, new RunLedgerActivities.EndedInput(_input!.RunId, _input.ModelName, outcome, stage, reason, model?.Version));
         return new Result(outcome, stage, reason, model);
     }
 
@@ -44,6 +44,6 @@ public sealed partial class ModelLifecycleWorkflow
         var options = StageActivityOptions.For("ledger");
         options.CancellationToken = detached.Token;
         await Workflow.ExecuteActivityAsync(RunLedgerActivities.RecordEndedName,
-            [new RunLedgerActivities.EndedInput(_input!.RunId, outcome, _stage, reason, null)], options);
+            [new RunLedgerActivities.EndedInput(_input!.RunId, _input.ModelName, outcome, _stage, reason, null)], options);
     }
 }
