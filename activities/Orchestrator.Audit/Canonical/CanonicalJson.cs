@@ -104,8 +104,9 @@ public static class CanonicalJson
     private static void WriteNumber(JsonElement element, IBufferWriter<byte> output, bool strict)
     {
         var raw = element.GetRawText();
-        // Fast path: small integers are already in ECMAScript form (JSON forbids leading zeros).
-        if (raw.Length <= 16 && raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
+        // Fast path: integers of at most 15 characters (so below 2^53) are already in ECMAScript form
+        // (JSON forbids leading zeros).
+        if (raw.Length <= 15 && raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
         {
             Encoding.UTF8.GetBytes(raw == "-0" ? "0" : raw, output);
             return;
