@@ -14,7 +14,7 @@ public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env) :
         var fakes = new FakeStageActivities();
         await LifecycleHarness.RunAsync(env, fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, Guid.NewGuid().ToString("N"));
+            var handle = await LifecycleHarness.StartAsync(env, fakes, Guid.NewGuid().ToString("N"));
             await LifecycleHarness.ApprovalOpenAsync(handle);
             await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("bob", 11)));
             await LifecycleHarness.UntilAsync(handle, s => s.Approval!.Approvers.Count == 1);

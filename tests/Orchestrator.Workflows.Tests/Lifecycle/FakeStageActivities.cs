@@ -23,6 +23,9 @@ public sealed class FakeStageActivities
 {
     public const string EvidenceDigest = "sha256:evidence";
 
+    /// <summary>This test's own queues: the embedded server is shared across test classes, so queues must not be.</summary>
+    public StageQueues Queues { get; } = new($"lifecycle-{Guid.NewGuid():N}", $"lifecycle-gpu-{Guid.NewGuid():N}");
+
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public ConcurrentQueue<RunLedgerActivities.ApprovalOutcomeInput> ApprovalOutcomes { get; } = new();

@@ -11,27 +11,28 @@ namespace Orchestrator.Workflows.Tests.Lifecycle;
 /// <summary>Runs the lifecycle workflow on workers for both task queues with fake stage activities.</summary>
 internal static class LifecycleHarness
 {
-    public static ModelLifecycleWorkflow.Input Input(string runId) => new(
+    public static ModelLifecycleWorkflow.Input Input(string runId, StageQueues queues) => new(
         runId,
         "shapes-classifier",
         new DatasetSource("synthetic", null, new Dictionary<string, string> { ["seed"] = "7" }, "CC-BY-4.0", "synthetic", "P7Y"),
         new AnnotationSource("simulated", null, new Dictionary<string, string> { ["annotators"] = "3" }),
         new PolicyRef("default"),
-        "alice");
+        "alice",
+        Queues: queues);
 
     /// <summary>Starts workers on the default and GPU queues, runs <paramref name="body"/>, then stops them.</summary>
     public static async Task RunAsync(TemporalEnvironment env, FakeStageActivities fakes, Func<Task> body)
     {
-        using var gpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(TaskQueues.Gpu).AddAllActivities(fakes));
-        using var cpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(TaskQueues.Default)
+        using var gpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Gpu).AddAllActivities(fakes));
+        using var cpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Default)
             .AddWorkflow<ModelLifecycleWorkflow>()
             .AddAllActivities(fakes));
         await gpu.ExecuteAsync(() => cpu.ExecuteAsync(body));
     }
 
-    public static Task<WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>> StartAsync(TemporalEnvironment env, string runId) =>
-        env.Client.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(Input(runId)),
-            new WorkflowOptions($"run-{runId}", TaskQueues.Default) { RunTimeout = TimeSpan.FromDays(30) });
+    public static Task<WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>> StartAsync(TemporalEnvironment env, FakeStageActivities fakes, string runId) =>
+        env.Client.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(Input(runId, fakes.Queues)),
+            new WorkflowOptions($"run-{runId}", fakes.Queues.Default) { RunTimeout = TimeSpan.FromDays(30) });
 
     /// <summary>Waits (with a deadline) until the run is waiting for approval.</summary>
     public static async Task<PendingApproval> ApprovalOpenAsync(WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result> handle) =>

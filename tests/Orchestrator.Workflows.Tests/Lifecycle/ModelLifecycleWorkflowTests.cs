@@ -18,7 +18,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             var pending = await LifecycleHarness.ApprovalOpenAsync(handle);
             pending.ApprovalsStillNeeded.ShouldBe(2);
             pending.EvidenceDigest.ShouldBe(FakeStageActivities.EvidenceDigest);
@@ -44,7 +44,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             await LifecycleHarness.ApprovalOpenAsync(handle);
 
             await handle.SignalAsync(wf => wf.SubmitApprovalAsync(_fakes.Sign("alice", 11)));
@@ -62,7 +62,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             await LifecycleHarness.ApprovalOpenAsync(handle);
             var bob = _fakes.Sign("bob", 11);
 
@@ -84,7 +84,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             await LifecycleHarness.ApprovalOpenAsync(handle);
 
             await handle.SignalAsync(wf => wf.SubmitApprovalAsync(new LedgerEntryRef("run", 99, "forged")));
@@ -100,7 +100,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             await LifecycleHarness.ApprovalOpenAsync(handle);
 
             await handle.SignalAsync(wf => wf.SubmitApprovalAsync(_fakes.Sign("bob", 11, ApprovalDecision.Reject)));
@@ -120,7 +120,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
         _fakes.QcVerdicts.Enqueue(false);
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             var result = await handle.GetResultAsync();
 
             result.Outcome.ShouldBe(RunOutcome.Failed);
@@ -137,7 +137,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
         _fakes.EvaluationPasses = false;
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var result = await (await LifecycleHarness.StartAsync(env, _runId)).GetResultAsync();
+            var result = await (await LifecycleHarness.StartAsync(env, _fakes, _runId)).GetResultAsync();
 
             result.Stage.ShouldBe(Stages.Evaluate);
             result.Reason.ShouldContain("accuracy 0.71");
@@ -152,7 +152,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
         _fakes.TrainFailure = "dataset has a single class";
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
 
             var error = await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
 
@@ -169,7 +169,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
         _fakes.TrainBlocksUntilCancelled = true;
         await LifecycleHarness.RunAsync(env, _fakes, async () =>
         {
-            var handle = await LifecycleHarness.StartAsync(env, _runId);
+            var handle = await LifecycleHarness.StartAsync(env, _fakes, _runId);
             await _fakes.TrainStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
             await handle.CancelAsync();

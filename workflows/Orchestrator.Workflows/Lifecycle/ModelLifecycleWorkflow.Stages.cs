@@ -14,7 +14,7 @@ public sealed partial class ModelLifecycleWorkflow
         _stages.Add(record);
         try
         {
-            var result = await Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For(stage, canaryWindow));
+            var result = await Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For(stage, Queues, canaryWindow));
             _stages[^1] = record with { Ended = Workflow.UtcNow, Outcome = "completed" };
             return result;
         }
@@ -25,11 +25,13 @@ public sealed partial class ModelLifecycleWorkflow
         }
     }
 
-    private static Task<T> Bookkeep<T>(string activity, object input) =>
-        Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For("ledger"));
+    private StageQueues Queues => _input?.Queues ?? StageQueues.Standard;
 
-    private static Task Bookkeep(string activity, object input) =>
-        Workflow.ExecuteActivityAsync(activity, [input], StageActivityOptions.For("ledger"));
+    private Task<T> Bookkeep<T>(string activity, object input) =>
+        Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For("ledger", Queues));
+
+    private Task Bookkeep(string activity, object input) =>
+        Workflow.ExecuteActivityAsync(activity, [input], StageActivityOptions.For("ledger", Queues));
 
     private async Task<Result> EndAsync(RunOutcome outcome, string stage, string reason, ModelVersion? model)
     {
@@ -41,7 +43,7 @@ public sealed partial class ModelLifecycleWorkflow
     private async Task RecordEndedDetachedAsync(RunOutcome outcome, string reason)
     {
         using var detached = new CancellationTokenSource();
-        var options = StageActivityOptions.For("ledger");
+        var options = StageActivityOptions.For("ledger", Queues);
         options.CancellationToken = detached.Token;
         await Workflow.ExecuteActivityAsync(RunLedgerActivities.RecordEndedName,
             [new RunLedgerActivities.EndedInput(_input!.RunId, _input.ModelName, outcome, _stage, reason, null)], options);

@@ -33,9 +33,10 @@ public sealed partial class ModelLifecycleWorkflow
     /// <param name="Policy">The governance policy to pin.</param>
     /// <param name="Requester">The verified identity that requested the run (may not approve it).</param>
     /// <param name="BaseCheckpointDigest">A previous version's checkpoint for transfer learning (retrains).</param>
+    /// <param name="Queues">Where the stages run; null for <see cref="StageQueues.Standard"/>.</param>
     public sealed record Input(
         string RunId, string ModelName, DatasetSource Dataset, AnnotationSource Annotation, PolicyRef Policy, string Requester,
-        string? BaseCheckpointDigest = null);
+        string? BaseCheckpointDigest = null, StageQueues? Queues = null);
 
     /// <summary>How the run ended.</summary>
     public sealed record Result(RunOutcome Outcome, string Stage, string Reason, ModelVersion? Model);

@@ -25,16 +25,16 @@ public static class StageActivityOptions
     private static readonly RetryPolicy Work = Bookkeeping with { MaximumInterval = TimeSpan.FromMinutes(2), MaximumAttempts = 5 };
 
     /// <summary>The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or "ledger" for bookkeeping).</summary>
-    public static ActivityOptions For(string stage, TimeSpan? canaryWindow = null) => stage switch
+    public static ActivityOptions For(string stage, StageQueues queues, TimeSpan? canaryWindow = null) => stage switch
     {
-        Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(TaskQueues.Default, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
-        Stages.Train => Long(TaskQueues.Gpu, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2)),
-        Stages.Export => Long(TaskQueues.Gpu, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
-        Stages.Evaluate => Long(TaskQueues.Gpu, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
-        Stages.Deploy => Long(TaskQueues.Default, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(queues.Default, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        Stages.Train => Long(queues.Gpu, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2)),
+        Stages.Export => Long(queues.Gpu, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
+        Stages.Evaluate => Long(queues.Gpu, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
+        Stages.Deploy => Long(queues.Default, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
         _ => new ActivityOptions
         {
-            TaskQueue = TaskQueues.Default,
+            TaskQueue = queues.Default,
             StartToCloseTimeout = TimeSpan.FromSeconds(30),
             RetryPolicy = Bookkeeping,
         },
