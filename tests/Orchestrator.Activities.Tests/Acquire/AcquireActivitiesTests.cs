@@ -1,0 +1,82 @@
+using Orchestrator.Activities.Acquire;
+using Orchestrator.Activities.Artifacts;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Audit.Events;
+using Orchestrator.Ml.Data;
+using Orchestrator.Testing;
+using Orchestrator.Workflows.Acquire;
+using Temporalio.Exceptions;
+
+namespace Orchestrator.Activities.Tests.Acquire;
+
+public sealed class AcquireActivitiesTests(PostgresDatabase database, BlobContainer container)
+    : LedgerTestBase(database), IClassFixture<PostgresDatabase>, IClassFixture<BlobContainer>
+{
+    private readonly string _runId = Guid.NewGuid().ToString("N");
+
+    private BlobArtifactStore Store => new(container.Client);
+
+    private static DatasetSource Synthetic(params (string Key, string Value)[] parameters) =>
+        new("synthetic", null, parameters.ToDictionary(p => p.Key, p => p.Value), "CC0-1.0", "not-applicable: synthetic", "P7Y");
+
+    [Fact]
+    public async Task Acquire_SyntheticSourceRetried_StoresImagesAndManifestAndRecordsOnce()
+    {
+        var activities = new AcquireActivities(Store, Audit);
+        var input = new AcquireActivity.Input(_runId, Synthetic(("seed", "7"), ("count", "12"), ("image-size", "16")), "sha256:policy");
+
+        var first = await Activity("temporal-run-1", "2", attempt: 1).RunAsync(() => activities.AcquireAsync(input));
+        var second = await Activity("temporal-run-1", "2", attempt: 2).RunAsync(() => activities.AcquireAsync(input));
+
+        (second.ManifestDigest, second.ManifestUri, second.ItemCount).ShouldBe((first.ManifestDigest, first.ManifestUri, first.ItemCount));
+        first.ItemCount.ShouldBe(12);
+        first.CorruptCount.ShouldBe(0);
+        first.Classes.ShouldBe(SyntheticShapes.DefaultClasses);
+        var manifest = ManifestJson.Parse(await Store.GetAsync(first.ManifestDigest, Token));
+        manifest.Digest().ShouldBe(first.ManifestDigest);
+        manifest.Items.Count.ShouldBe(12);
+        foreach (var item in manifest.Items)
+        {
+            (await Store.ExistsAsync(item.ContentDigest, Token)).ShouldBeTrue(item.ItemId);
+        }
+
+        var entry = (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).ShouldHaveSingleItem();
+        var acquired = entry.Data.ShouldBeOfType<DatasetAcquired>();
+        acquired.ManifestDigest.ShouldBe(first.ManifestDigest);
+        acquired.ItemCount.ShouldBe(12);
+        acquired.ClassCounts.Values.Sum().ShouldBe(12);
+        acquired.Licence.ShouldBe("CC0-1.0");
+        acquired.Retention.ShouldBe("P7Y");
+        entry.Context.Evidence.ShouldHaveSingleItem().Sha256.ShouldBe(first.ManifestDigest["sha256:".Length..]);
+    }
+
+    [Fact]
+    public async Task Acquire_SameSeedDifferentDrift_YieldsDifferentVersion()
+    {
+        var activities = new AcquireActivities(Store, Audit);
+
+        var reference = await Activity("r", "1").RunAsync(() => activities.AcquireAsync(new(_runId, Synthetic(("seed", "3"), ("count", "4"), ("image-size", "16")), "p")));
+        var drifted = await Activity("r", "2").RunAsync(() => activities.AcquireAsync(new(_runId, Synthetic(("seed", "3"), ("count", "4"), ("image-size", "16"), ("drift", "0.8")), "p")));
+
+        drifted.ManifestDigest.ShouldNotBe(reference.ManifestDigest);
+    }
+
+    [Theory]
+    [InlineData("synthetic", "count", "many")]
+    [InlineData("synthetic", "colour", "red")]
+    [InlineData("synthetic", "drift", "2")]
+    [InlineData("web-scrape", "count", "4")]
+    [InlineData("image-folder", "count", "4")]
+    public async Task Acquire_BadSourceOrParameters_FailsNonRetryableWithoutRecording(string kind, string key, string value)
+    {
+        var parameters = new Dictionary<string, string> { ["seed"] = "1", ["count"] = "4", [key] = value };
+        var source = new DatasetSource(kind, kind == "image-folder" ? "/nonexistent/folder" : null, parameters, "CC0-1.0", "none", "P1Y");
+
+        var error = await Should.ThrowAsync<ApplicationFailureException>(() =>
+            Activity("r", "1").RunAsync(() => new AcquireActivities(Store, Audit).AcquireAsync(new(_runId, source, "p"))));
+
+        error.ErrorType.ShouldBe("InvalidInput");
+        error.NonRetryable.ShouldBeTrue();
+        (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).ShouldBeEmpty();
+    }
+}
