@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Temporalio.Api.WorkflowService.V1;
 using Temporalio.Client;
 
 namespace Orchestrator.Api.Hosting;
@@ -62,8 +63,9 @@ public sealed class ReadinessProbes(IConfiguration configuration) : IAsyncDispos
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
             var connection = await probes.TemporalConnectionAsync(address);
-            var healthy = await connection.CheckHealthAsync(options: new RpcOptions { CancellationToken = timeout.Token });
-            return healthy ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"Temporal at {address} reports not serving");
+            // GetSystemInfo rather than gRPC health: every Temporal frontend answers it, the embedded server included.
+            await connection.WorkflowService.GetSystemInfoAsync(new GetSystemInfoRequest(), new RpcOptions { CancellationToken = timeout.Token });
+            return HealthCheckResult.Healthy();
         }
     }
 
