@@ -9,7 +9,15 @@ namespace Orchestrator.Workflows.Annotate;
 public sealed record AnnotationSource(string Kind, string? Location, IReadOnlyDictionary<string, string> Parameters);
 
 /// <summary>The consensus labels of a dataset version, stored content-addressed.</summary>
-public sealed record LabelSet(string LabelSetDigest, string LabelSetUri, IReadOnlyList<string> Annotators, int AnnotationCount, int DisagreementCount);
+/// <param name="LabelSetDigest">"sha256:..." of the consensus labels (JSON Lines, one {"itemId","label"} per line).</param>
+/// <param name="LabelSetUri">Where the consensus labels are stored.</param>
+/// <param name="Annotators">Who labelled.</param>
+/// <param name="AnnotationCount">Individual labels given.</param>
+/// <param name="DisagreementCount">Items flagged for disagreement.</param>
+/// <param name="AnnotationsDigest">"sha256:..." of the individual annotations (JSON Lines, one {"itemId","annotator","label"}
+/// per line) the consensus came from, so QC can measure agreement; null when not stored.</param>
+public sealed record LabelSet(
+    string LabelSetDigest, string LabelSetUri, IReadOnlyList<string> Annotators, int AnnotationCount, int DisagreementCount, string? AnnotationsDigest = null);
 
 /// <summary>The annotate stage's activity.</summary>
 public static class AnnotateActivity
