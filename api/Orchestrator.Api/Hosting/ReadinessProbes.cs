@@ -17,56 +17,48 @@ public sealed class ReadinessProbes(IConfiguration configuration) : IAsyncDispos
     private readonly SemaphoreSlim _temporalLock = new(1, 1);
     private TemporalConnection? _temporal;
 
-    private string? Setting(string key) => configuration[key] is { Length: > 0 } value ? value : null;
+    /// <summary>Runs <paramref name="probe"/> on the setting <paramref name="key"/> within the timeout; a missing setting is named.</summary>
+    private async Task<HealthCheckResult> ProbeAsync(string key, Func<string, CancellationToken, Task> probe, CancellationToken cancellationToken)
+    {
+        if (configuration[key] is not { Length: > 0 } value)
+        {
+            return HealthCheckResult.Unhealthy($"{key} is not configured");
+        }
 
-    private static HealthCheckResult Missing(string key) => HealthCheckResult.Unhealthy($"{key} is not configured");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        await probe(value, timeout.Token);
+        return HealthCheckResult.Healthy();
+    }
 
     public sealed class Postgres(ReadinessProbes probes) : IHealthCheck
     {
-        private const string Key = "Orchestrator:Postgres:ConnectionString";
-
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            if (probes.Setting(Key) is not { } connectionString) { return Missing(Key); }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(timeout.Token);
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(timeout.Token);
-            return HealthCheckResult.Healthy();
-        }
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            probes.ProbeAsync("Orchestrator:Postgres:ConnectionString", async (connectionString, token) =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(token);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(token);
+            }, cancellationToken);
     }
 
     public sealed class BlobStorage(ReadinessProbes probes) : IHealthCheck
     {
-        private const string Key = "Orchestrator:Blob:ConnectionString";
-
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            if (probes.Setting(Key) is not { } connectionString) { return Missing(Key); }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
-            var client = new BlobServiceClient(connectionString);
-            await client.GetPropertiesAsync(timeout.Token);
-            return HealthCheckResult.Healthy();
-        }
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            probes.ProbeAsync("Orchestrator:Blob:ConnectionString",
+                (connectionString, token) => new BlobServiceClient(connectionString).GetPropertiesAsync(token), cancellationToken);
     }
 
     public sealed class Temporal(ReadinessProbes probes) : IHealthCheck
     {
-        private const string Key = "Orchestrator:Temporal:Address";
-
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            if (probes.Setting(Key) is not { } address) { return Missing(Key); }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
-            var connection = await probes.TemporalConnectionAsync(address);
-            // GetSystemInfo rather than gRPC health: every Temporal frontend answers it, the embedded server included.
-            await connection.WorkflowService.GetSystemInfoAsync(new GetSystemInfoRequest(), new RpcOptions { CancellationToken = timeout.Token });
-            return HealthCheckResult.Healthy();
-        }
+        // GetSystemInfo rather than gRPC health: every Temporal frontend answers it, the embedded server included.
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            probes.ProbeAsync("Orchestrator:Temporal:Address", async (address, token) =>
+            {
+                var connection = await probes.TemporalConnectionAsync(address);
+                await connection.WorkflowService.GetSystemInfoAsync(new GetSystemInfoRequest(), new RpcOptions { CancellationToken = token });
+            }, cancellationToken);
     }
 
     private async Task<TemporalConnection> TemporalConnectionAsync(string address)
