@@ -1,0 +1,52 @@
+using System.Globalization;
+using Orchestrator.Activities.Annotate;
+using Orchestrator.Ml.Annotation;
+using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Quality;
+using Orchestrator.Workflows.QualityControl;
+
+namespace Orchestrator.Activities.QualityControl;
+
+/// <summary>What the QC stage measured: the gate's evidence plus the counts the audit event reports.</summary>
+public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int Duplicates)
+{
+    /// <summary>Items the gold-set spot audit samples.</summary>
+    public const int GoldAuditSampleSize = 50;
+
+    /// <summary>
+    /// Measures a dataset version and its labels. The gold-set reviewer is the source's own labels (the
+    /// generator's ground truth for synthetic data): the audit checks the consensus against them.
+    /// </summary>
+    public static QcMeasurement Of(DatasetManifest manifest, IReadOnlyDictionary<string, string> consensus,
+        IReadOnlyList<AnnotationRecord> annotations, int corruptCount, string labelSetDigest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(labelSetDigest);
+        var labelled = Consensus.Of(annotations, manifest.Classes);
+        var set = labelled.Set;
+        var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
+        var checks = DatasetChecks.Run(manifest, splits, consensus);
+
+        var items = manifest.Items.Where(i => consensus.ContainsKey(i.ItemId)).Select(i => (i.ItemId, consensus[i.ItemId])).ToList();
+        var seed = long.Parse(labelSetDigest.AsSpan(ContentDigest.Prefix.Length, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var sample = GoldAudit.Sample(items, GoldAuditSampleSize, seed);
+        var audit = GoldAudit.Evaluate(sample, consensus, manifest.Items.ToDictionary(i => i.ItemId, i => i.Label, StringComparer.Ordinal));
+
+        var evidence = new QcEvidence(
+            manifest.Items.Count,
+            corruptCount,
+            FleissKappa.FromAnnotations(set)?.Overall.Kappa,
+            KrippendorffAlpha.Nominal(set),
+            PerClassAgreement.Compute(set),
+            manifest.Items.Count == 0 ? 0 : labelled.Flags.Count / (double)manifest.Items.Count,
+            audit.Reviewed == 0 ? null : new GoldAuditEvidence(audit.Reviewed, audit.PassRate, audit.Lower, audit.Upper),
+            checks.ClassCounts,
+            checks.ImbalanceRatio,
+            checks.ExactDuplicateFraction,
+            checks.NearDuplicateFraction,
+            checks.LeakingItems,
+            checks.Slices.ToDictionary(s => $"{s.Attribute}={s.Value}", s => s.Count, StringComparer.Ordinal));
+        var duplicates = checks.ExactDuplicates.Sum(g => g.Redundant) + checks.NearDuplicates.Sum(g => g.Redundant);
+        return new QcMeasurement(evidence, audit.Mismatched.Count, duplicates);
+    }
+}

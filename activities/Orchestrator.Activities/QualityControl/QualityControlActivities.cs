@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Activities.Annotate;
+using Orchestrator.Activities.Artifacts;
+using Orchestrator.Activities.Common;
+using Orchestrator.Activities.Policies;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Ml.Data;
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.QualityControl;
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+
+namespace Orchestrator.Activities.QualityControl;
+
+/// <summary>
+/// The QC stage: measures the stored dataset version and labels, applies the pure <see cref="QualityGate"/>
+/// with the pinned policy's "quality" section, stores the evidence and records QualityEvaluated once.
+/// </summary>
+public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+{
+    /// <summary>Media type of the stored QC evidence.</summary>
+    public const string EvidenceMediaType = "application/vnd.orchestrator.qc-evidence.v1+json";
+
+    // Undefined statistics are NaN and an empty class makes the imbalance infinite: store them as such.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = true,
+    };
+
+    [Activity(QualityControlActivity.Name)]
+    public async Task<GateOutcome> EvaluateAsync(QualityControlActivity.Input input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = ActivityExecutionContext.Current;
+        var cancellationToken = context.CancellationToken;
+        if (input.Labels.AnnotationsDigest is not { } annotationsDigest)
+        {
+            throw InvalidInput("The label set carries no annotations digest, so agreement cannot be measured.");
+        }
+
+        PolicyDocument policy;
+        try
+        {
+            policy = catalog.ByDigest(input.PolicyDigest);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw InvalidInput($"Unknown policy: {e.Message}", e);
+        }
+
+        var qcPolicy = catalog.Section<QcPolicy>(policy.Digest, "quality") ?? new QcPolicy();
+        var manifest = ManifestJson.Parse(await store.GetAsync(input.Dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
+        var consensus = LabelJsonLines.ReadConsensus(await store.GetAsync(input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false));
+        var annotations = LabelJsonLines.ReadAnnotations(await store.GetAsync(annotationsDigest, cancellationToken).ConfigureAwait(false));
+        context.Heartbeat("loaded");
+
+        var measured = QcMeasurement.Of(manifest, consensus, annotations, input.Dataset.CorruptCount, input.Labels.LabelSetDigest);
+        var verdict = QualityGate.Evaluate(measured.Evidence, qcPolicy);
+        context.Heartbeat("measured");
+
+        var stored = await store.PutAsync(JsonSerializer.SerializeToUtf8Bytes(measured.Evidence, Json), EvidenceMediaType, cancellationToken).ConfigureAwait(false);
+        var evidence = measured.Evidence;
+        await audit.RecordAsync(input.RunId,
+            new QualityEvaluated(Agreement(evidence), evidence.GoldAudit?.Reviewed ?? 0, measured.AuditFailures, measured.Duplicates, evidence.LeakingItems,
+                verdict.Passed ? GateVerdict.Passed : GateVerdict.Failed, $"{policy.Name}/v{policy.Version}", verdict.Reasons),
+            "quality-evaluated",
+            [
+                StageAudit.Evidence("qc-evidence", stored.Digest, stored.Uri),
+                StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
+                StageAudit.Evidence("label-set", input.Labels.LabelSetDigest, input.Labels.LabelSetUri),
+                StageAudit.Evidence($"policy:{policy.Name}/v{policy.Version}", policy.Digest, null),
+            ]).ConfigureAwait(false);
+        return new GateOutcome(verdict.Passed, verdict.Reasons, stored.Digest, stored.Uri);
+    }
+
+    /// <summary>The agreement statistics for the audit event; undefined (NaN) ones are left out rather than stored as non-numbers.</summary>
+    private static Dictionary<string, double> Agreement(QcEvidence evidence)
+    {
+        var agreement = new Dictionary<string, double>(StringComparer.Ordinal) { ["krippendorff-alpha"] = evidence.KrippendorffAlpha };
+        if (evidence.FleissKappa is { } kappa)
+        {
+            agreement["fleiss-kappa"] = kappa;
+        }
+
+        foreach (var (label, value) in evidence.ClassAgreement)
+        {
+            agreement[$"class-agreement:{label}"] = value;
+        }
+
+        return agreement.Where(a => double.IsFinite(a.Value)).ToDictionary(StringComparer.Ordinal);
+    }
+
+    private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>
+        new(message, inner, "InvalidInput", nonRetryable: true);
+}
