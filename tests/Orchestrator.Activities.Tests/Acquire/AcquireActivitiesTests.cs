@@ -61,6 +61,36 @@ public sealed class AcquireActivitiesTests(PostgresDatabase database, BlobContai
         drifted.ManifestDigest.ShouldNotBe(reference.ManifestDigest);
     }
 
+    [Fact]
+    public async Task Acquire_ImageFolderWithCorruptFile_StoresGoodImagesAndCountsCorrupt()
+    {
+        var folder = Directory.CreateTempSubdirectory("acquire-test-");
+        try
+        {
+            foreach (var (label, shade) in new[] { ("cat", (byte)40), ("dog", (byte)200) })
+            {
+                Directory.CreateDirectory(Path.Combine(folder.FullName, label));
+                var pixels = Enumerable.Range(0, 8 * 8 * 3).Select(i => (byte)(shade + (i % 7))).ToArray();
+                await File.WriteAllBytesAsync(Path.Combine(folder.FullName, label, "1.png"), ImageCodec.EncodePng(new RgbImage(8, 8, pixels)), Token);
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "dog", "notes.png"), "not an image", Token);
+            var source = new DatasetSource("image-folder", folder.FullName, new Dictionary<string, string>(), "CC-BY-4.0", "contributors", "P1Y");
+
+            var version = await Activity("r", "2").RunAsync(() => new AcquireActivities(Store, Audit).AcquireAsync(new(_runId, source, "p")));
+
+            version.ItemCount.ShouldBe(2);
+            version.CorruptCount.ShouldBe(1);
+            version.Classes.ShouldBe(["cat", "dog"]);
+            var manifest = ManifestJson.Parse(await Store.GetAsync(version.ManifestDigest, Token));
+            (await Store.GetAsync(manifest.Items[0].ContentDigest, Token)).ShouldNotBeEmpty();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("synthetic", "count", "many")]
     [InlineData("synthetic", "colour", "red")]
