@@ -11,7 +11,7 @@ using Temporalio.Exceptions;
 namespace Orchestrator.Activities.Annotate;
 
 /// <summary>
-/// The annotate stage: labels every item of a dataset version (simulated annotators for now), takes the
+/// The annotate stage: labels a dataset version (simulated annotators, or a CSV/JSON Lines file), takes the
 /// Dawid-Skene consensus, stores annotations and consensus content-addressed and records AnnotationsImported once.
 /// </summary>
 public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit)
@@ -24,27 +24,20 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
-        if (input.Source.Kind != "simulated")
-        {
-            throw InvalidInput($"Unknown annotation source kind '{input.Source.Kind}': this worker annotates with \"simulated\" annotators.");
-        }
-
         var manifest = ManifestJson.Parse(await store.GetAsync(input.Dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
-        IReadOnlyList<AnnotationRecord> records;
-        try
+        var records = input.Source.Kind switch
         {
-            var simulation = SimulationParameters.Parse(input.Source.Parameters);
-            var items = manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).Select(i => (i.ItemId, i.Label)).ToList();
+            "simulated" => Simulate(manifest, input.Source, input.Round),
+            "csv" or "jsonl" => await ImportAsync(manifest, input.Source, cancellationToken).ConfigureAwait(false),
+            _ => throw InvalidInput($"Unknown annotation source kind '{input.Source.Kind}': use \"simulated\", \"csv\" or \"jsonl\"."),
+        };
 
-            // Each round is a fresh set of labels, so a re-annotation can change the outcome.
-            records = AnnotatorSimulator.Simulate(items, manifest.Classes, simulation.Annotators, simulation.AnnotatorsPerItem, simulation.Seed + input.Round);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        if (records.Count == 0)
         {
-            throw InvalidInput($"Invalid annotation parameters: {e.Message}", e);
+            throw InvalidInput($"The {input.Source.Kind} annotation source produced no labels.");
         }
 
-        ActivityExecutionContext.Current.Heartbeat("simulated");
+        ActivityExecutionContext.Current.Heartbeat("labelled");
         var consensus = Consensus.Of(records, manifest.Classes);
         var annotations = await store.PutAsync(LabelJsonLines.WriteAnnotations(records), LabelJsonLines.MediaType, cancellationToken).ConfigureAwait(false);
         var labels = await store.PutAsync(LabelJsonLines.WriteConsensus(consensus.Labels.Select(l => (l.ItemId, l.Label))), LabelJsonLines.MediaType, cancellationToken)
@@ -56,6 +49,45 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
             [StageAudit.Evidence("label-set", labels.Digest, labels.Uri), StageAudit.Evidence("annotations", annotations.Digest, annotations.Uri)])
             .ConfigureAwait(false);
         return new LabelSet(labels.Digest, labels.Uri, annotators, records.Count, consensus.Flags.Count, annotations.Digest);
+    }
+
+    private static IReadOnlyList<AnnotationRecord> Simulate(DatasetManifest manifest, AnnotationSource source, int round)
+    {
+        try
+        {
+            var simulation = SimulationParameters.Parse(source.Parameters);
+            var items = manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).Select(i => (i.ItemId, i.Label)).ToList();
+
+            // Each round is a fresh set of labels, so a re-annotation can change the outcome.
+            return AnnotatorSimulator.Simulate(items, manifest.Classes, simulation.Annotators, simulation.AnnotatorsPerItem, simulation.Seed + round);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            throw InvalidInput($"Invalid annotation parameters: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Imports a label file the worker can read; any bad row rejects the whole file.</summary>
+    private static async Task<IReadOnlyList<AnnotationRecord>> ImportAsync(DatasetManifest manifest, AnnotationSource source, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(source.Location))
+        {
+            throw InvalidInput($"The {source.Kind} label source needs Location to be an existing file; '{source.Location}' is not one.");
+        }
+
+        var text = await File.ReadAllTextAsync(source.Location, cancellationToken).ConfigureAwait(false);
+        var known = manifest.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        using var reader = new StringReader(text);
+        var result = source.Kind == "csv"
+            ? LabelImporter.ImportCsv(reader, known, manifest.Classes)
+            : LabelImporter.ImportJsonLines(reader, known, manifest.Classes);
+        if (!result.Succeeded)
+        {
+            var shown = string.Join("; ", result.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
+            throw InvalidInput($"The label file has {result.Errors.Count} bad row(s), so nothing was imported: {shown}");
+        }
+
+        return result.Records;
     }
 
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>

@@ -67,6 +67,53 @@ public sealed class AnnotateActivitiesTests(PostgresDatabase database, BlobConta
         labels.DisagreementCount.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public async Task Annotate_CsvFile_ImportsLabelsAndTakesConsensus()
+    {
+        var dataset = await DatasetAsync(4);
+        var manifest = ManifestJson.Parse(await Store.GetAsync(dataset.ManifestDigest, Token));
+        var file = Path.GetTempFileName();
+        try
+        {
+            var rows = manifest.Items.SelectMany(i => new[] { $"{i.ItemId},ann-a,{i.Label}", $"{i.ItemId},ann-b,{i.Label}" });
+            await File.WriteAllLinesAsync(file, ["item_id,annotator,label", .. rows], Token);
+
+            var labels = await Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit).AnnotateAsync(
+                new(_runId, dataset, new AnnotationSource("csv", file, new Dictionary<string, string>()), 0)));
+
+            labels.Annotators.ShouldBe(["ann-a", "ann-b"]);
+            labels.AnnotationCount.ShouldBe(8);
+            LabelJsonLines.ReadConsensus(await Store.GetAsync(labels.LabelSetDigest, Token))
+                .ShouldBe(manifest.Items.ToDictionary(i => i.ItemId, i => i.Label), ignoreOrder: true);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Annotate_CsvFileWithUnknownLabel_FailsNonRetryableNamingTheLine()
+    {
+        var dataset = await DatasetAsync(4);
+        var manifest = ManifestJson.Parse(await Store.GetAsync(dataset.ManifestDigest, Token));
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(file, ["item_id,annotator,label", $"{manifest.Items[0].ItemId},ann-a,hexagon"], Token);
+
+            var error = await Should.ThrowAsync<ApplicationFailureException>(() => Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit).AnnotateAsync(
+                new(_runId, dataset, new AnnotationSource("csv", file, new Dictionary<string, string>()), 0))));
+
+            error.ErrorType.ShouldBe("InvalidInput");
+            error.Message.ShouldContain("line 2");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("csv", "seed", "1")]
     [InlineData("simulated", "accuracy", "1.5")]
