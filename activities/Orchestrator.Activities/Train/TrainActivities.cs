@@ -1,0 +1,127 @@
+using System.Globalization;
+using Orchestrator.Activities.Artifacts;
+using Orchestrator.Activities.Common;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Ml.Devices;
+using Orchestrator.Ml.Models;
+using Orchestrator.Ml.Training;
+using Orchestrator.Workflows.Train;
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+using TorchSharp;
+
+namespace Orchestrator.Activities.Train;
+
+/// <summary>
+/// Trains a model on a labelled dataset version. Every epoch's checkpoint is stored by digest and
+/// heartbeated, so a retried attempt continues from the last finished epoch instead of starting over;
+/// the audit facts are keyed per activity (and per epoch), so a retry never records them twice.
+/// </summary>
+public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
+{
+    public const string CheckpointMediaType = "application/vnd.orchestrator.checkpoint";
+
+    [Activity(TrainActivity.Name)]
+    public async Task<TrainedModel> TrainAsync(TrainActivity.Input input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = ActivityExecutionContext.Current;
+        var cancellationToken = context.CancellationToken;
+        if (input.BaseCheckpointDigest is not null)
+        {
+            throw new ApplicationFailureException("Transfer learning from a base checkpoint is not supported by this worker yet.", "InvalidInput", nonRetryable: true);
+        }
+
+        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken).ConfigureAwait(false);
+        if (data.Train.Count == 0)
+        {
+            throw new ApplicationFailureException($"Dataset {input.Dataset.ManifestDigest} has no labelled training images.", "InvalidInput", nonRetryable: true);
+        }
+
+        ModelSpec spec;
+        try
+        {
+            spec = TrainingData.Spec(input.Spec.Architecture, data.Classes.Count);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ApplicationFailureException(e.Message, e, "InvalidInput", nonRetryable: true);
+        }
+
+        var options = new TrainingOptions { Epochs = input.Spec.Epochs, BatchSize = input.Spec.BatchSize, LearningRate = input.Spec.LearningRate, Seed = input.Spec.Seed };
+        var lastCheckpoint = await LastCheckpointAsync(context.Info).ConfigureAwait(false);
+        var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
+
+        var device = ComputeDevice.Select("auto");
+        var deviceDescription = ComputeDevice.Describe(device);
+        // A resumption is its own fact (keyed by the epoch it continues from), never a second "started".
+        var started = new TrainingStarted(Hyperparameters(input, spec), deviceDescription, options.Epochs, lastCheckpoint);
+        await (resumeFrom is null
+            ? audit.RecordAsync(input.RunId, started, "training-started")
+            : audit.RecordAsync(input.RunId, started, $"training-resumed-{resumeFrom.CompletedEpochs.ToString(CultureInfo.InvariantCulture)}",
+                [StageAudit.Evidence("resumed-checkpoint", lastCheckpoint!, null)])).ConfigureAwait(false);
+
+        torch.random.manual_seed(options.Seed);
+        using var model = new ResNet(spec);
+        model.to(device);
+        var progress = new TrainingHeartbeat(resumeFrom?.CompletedEpochs ?? 0, 0, 0, double.NaN, lastCheckpoint);
+        ArtifactRef? stored = null;
+        EpochMetrics? finished = null;
+        var callbacks = new TrainingCallbacks
+        {
+            OnBatch = p =>
+            {
+                progress = progress with { Epoch = p.Epoch, Batch = p.Batch, BatchesPerEpoch = p.BatchesPerEpoch, Loss = p.Loss };
+                context.Heartbeat(progress);
+            },
+            OnEpoch = metrics => finished = metrics,
+            OnCheckpoint = async (checkpoint, token) =>
+            {
+                stored = await store.PutAsync(checkpoint.Bytes, CheckpointMediaType, token).ConfigureAwait(false);
+                var m = finished!;
+                await audit.RecordAsync(input.RunId, new TrainingEpochCompleted(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, stored.Digest),
+                    $"training-epoch-{m.Epoch.ToString(CultureInfo.InvariantCulture)}", [StageAudit.Evidence("checkpoint", stored.Digest, stored.Uri)]).ConfigureAwait(false);
+
+                // Heartbeat the checkpoint only once its epoch is recorded: a retry resuming from it never re-runs that epoch.
+                progress = progress with { Epoch = checkpoint.CompletedEpochs, LastCheckpointDigest = stored.Digest };
+                context.Heartbeat(progress);
+            },
+        };
+
+        var result = await new Trainer(new ImagePreprocessor(Preprocessing.Centered(spec.InputSize)), options)
+            .TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
+
+        // A retry after the last epoch's checkpoint has nothing left to train: its checkpoint is the result.
+        var final = stored ?? await store.PutAsync(resumeFrom!.Bytes, CheckpointMediaType, cancellationToken).ConfigureAwait(false);
+        var history = result.History;
+        await audit.RecordAsync(input.RunId,
+            new TrainingCompleted(history.Count, final.Digest, [.. history.Select(h => h.TrainLoss)], [.. history.Select(h => h.ValidationAccuracy)]),
+            "training-completed", [StageAudit.Evidence("checkpoint", final.Digest, final.Uri)]).ConfigureAwait(false);
+        var best = result.BestEpoch > 0 ? history[result.BestEpoch - 1] : history[^1];
+        return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription);
+    }
+
+    /// <summary>The checkpoint the previous attempt heartbeated last, if any.</summary>
+    private static async Task<string?> LastCheckpointAsync(ActivityInfo info)
+    {
+        if (info.HeartbeatDetails.Count == 0)
+        {
+            return null;
+        }
+
+        var last = await info.HeartbeatDetailAtAsync<TrainingHeartbeat>(0).ConfigureAwait(false);
+        return last.LastCheckpointDigest;
+    }
+
+    private static Dictionary<string, string> Hyperparameters(TrainActivity.Input input, ModelSpec spec) => new(StringComparer.Ordinal)
+    {
+        ["architecture"] = input.Spec.Architecture,
+        ["model-spec"] = spec.ToString(),
+        ["epochs"] = input.Spec.Epochs.ToString(CultureInfo.InvariantCulture),
+        ["batch-size"] = input.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["learning-rate"] = input.Spec.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["seed"] = input.Spec.Seed.ToString(CultureInfo.InvariantCulture),
+        ["dataset"] = input.Dataset.ManifestDigest,
+        ["labels"] = input.Labels.LabelSetDigest,
+    };
+}
