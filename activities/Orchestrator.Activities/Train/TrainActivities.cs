@@ -98,7 +98,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
             new TrainingCompleted(history.Count, final.Digest, [.. history.Select(h => h.TrainLoss)], [.. history.Select(h => h.ValidationAccuracy)]),
             "training-completed", [StageAudit.Evidence("checkpoint", final.Digest, final.Uri)]).ConfigureAwait(false);
         var best = result.BestEpoch > 0 ? history[result.BestEpoch - 1] : history[^1];
-        return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription);
+        return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription, data.Classes);
     }
 
     /// <summary>The checkpoint the previous attempt heartbeated last, if any.</summary>

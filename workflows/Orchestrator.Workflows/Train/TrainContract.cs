@@ -4,8 +4,8 @@ using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Workflows.Train;
 
-/// <summary>A trained model: its final checkpoint in Blob Storage and how training went.</summary>
-public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device);
+/// <summary>A trained model: its final checkpoint in Blob Storage and how training went; <paramref name="Classes"/> in class-index order (the export names the outputs with them).</summary>
+public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null);
 
 /// <summary>A model exported to ONNX and checked against TorchSharp.</summary>
 public sealed record OnnxModel(string OnnxDigest, string OnnxUri, double ParityMaxAbsError);
