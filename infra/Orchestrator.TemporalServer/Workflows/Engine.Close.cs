@@ -28,6 +28,7 @@ internal sealed partial class Engine
         }
 
         run.WorkflowTask = null;
+        ReleaseDeferredQueries(run);
         foreach (var timer in run.RunTimers)
         {
             timer.Cancelled = true;

@@ -78,6 +78,14 @@ internal sealed partial class Engine
             return null;
         }
 
+        // As Temporal does, a query waits while a workflow task is in flight: a worker handed a query for a
+        // run it is still processing can lose it, leaving the caller to time out.
+        if (run.IsRunning && run.WorkflowTask is { Started: true })
+        {
+            run.DeferredQueries.Add(() => Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new QueryDispatch(this, run, queryId, query)));
+            return null;
+        }
+
         var response = new PollWorkflowTaskQueueResponse
         {
             TaskToken = new TaskToken(TaskKind.Query, run.Namespace.Name, run.WorkflowId, run.RunId, 0, 1, queryId).ToByteString(),
@@ -97,6 +105,14 @@ internal sealed partial class Engine
         var upTo = run.IsRunning ? LastCompletedTaskEnd(run) : run.History.Count;
         response.History.Events.AddRange(run.History.Take(upTo).Select(e => e.Clone()));
         return response;
+    }
+
+    /// <summary>Puts the queries held back during a workflow task back in line (under the gate).</summary>
+    private static void ReleaseDeferredQueries(WorkflowRun run)
+    {
+        var deferred = run.DeferredQueries.ToList();
+        run.DeferredQueries.Clear();
+        deferred.ForEach(dispatch => dispatch());
     }
 
     private static int LastCompletedTaskEnd(WorkflowRun run)

@@ -139,6 +139,7 @@ internal sealed partial class Engine
 
         run.WorkflowTask = null;
         run.LastCompletedStartedEventId = task.StartedEventId;
+        ReleaseDeferredQueries(run);
         if (!run.IsRunning)
         {
             run.DropBuffered();
@@ -193,6 +194,7 @@ internal sealed partial class Engine
     {
         task.Timeout?.Cancelled = true;
         run.WorkflowTask = null;
+        ReleaseDeferredQueries(run);
         run.FlushBuffered();
         if (attempt <= 2)
         {

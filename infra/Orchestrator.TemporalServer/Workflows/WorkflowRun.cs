@@ -87,6 +87,9 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
 
     public WorkflowTaskState? WorkflowTask { get; set; }
 
+    /// <summary>Query tasks held back while a workflow task is in flight; dispatched when it ends.</summary>
+    public List<Action> DeferredQueries { get; } = [];
+
     /// <summary>Started event id of the last completed workflow task (the poll response's previous_started_event_id).</summary>
     public long LastCompletedStartedEventId { get; set; }
 
