@@ -1,7 +1,12 @@
 using Orchestrator.Activities.Artifacts;
+using Orchestrator.Activities.Common;
+using Orchestrator.Activities.Evaluate;
+using Orchestrator.Activities.Policies;
+using Orchestrator.Audit.Events.Models;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
+using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Train;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -12,8 +17,9 @@ namespace Orchestrator.Activities.Train;
 /// <summary>
 /// Exports a trained checkpoint to ONNX and refuses an export whose logits drift from TorchSharp's: the
 /// ONNX file is what gets evaluated and deployed, so it must be numerically the model that was trained.
+/// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once).
 /// </summary>
-public sealed class ExportActivities(BlobArtifactStore store)
+public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
 {
     public const string OnnxMediaType = "application/onnx";
     private const int ParityBatch = 8;
@@ -23,8 +29,10 @@ public sealed class ExportActivities(BlobArtifactStore store)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
-        var classes = input.Model.Classes
-            ?? throw new ApplicationFailureException("The trained model carries no class names to export.", "InvalidInput", nonRetryable: true);
+        var classes = input.Model.Classes ?? throw InvalidInput("The trained model carries no class names to export.");
+        var modelName = input.ModelName ?? throw InvalidInput("ExportInput.ModelName is required: the export records the model version on that model's stream.");
+        var dataset = input.DatasetDigest ?? throw InvalidInput("ExportInput.DatasetDigest is required: it is the version's lineage in the registry.");
+        var tolerance = Tolerance(input.PolicyDigest);
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
         using var model = checkpoint.CreateModel();
         var preprocessing = Preprocessing.Centered(checkpoint.Spec.InputSize);
@@ -35,14 +43,44 @@ public sealed class ExportActivities(BlobArtifactStore store)
         using var generator = new torch.Generator(BitConverter.ToUInt64(Convert.FromHexString(input.Model.CheckpointDigest["sha256:".Length..][..16])));
         using var batch = torch.randn([ParityBatch, 3, size, size], generator: generator);
         var parity = OnnxParity.MaxAbsDifference(model, onnx, batch);
-        if (!(parity <= OnnxParity.DefaultTolerance))
+        if (!(parity <= tolerance))
         {
+            // No version is recorded for a model that is not the one trained; the run's failure carries this message.
             throw new ApplicationFailureException(
-                $"ONNX parity error {parity:E3} exceeds the tolerated {OnnxParity.DefaultTolerance:E3} for checkpoint {input.Model.CheckpointDigest}.",
+                $"ONNX parity error {parity:E3} exceeds the tolerated {tolerance:E3} for checkpoint {input.Model.CheckpointDigest}.",
                 "PolicyViolation", nonRetryable: true);
         }
 
         var stored = await store.PutAsync(onnx, OnnxMediaType, cancellationToken).ConfigureAwait(false);
-        return new OnnxModel(stored.Digest, stored.Uri, parity);
+
+        // A retry finds the version its earlier attempt recorded and records the identical fact (a no-op by key).
+        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(modelName, cancellationToken).ConfigureAwait(false);
+        var version = ModelRegistryReader.Exported(registry, input.RunId, stored.Digest)?.Version
+            ?? (registry.Versions.Count == 0 ? 1 : registry.Versions.Max(v => v.Version) + 1);
+        await audit.RecordModelAsync(modelName, input.RunId, new ModelExported(version, input.RunId, dataset, stored.Digest, stored.Uri, parity), "model-exported",
+            [StageAudit.Evidence("onnx-model", stored.Digest, stored.Uri), StageAudit.Evidence("checkpoint", input.Model.CheckpointDigest, input.Model.CheckpointUri)])
+            .ConfigureAwait(false);
+        return new OnnxModel(stored.Digest, stored.Uri, parity, version);
     }
+
+    /// <summary>The pinned policy's parity tolerance, else the library default (1e-4).</summary>
+    private double Tolerance(string? policyDigest)
+    {
+        if (policyDigest is null)
+        {
+            return OnnxParity.DefaultTolerance;
+        }
+
+        try
+        {
+            return catalog.Section<EvaluationPolicy>(policyDigest, "evaluation")?.MaxParityError ?? OnnxParity.DefaultTolerance;
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw InvalidInput($"Unknown policy: {e.Message}", e);
+        }
+    }
+
+    private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>
+        new(message, inner, "InvalidInput", nonRetryable: true);
 }

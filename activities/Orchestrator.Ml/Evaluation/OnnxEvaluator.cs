@@ -24,11 +24,17 @@ public sealed class OnnxEvaluator : IDisposable
         outputName = session.OutputNames[0];
         Preprocessor = new ImagePreprocessor(Preprocessing.FromMetadata(session.ModelMetadata.CustomMetadataMap));
         ClassCount = checked((int)session.OutputMetadata[outputName].Dimensions[^1]);
+        ClassNames = session.ModelMetadata.CustomMetadataMap.TryGetValue("model.classes", out var names)
+            ? System.Text.Json.JsonSerializer.Deserialize<string[]>(names)
+            : null;
     }
 
     public ImagePreprocessor Preprocessor { get; }
 
     public int ClassCount { get; }
+
+    /// <summary>Class names in output order, from the model's metadata; null when the model carries none.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>
     /// Predictions for <paramref name="images"/>; <paramref name="perturbation"/> (robustness checks)

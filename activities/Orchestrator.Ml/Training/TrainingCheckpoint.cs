@@ -37,6 +37,9 @@ public sealed class TrainingCheckpoint
     /// <summary>The architecture the weights belong to.</summary>
     public ModelSpec Spec => State.Spec;
 
+    /// <summary>Per-epoch metrics of every finished epoch (the training curves of the evidence report).</summary>
+    public IReadOnlyList<EpochMetrics> History => State.History;
+
     internal CheckpointState State { get; }
 
     /// <summary>The serialised checkpoint.</summary>

@@ -1,57 +1,102 @@
 using Orchestrator.Activities.Artifacts;
-using Orchestrator.Activities.Train;
+using Orchestrator.Activities.Tests.Evaluate;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Models;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Training;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
-using Orchestrator.Workflows.Annotate;
-using Orchestrator.Workflows.Policies;
 using Orchestrator.Workflows.Train;
 using Temporalio.Exceptions;
 
 namespace Orchestrator.Activities.Tests.Train;
 
 public sealed class ExportActivitiesTests(PostgresDatabase database, BlobContainer container)
-    : LedgerTestBase(database), IClassFixture<PostgresDatabase>, IClassFixture<BlobContainer>
+    : LedgerTestBase(database), IClassFixture<PostgresDatabase>, IClassFixture<BlobContainer>, IDisposable
 {
+    private readonly string _policies = Path.Combine(Path.GetTempPath(), $"export-policies-{Guid.NewGuid():N}");
     private readonly string _runId = Guid.NewGuid().ToString("N");
+    private readonly string _model = $"shapes-{Guid.NewGuid():N}"[..20];
+    private ModelStages? _stages;
 
-    private BlobArtifactStore Store => new(container.Client);
+    private ModelStages Stages => _stages ??= new ModelStages(new BlobArtifactStore(container.Client), Audit, ModelStages.TestCatalog(_policies));
 
-    private async Task<TrainedModel> TrainedAsync()
+    public void Dispose()
     {
-        var source = new DatasetSource("synthetic", null, new Dictionary<string, string> { ["seed"] = "9", ["count"] = "32" }, "CC0-1.0", "none", "P7Y");
-        var dataset = await Activity("setup", "acquire").RunAsync(() => new Activities.Acquire.AcquireActivities(Store, Audit).AcquireAsync(new(_runId, source, "p")));
-        var annotation = new AnnotationSource("simulated", null, new Dictionary<string, string> { ["annotators"] = "3", ["accuracy"] = "0.95", ["seed"] = "4" });
-        var labels = await Activity("setup", "annotate").RunAsync(() => new Activities.Annotate.AnnotateActivities(Store, Audit).AnnotateAsync(new(_runId, dataset, annotation, 0)));
-        var spec = new TrainingSpec("resnet-tiny", Epochs: 1, BatchSize: 16, LearningRate: 0.01, Seed: 3);
-        return await Activity("setup", "train").RunAsync(() => new TrainActivities(Store, Audit).TrainAsync(new(_runId, dataset, labels, spec, null)));
+        if (Directory.Exists(_policies))
+        {
+            Directory.Delete(_policies, recursive: true);
+        }
     }
 
-    [Fact]
-    public async Task Export_TrainedCheckpoint_StoresOnnxWithinParityTolerance()
+    private async Task<(DatasetVersion Dataset, TrainedModel Trained)> TrainedAsync(string runId, int seed = 3)
     {
-        var trained = await TrainedAsync();
+        var (dataset, labels) = await Stages.LabelledAsync(runId, count: 32);
+        return (dataset, await Stages.TrainAsync(runId, dataset, labels, seed));
+    }
 
-        var onnx = await Activity("r", "8").RunAsync(() => new ExportActivities(Store).ExportAsync(new(_runId, trained)));
+    private async Task<IReadOnlyList<ModelExported>> ExportedFactsAsync() =>
+        [.. (await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token)).Select(e => e.Data).OfType<ModelExported>()];
+
+    [Fact]
+    public async Task Export_TrainedCheckpointInvokedTwice_StoresOnnxWithinToleranceAndRecordsVersionOnce()
+    {
+        var (dataset, trained) = await TrainedAsync(_runId);
+
+        var onnx = await Stages.ExportAsync(_runId, _model, dataset, trained, Stages.PolicyDigest("default"));
+        var again = await Stages.ExportAsync(_runId, _model, dataset, trained, Stages.PolicyDigest("default"));
 
         onnx.ParityMaxAbsError.ShouldBeLessThanOrEqualTo(1e-4);
         onnx.OnnxDigest.ShouldStartWith("sha256:");
-        using var evaluator = new OnnxEvaluator(await Store.GetAsync(onnx.OnnxDigest, Token));
+        onnx.Version.ShouldBe(1);
+        again.ShouldBe(onnx);
+        var exported = (await ExportedFactsAsync()).ShouldHaveSingleItem();
+        exported.ShouldBe(new ModelExported(1, _runId, dataset.ManifestDigest, onnx.OnnxDigest, onnx.OnnxUri, onnx.ParityMaxAbsError));
+        using var evaluator = new OnnxEvaluator(await Stages.Store.GetAsync(onnx.OnnxDigest, Token));
         evaluator.ClassCount.ShouldBe(trained.Classes!.Count);
+        evaluator.ClassNames.ShouldBe(trained.Classes);
         var image = new SyntheticShapes(new SyntheticShapesOptions(Seed: 1, Count: 2)).Generate(0);
         evaluator.Evaluate([LabeledImages.FromSynthetic(image, trained.Classes)], cancellationToken: Token).ShouldNotBeNull();
     }
 
     [Fact]
-    public async Task Export_ModelWithoutClassNames_FailsNonRetryable()
+    public async Task Export_SecondRunOfSameModel_RecordsNextVersion()
     {
-        var trained = await TrainedAsync() with { Classes = null };
+        var (dataset, first) = await TrainedAsync($"{_runId}-a", seed: 3);
+        var (_, second) = await TrainedAsync($"{_runId}-b", seed: 4);
 
-        var failure = await Should.ThrowAsync<ApplicationFailureException>(() =>
-            Activity("r", "8").RunAsync(() => new ExportActivities(Store).ExportAsync(new(_runId, trained))));
+        var v1 = await Stages.ExportAsync($"{_runId}-a", _model, dataset, first);
+        var v2 = await Stages.ExportAsync($"{_runId}-b", _model, dataset, second);
+
+        (v1.Version, v2.Version).ShouldBe((1, 2));
+        (await ExportedFactsAsync()).Select(e => (e.Version, e.RunId)).ShouldBe([(1, $"{_runId}-a"), (2, $"{_runId}-b")]);
+    }
+
+    [Fact]
+    public async Task Export_ParityAbovePolicyTolerance_FailsNonRetryableAndRecordsNoVersion()
+    {
+        var (dataset, trained) = await TrainedAsync(_runId);
+
+        var failure = await Should.ThrowAsync<ApplicationFailureException>(() => Stages.ExportAsync(_runId, _model, dataset, trained, Stages.PolicyDigest("strict-parity")));
 
         failure.NonRetryable.ShouldBeTrue();
+        failure.ErrorType.ShouldBe("PolicyViolation");
+        failure.Message.ShouldContain("exceeds the tolerated 1.000E-012");
+        (await ExportedFactsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Export_ModelWithoutClassNamesOrModelName_FailsNonRetryable()
+    {
+        var (dataset, trained) = await TrainedAsync(_runId);
+
+        var noClasses = await Should.ThrowAsync<ApplicationFailureException>(() => Stages.ExportAsync(_runId, _model, dataset, trained with { Classes = null }));
+        var noModel = await Should.ThrowAsync<ApplicationFailureException>(() => ModelStages.Env("r", "8").RunAsync(() =>
+            new Activities.Train.ExportActivities(Stages.Store, Audit, Stages.Catalog).ExportAsync(new(_runId, trained))));
+
+        noClasses.NonRetryable.ShouldBeTrue();
+        noModel.NonRetryable.ShouldBeTrue();
+        noModel.Message.ShouldContain("ModelName");
     }
 }

@@ -8,7 +8,11 @@ namespace Orchestrator.Workflows.Train;
 public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null);
 
 /// <summary>A model exported to ONNX and checked against TorchSharp.</summary>
-public sealed record OnnxModel(string OnnxDigest, string OnnxUri, double ParityMaxAbsError);
+/// <param name="OnnxDigest">"sha256:..." of the ONNX file.</param>
+/// <param name="OnnxUri">Where the ONNX file is stored.</param>
+/// <param name="ParityMaxAbsError">Max |TorchSharp - ONNX Runtime| logit difference on the parity batch.</param>
+/// <param name="Version">The model version the export recorded (ModelExported on the model's stream); null from exports that named no model.</param>
+public sealed record OnnxModel(string OnnxDigest, string OnnxUri, double ParityMaxAbsError, int? Version = null);
 
 /// <summary>Progress the train activity heartbeats (and resumes from after a retry).</summary>
 public sealed record TrainingHeartbeat(int Epoch, int Batch, int BatchesPerEpoch, double Loss, string? LastCheckpointDigest);
@@ -20,7 +24,22 @@ public static class TrainActivity
     public const string ExportName = "ExportOnnx";
 
     /// <summary>Train on a dataset version; <paramref name="BaseCheckpointDigest"/> for transfer learning.</summary>
-    public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, TrainingSpec Spec, string? BaseCheckpointDigest);
+    /// <param name="RunId">The run.</param>
+    /// <param name="Dataset">The dataset version.</param>
+    /// <param name="Labels">Its consensus labels.</param>
+    /// <param name="Spec">Hyperparameters from the pinned policy.</param>
+    /// <param name="BaseCheckpointDigest">A previous version's checkpoint to fine-tune from; null to train from scratch.</param>
+    /// <param name="FreezeBackbone">With a base checkpoint: train only the classification head.</param>
+    /// <param name="BaseClasses">The base checkpoint's class names in index order (its TrainedModel.Classes); when they differ
+    /// from the dataset's, the head is replaced. Null: the head is replaced only when the class count differs.</param>
+    public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, TrainingSpec Spec, string? BaseCheckpointDigest,
+        bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null);
 
-    public sealed record ExportInput(string RunId, TrainedModel Model);
+    /// <summary>Export <paramref name="Model"/> to ONNX and record it as the next version of <paramref name="ModelName"/>.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Model">The trained checkpoint.</param>
+    /// <param name="ModelName">The model the version belongs to (required: the export records ModelExported on its stream).</param>
+    /// <param name="DatasetDigest">The dataset manifest digest the model was trained on (lineage in ModelExported).</param>
+    /// <param name="PolicyDigest">The pinned policy; its evaluation.maxParityError is the tolerance (else 1e-4).</param>
+    public sealed record ExportInput(string RunId, TrainedModel Model, string? ModelName = null, string? DatasetDigest = null, string? PolicyDigest = null);
 }

@@ -1,0 +1,117 @@
+using Orchestrator.Activities.Artifacts;
+using Orchestrator.Activities.Common;
+using Orchestrator.Activities.Policies;
+using Orchestrator.Activities.Train;
+using Orchestrator.Ml.Evaluation;
+using Orchestrator.Ml.Training;
+using Orchestrator.Workflows.Evaluate;
+using Orchestrator.Workflows.Lifecycle;
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+
+namespace Orchestrator.Activities.Evaluate;
+
+/// <summary>
+/// The evaluation gate's stage: runs the exported ONNX model (verified by digest) over the test split,
+/// measures everything the evidence report holds, compares with the production champion when there is
+/// one, stores the report, applies the pure <see cref="EvaluationGate"/> with the pinned policy and
+/// records ModelEvaluated once on the model's stream.
+/// </summary>
+public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+{
+    private const int BatchSize = 32;
+
+    [Activity(EvaluateActivity.Name)]
+    public async Task<Evaluation> EvaluateAsync(EvaluateActivity.Input input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = ActivityExecutionContext.Current;
+        var cancellationToken = context.CancellationToken;
+        PolicyDocument policy;
+        try
+        {
+            policy = catalog.ByDigest(input.PolicyDigest);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw InvalidInput($"Unknown policy: {e.Message}", e);
+        }
+
+        var evaluationPolicy = catalog.Section<EvaluationPolicy>(policy.Digest, "evaluation") ?? new EvaluationPolicy();
+        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(input.ModelName, cancellationToken).ConfigureAwait(false);
+        var version = ModelRegistryReader.Exported(registry, input.RunId, input.Model.OnnxDigest)
+            ?? throw InvalidInput($"ONNX model {input.Model.OnnxDigest} of run {input.RunId} is not an exported version of model '{input.ModelName}' (ExportOnnx records it).");
+        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken).ConfigureAwait(false);
+        if (data.Test.Count == 0)
+        {
+            throw InvalidInput($"Dataset {input.Dataset.ManifestDigest} has no labelled test images.");
+        }
+
+        var history = TrainingCheckpoint.Load(await store.GetAsync(input.Trained.CheckpointDigest, cancellationToken).ConfigureAwait(false)).History;
+        context.Heartbeat("loaded");
+
+        using var evaluator = new OnnxEvaluator(await store.GetAsync(input.Model.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        if (evaluator.ClassNames is { } names ? !names.SequenceEqual(data.Classes) : evaluator.ClassCount != data.Classes.Count)
+        {
+            throw InvalidInput($"The model's classes ({string.Join(", ", evaluator.ClassNames ?? [])}) are not the dataset's ({string.Join(", ", data.Classes)}).");
+        }
+
+        var predictions = evaluator.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken);
+        var metrics = ClassificationMetrics.Compute(predictions);
+        context.Heartbeat("evaluated");
+        var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
+        context.Heartbeat("robustness");
+        var champion = await ChampionAsync(registry, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
+        context.Heartbeat("champion");
+
+        var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
+            metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
+            input.Model.ParityMaxAbsError, history, Card(input, data));
+        var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
+            .ConfigureAwait(false);
+
+        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy);
+        var policyVersion = $"{policy.Name}/v{policy.Version}";
+        await audit.RecordModelAsync(input.ModelName, input.RunId, EvaluationFacts.Event(version.Version, report, champion?.Version, verdict, policyVersion), "model-evaluated",
+            [
+                StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
+                .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
+                StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
+                StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
+                StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
+            ]).ConfigureAwait(false);
+        return new Evaluation(new GateOutcome(verdict.Passed, verdict.Reasons, index.Digest, index.Uri), metrics.Accuracy, metrics.MacroF1);
+    }
+
+    /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes differ.</summary>
+    private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(Audit.Replay.ModelRegistryEntry registry, int version, TrainingData data,
+        Predictions challenger, CancellationToken cancellationToken)
+    {
+        if (ModelRegistryReader.Production(registry) is not { } production || production.Version == version)
+        {
+            return null;
+        }
+
+        using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        if (champion.ClassNames is not { } names || !names.SequenceEqual(data.Classes))
+        {
+            // A champion over another class set answers a different question; the report says there is no comparison.
+            return null;
+        }
+
+        return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
+    }
+
+    private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data)
+    {
+        var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Train.Count(i => i.Label == index)}"));
+        return new ModelCardFacts(
+            $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
+            "Images of other classes, sources or resolutions than the training data; decisions with safety or legal consequences without human review.",
+            $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Train.Count} training, {data.Validation.Count} validation and "
+            + $"{data.Test.Count} test images (training images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}.");
+    }
+
+    private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>
+        new(message, inner, "InvalidInput", nonRetryable: true);
+}
