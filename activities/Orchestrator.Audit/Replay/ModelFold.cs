@@ -36,7 +36,7 @@ public static class ModelFold
                 ? new ModelAlias(e.Version, null, 0, at)
                 : new ModelAlias(a?.Version, e.Version, e.CanaryShare, at)),
             ModelPromoted e => Alias(state, e.Alias, _ => new ModelAlias(e.Version, null, 0, at)),
-            ModelRolledBack e => Alias(state, e.Alias, _ => new ModelAlias(e.ToVersion, null, 0, at)),
+            ModelRolledBack e => Alias(state, e.Alias, _ => new ModelAlias(e.ToVersion > 0 ? e.ToVersion : null, null, 0, at)),
             DriftMeasured e => Update(state, e.Version, v => v with { LastDrift = e.Value }),
             DriftDetected e => Update(state, e.Version, v => v with { LastDrift = e.Value, DriftDetected = true }),
             RetrainRequested e => Update(state, e.Version, v => v with { RetrainRequested = true }),

@@ -16,10 +16,15 @@ public sealed record PolicyRef(string Name, int? Version = null);
 /// <param name="Training">Training hyperparameters for the run.</param>
 public sealed record GovernanceTerms(ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training);
 
-/// <summary>How a new version is rolled out.</summary>
+/// <summary>How a new version is rolled out, and what counts as a healthy canary.</summary>
 /// <param name="TrafficShare">Share of traffic (0-1) the canary receives.</param>
 /// <param name="Window">How long canary health is watched before promotion.</param>
-public sealed record CanaryPolicy(double TrafficShare, TimeSpan Window);
+/// <param name="MaxErrorRate">Highest tolerated share of failed canary predictions.</param>
+/// <param name="MaxLatencyRatio">Highest tolerated canary p95 latency as a multiple of production's.</param>
+/// <param name="MaxDistributionShift">Highest tolerated PSI of the canary's predicted-class distribution against production's.</param>
+/// <param name="MinRequests">Canary predictions needed before the shares above are judged (fewer: judged on errors only).</param>
+public sealed record CanaryPolicy(
+    double TrafficShare, TimeSpan Window, double MaxErrorRate = 0.05, double MaxLatencyRatio = 3.0, double MaxDistributionShift = 0.25, int MinRequests = 20);
 
 /// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults).</summary>
 public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed);

@@ -1,0 +1,124 @@
+namespace Orchestrator.Ml.Monitoring;
+
+/// <summary>
+/// The two drift statistics the monitor and the canary check use: the population stability index over
+/// binned distributions, and the two-sample Kolmogorov-Smirnov statistic over raw values. Pure functions.
+/// </summary>
+public static class DriftStatistics
+{
+    /// <summary>Added to every bin's share so an empty bin does not make PSI infinite (the usual practice).</summary>
+    public const double Epsilon = 1e-4;
+
+    /// <summary>
+    /// PSI = Σ (a - e) · ln(a / e) over bin shares; 0 for identical distributions. Rules of thumb:
+    /// below 0.1 no shift, 0.1-0.25 moderate, above 0.25 significant. NaN when either side is empty.
+    /// </summary>
+    public static double PopulationStabilityIndex(IReadOnlyList<double> expectedCounts, IReadOnlyList<double> actualCounts)
+    {
+        ArgumentNullException.ThrowIfNull(expectedCounts);
+        ArgumentNullException.ThrowIfNull(actualCounts);
+        if (expectedCounts.Count != actualCounts.Count)
+        {
+            throw new ArgumentException("Both distributions need the same bins.", nameof(actualCounts));
+        }
+
+        var expectedTotal = expectedCounts.Sum();
+        var actualTotal = actualCounts.Sum();
+        if (expectedTotal <= 0 || actualTotal <= 0)
+        {
+            return double.NaN;
+        }
+
+        var psi = 0.0;
+        for (var i = 0; i < expectedCounts.Count; i++)
+        {
+            var e = (expectedCounts[i] / expectedTotal) + Epsilon;
+            var a = (actualCounts[i] / actualTotal) + Epsilon;
+            psi += (a - e) * Math.Log(a / e);
+        }
+
+        return psi;
+    }
+
+    /// <summary>PSI of two samples binned on <paramref name="edges"/> (interior bin edges, ascending).</summary>
+    public static double PopulationStabilityIndex(IReadOnlyList<double> expected, IReadOnlyList<double> actual, IReadOnlyList<double> edges) =>
+        PopulationStabilityIndex(Histogram(expected, edges), Histogram(actual, edges));
+
+    /// <summary>Interior edges of <paramref name="bins"/> equal-frequency bins of the reference sample (deciles for 10).</summary>
+    public static double[] QuantileEdges(IReadOnlyList<double> reference, int bins = 10)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 2);
+        if (reference.Count == 0)
+        {
+            return [];
+        }
+
+        var sorted = reference.Order().ToArray();
+        return [.. Enumerable.Range(1, bins - 1).Select(i => sorted[Math.Min(sorted.Length - 1, i * sorted.Length / bins)]).Distinct()];
+    }
+
+    /// <summary>Counts per bin: bin i holds values in [edges[i-1], edges[i]).</summary>
+    public static double[] Histogram(IReadOnlyList<double> values, IReadOnlyList<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(edges);
+        var counts = new double[edges.Count + 1];
+        foreach (var value in values)
+        {
+            var bin = 0;
+            while (bin < edges.Count && value >= edges[bin])
+            {
+                bin++;
+            }
+
+            counts[bin]++;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The two-sample KS statistic D = sup |F1(x) - F2(x)|; NaN when either sample is empty.</summary>
+    public static double KolmogorovSmirnov(IReadOnlyList<double> first, IReadOnlyList<double> second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (first.Count == 0 || second.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var a = first.Order().ToArray();
+        var b = second.Order().ToArray();
+        int i = 0, j = 0;
+        var d = 0.0;
+        while (i < a.Length && j < b.Length)
+        {
+            var x = Math.Min(a[i], b[j]);
+            while (i < a.Length && a[i] <= x)
+            {
+                i++;
+            }
+
+            while (j < b.Length && b[j] <= x)
+            {
+                j++;
+            }
+
+            d = Math.Max(d, Math.Abs(((double)i / a.Length) - ((double)j / b.Length)));
+        }
+
+        return d;
+    }
+
+    /// <summary>
+    /// The KS critical value at significance <paramref name="alpha"/> for samples of sizes n and m:
+    /// c(α)·sqrt((n+m)/(n·m)), c(α) = sqrt(-ln(α/2)/2). D above it rejects "same distribution".
+    /// </summary>
+    public static double KolmogorovSmirnovCritical(int n, int m, double alpha = 0.01)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
+        return Math.Sqrt(-Math.Log(alpha / 2) / 2) * Math.Sqrt((double)(n + m) / ((double)n * m));
+    }
+}
