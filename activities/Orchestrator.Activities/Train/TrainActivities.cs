@@ -27,9 +27,9 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
         var cancellationToken = context.CancellationToken;
-        if (input.BaseCheckpointDigest is not null)
+        if (input.FreezeBackbone && input.BaseCheckpointDigest is null)
         {
-            throw new ApplicationFailureException("Transfer learning from a base checkpoint is not supported by this worker yet.", "InvalidInput", nonRetryable: true);
+            throw new ApplicationFailureException("FreezeBackbone needs a base checkpoint: a randomly initialised backbone cannot be frozen usefully.", "InvalidInput", nonRetryable: true);
         }
 
         var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken).ConfigureAwait(false);
@@ -48,21 +48,25 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
             throw new ApplicationFailureException(e.Message, e, "InvalidInput", nonRetryable: true);
         }
 
-        var options = new TrainingOptions { Epochs = input.Spec.Epochs, BatchSize = input.Spec.BatchSize, LearningRate = input.Spec.LearningRate, Seed = input.Spec.Seed };
+        var transfer = await BaseModel.LoadAsync(store, input, spec, data.Classes, cancellationToken).ConfigureAwait(false);
+        var options = new TrainingOptions
+        {
+            Epochs = input.Spec.Epochs, BatchSize = input.Spec.BatchSize, LearningRate = input.Spec.LearningRate, Seed = input.Spec.Seed, FreezeBackbone = input.FreezeBackbone,
+        };
         var lastCheckpoint = await LastCheckpointAsync(context.Info).ConfigureAwait(false);
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
 
         var device = ComputeDevice.Select("auto");
         var deviceDescription = ComputeDevice.Describe(device);
         // A resumption is its own fact (keyed by the epoch it continues from), never a second "started".
-        var started = new TrainingStarted(Hyperparameters(input, spec), deviceDescription, options.Epochs, lastCheckpoint);
+        var started = new TrainingStarted(transfer.Describe(Hyperparameters(input, spec)), deviceDescription, options.Epochs, lastCheckpoint);
         await (resumeFrom is null
-            ? audit.RecordAsync(input.RunId, started, "training-started")
+            ? audit.RecordAsync(input.RunId, started, "training-started", transfer.Evidence())
             : audit.RecordAsync(input.RunId, started, $"training-resumed-{resumeFrom.CompletedEpochs.ToString(CultureInfo.InvariantCulture)}",
-                [StageAudit.Evidence("resumed-checkpoint", lastCheckpoint!, null)])).ConfigureAwait(false);
+                [StageAudit.Evidence("resumed-checkpoint", lastCheckpoint!, null), .. transfer.Evidence()])).ConfigureAwait(false);
 
         torch.random.manual_seed(options.Seed);
-        using var model = new ResNet(spec);
+        using var model = transfer.CreateModel(spec);
         model.to(device);
         var progress = new TrainingHeartbeat(resumeFrom?.CompletedEpochs ?? 0, 0, 0, double.NaN, lastCheckpoint);
         ArtifactRef? stored = null;

@@ -54,6 +54,20 @@ public sealed class TransferLearningTests
     }
 
     [Fact]
+    public async Task FromCheckpoint_SameCountDifferentClasses_ReplacesHeadKeepsBackbone()
+    {
+        var spec = new ModelSpec(Architecture.ResNet32, NumClasses: 4, Width: 4, Stages: 2);
+        var checkpoint = await TrainedCheckpoint(spec);
+        using var previous = checkpoint.CreateModel();
+
+        using var model = TransferLearning.FromCheckpoint(checkpoint, numClasses: 4, sameClasses: false);
+
+        TransferLearning.KeepsHead(checkpoint, 4, sameClasses: false).ShouldBeFalse();
+        model.state_dict()["head.weight"].allclose(previous.state_dict()["head.weight"], 0, 0).ShouldBeFalse();
+        model.state_dict()["stem_conv.weight"].allclose(previous.state_dict()["stem_conv.weight"], 0, 0).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Constructor_InvalidSpec_Throws() =>
         Should.Throw<ArgumentOutOfRangeException>(() => new ResNet(new ModelSpec(Architecture.ResNet32, NumClasses: 1)));
 }
