@@ -64,6 +64,7 @@ public static class ActivityServices
         }
 
         // Stage owners: one line each for the services your activities need beyond the shared ones above.
+        Deploy.DeployServices.AddDeployServices(services);
         return services;
     }
 }
