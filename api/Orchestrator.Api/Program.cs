@@ -1,12 +1,18 @@
+using Orchestrator.Api.Approvals;
+using Orchestrator.Api.Backends;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
+using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Api.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 builder.AddServiceDefaults();
 builder.AddOrchestratorIdentity();
+builder.AddOrchestratorBackends();
+builder.Services.AddOrchestratorApi();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -19,5 +25,7 @@ app.UseAuthorization();
 app.MapServiceDefaults();
 app.MapOpenApi();
 app.MapMeEndpoints();
+app.MapRunEndpoints();
+app.MapApprovalEndpoints();
 
 app.Run();

@@ -3,8 +3,17 @@ using System.Text.Json;
 
 namespace Orchestrator.Api.Tests.Hosting;
 
-public sealed class HealthTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class HealthTests : IClassFixture<ApiFactory>
 {
+    private readonly ApiFactory api;
+
+    public HealthTests(ApiFactory api)
+    {
+        this.api = api;
+        // Nothing listens on port 1: Temporal is configured but does not answer.
+        api.Settings["Orchestrator:Temporal:Address"] = "127.0.0.1:1";
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -18,7 +27,7 @@ public sealed class HealthTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Readyz_RealPostgresAndAzuriteButNoTemporal_Returns503NamingTheMissingSetting()
+    public async Task Readyz_RealPostgresAndAzuriteButTemporalDown_Returns503NamingTemporal()
     {
         using var client = api.CreateClient();
 
@@ -29,6 +38,6 @@ public sealed class HealthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var checks = report.RootElement.GetProperty("checks");
         checks.GetProperty("postgres").GetProperty("status").GetString().ShouldBe("Healthy");
         checks.GetProperty("blob-storage").GetProperty("status").GetString().ShouldBe("Healthy");
-        checks.GetProperty("temporal").GetProperty("detail").GetString().ShouldBe("Orchestrator:Temporal:Address is not configured");
+        checks.GetProperty("temporal").GetProperty("status").GetString().ShouldBe("Unhealthy");
     }
 }

@@ -1,0 +1,25 @@
+using FluentValidation;
+
+namespace Orchestrator.Api.Approvals;
+
+/// <summary>POST /api/runs/{id}/approvals: a decision on the evidence the approver reviewed.</summary>
+/// <param name="Decision">"approve" or "reject".</param>
+/// <param name="Reason">Why (kept in the audit trail).</param>
+/// <param name="EvidenceDigest">The evidence digest of the open request, as the approver saw it ("sha256:...").</param>
+public sealed record SubmitApprovalRequest(string Decision, string Reason, string EvidenceDigest);
+
+public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApprovalRequest>
+{
+    public SubmitApprovalRequestValidator()
+    {
+        RuleFor(r => r.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("Decision must be \"approve\" or \"reject\".");
+        RuleFor(r => r.Reason).NotEmpty().Must(RequestRules.IsReason).WithMessage("Reason must be 1-2000 characters without control characters.");
+        RuleFor(r => r.EvidenceDigest).NotEmpty().Matches(RequestRules.DigestPattern).WithMessage(RequestRules.DigestMessage);
+    }
+}
+
+/// <summary>202 answer: the ledger entry that records the signature (the workflow was signalled with it).</summary>
+public sealed record ApprovalAccepted(string RunId, string StreamId, long Version, string Hash, string Decision);
+
+/// <summary>A run waiting for the caller's decision.</summary>
+public sealed record PendingApprovalItem(string RunId, string? ModelName, int? ModelVersion, string? RequestedBy, string EvidenceDigest, int SignaturesSoFar, string Evidence);

@@ -1,0 +1,178 @@
+using Orchestrator.Api.Hosting;
+using Orchestrator.Api.Http;
+using Orchestrator.Api.Identity;
+using Orchestrator.Audit.Projections;
+using Orchestrator.Workflows.Lifecycle;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+using LedgerRunStatus = Orchestrator.Audit.Replay.RunStatus;
+
+namespace Orchestrator.Api.Runs;
+
+/// <summary>/api/runs: start, list, show and cancel pipeline runs.</summary>
+public static class RunEndpoints
+{
+    private const int MaxTake = 200;
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    {
+        var runs = app.MapGroup("/api/runs").WithTags("Runs");
+        runs.MapPost("/", StartAsync).RequireAuthorization(AccessPolicies.StartRuns).Validated<StartRunRequest>()
+            .WithSummary("Start a governed pipeline run (202 + Location). Honours Idempotency-Key.");
+        runs.MapGet("/", ListAsync).RequireAuthorization(AccessPolicies.Read).WithSummary("List runs, newest first, with filters and paging.");
+        runs.MapGet("/{runId}", GetAsync).RequireAuthorization(AccessPolicies.Read).WithSummary("A run with its stages, pending approval and evidence.");
+        runs.MapPost("/{runId}/cancel", CancelAsync).RequireAuthorization(AccessPolicies.StartRuns)
+            .WithSummary("Cancel a run (its requester or an admin).");
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter)
+    {
+        var (key, problem) = Idempotency.Read(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (user, roles) = http.Caller();
+        var runId = key is null ? Idempotency.NewId() : Idempotency.DeriveId("run", user, key);
+        var causation = key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}";
+        try
+        {
+            var started = await starter.StartAsync(request, user, roles, runId, causation, http.RequestAborted);
+            return TypedResults.Accepted($"/api/runs/{started.RunId}", new RunAccepted(started.RunId, started.WorkflowId, started.PolicyVersion, "requested"));
+        }
+        catch (Orchestrator.Audit.Ledger.IdempotencyConflictException)
+        {
+            return Problems.Conflict($"The {Idempotency.Header} was already used for a different run request.");
+        }
+        catch (RpcException e)
+        {
+            return Problems.Unavailable($"The run {runId} is recorded but its workflow could not be started ({e.Message}); repeat the request with the same {Idempotency.Header} to retry.");
+        }
+    }
+
+    private static async Task<IResult> ListAsync(
+        AuditReadModels readModels, string? status = null, string? model = null, string? requestedBy = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int skip = 0, int take = 50, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        LedgerRunStatus? parsed = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<LedgerRunStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(status, out _))
+            {
+                parsed = s;
+            }
+            else
+            {
+                errors["status"] = [$"Must be one of: {string.Join(", ", Enum.GetNames<LedgerRunStatus>().Select(n => n.ToLowerInvariant()))}."];
+            }
+        }
+
+        if (model is not null && !RequestRules.IsName(model))
+        {
+            errors["model"] = [RequestRules.NameMessage];
+        }
+
+        if (requestedBy is { Length: > 200 })
+        {
+            errors["requestedBy"] = ["At most 200 characters."];
+        }
+
+        if (skip is < 0 or > 1_000_000)
+        {
+            errors["skip"] = ["Must be between 0 and 1000000."];
+        }
+
+        if (take is < 1 or > MaxTake)
+        {
+            errors["take"] = [$"Must be between 1 and {MaxTake}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var page = await readModels.ListRunsAsync(new RunFilter(parsed, model, requestedBy, from, to), skip, take + 1, cancellationToken);
+        var items = page.Take(take).Select(RunViewMapping.Item).ToList();
+        var next = page.Count > take ? NextLink(status, model, requestedBy, from, to, skip + take, take) : null;
+        return TypedResults.Ok(new RunPage(items, skip, take, next));
+    }
+
+    private static string NextLink(string? status, string? model, string? requestedBy, DateTimeOffset? from, DateTimeOffset? to, int skip, int take)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["status"] = status, ["model"] = model, ["requestedBy"] = requestedBy, ["from"] = from?.ToString("O"), ["to"] = to?.ToString("O"),
+            ["skip"] = skip.ToString(System.Globalization.CultureInfo.InvariantCulture), ["take"] = take.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/api/runs", query.Where(q => q.Value is not null));
+    }
+
+    private static async Task<IResult> GetAsync(string runId, AuditReadModels readModels, ITemporalClient temporal, CancellationToken cancellationToken)
+    {
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), cancellationToken) is not { } summary)
+        {
+            return Problems.NotFound($"No run '{runId}'.");
+        }
+
+        Orchestrator.Workflows.Lifecycle.RunStatus? workflow = null;
+        string? unavailable = null;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(QueryTimeout);
+            try
+            {
+                workflow = await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(RunWorkflows.WorkflowId(runId))
+                    .QueryAsync(wf => wf.Status(), new WorkflowQueryOptions { Rpc = new RpcOptions { CancellationToken = timeout.Token } });
+            }
+            catch (Exception e) when (e is RpcException or WorkflowQueryFailedException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                // The ledger is the record; the live status is a bonus when Temporal answers in time.
+                unavailable = e is OperationCanceledException ? "the workflow did not answer the status query in time" : e.Message;
+            }
+        }
+
+        return TypedResults.Ok(new RunDetail(RunViewMapping.Item(summary), summary.PolicyVersion, summary.FailureReason, RunViewMapping.Evidence(summary),
+            summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId)));
+    }
+
+    private static async Task<IResult> CancelAsync(string runId, CancelRunRequest? request, HttpContext http, AuditReadModels readModels, ITemporalClient temporal, ApiMetrics metrics)
+    {
+        if (request?.Reason is { } reason && !RequestRules.IsReason(reason))
+        {
+            return Problems.Validation("reason", "Must be 1-2000 characters without control characters.");
+        }
+
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), http.RequestAborted) is not { } summary)
+        {
+            return Problems.NotFound($"No run '{runId}'.");
+        }
+
+        var (user, roles) = http.Caller();
+        if (summary.RequestedBy != user && !roles.Contains(Roles.Admin))
+        {
+            return Problems.Forbidden("Only the run's requester or an admin can cancel it.");
+        }
+
+        if (summary.Status is LedgerRunStatus.Completed or LedgerRunStatus.Failed or LedgerRunStatus.Cancelled)
+        {
+            return Problems.Conflict($"The run has already ended ({summary.Status.ToString().ToLowerInvariant()}).");
+        }
+
+        try
+        {
+            await temporal.GetWorkflowHandle(RunWorkflows.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return Problems.Conflict("The run's workflow is not running.");
+        }
+
+        metrics.RunCancelled(summary.Stage);
+        return TypedResults.Accepted($"/api/runs/{runId}", RunViewMapping.Item(summary));
+    }
+}

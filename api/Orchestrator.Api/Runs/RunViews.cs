@@ -1,0 +1,59 @@
+using Orchestrator.Audit.Replay;
+using WorkflowRunStatus = Orchestrator.Workflows.Lifecycle.RunStatus;
+
+namespace Orchestrator.Api.Runs;
+
+/// <summary>202 answer of POST /api/runs.</summary>
+public sealed record RunAccepted(string RunId, string WorkflowId, string PolicyVersion, string Status);
+
+/// <summary>One run in a list.</summary>
+public sealed record RunListItem(string RunId, string? ModelName, string Status, string Stage, string? RequestedBy, DateTimeOffset? RequestedAt, DateTimeOffset? UpdatedAt, int? ModelVersion);
+
+/// <summary>A page of runs; <paramref name="Next"/> is the URL of the next page, null on the last.</summary>
+public sealed record RunPage(IReadOnlyList<RunListItem> Items, int Skip, int Take, string? Next);
+
+/// <summary>Links to the run's audit trail.</summary>
+public sealed record RunLinks(string Self, string Events, string State, string Approvals);
+
+/// <summary>A run in detail: the ledger's view, the workflow's live status (null when Temporal did not answer) and the evidence.</summary>
+public sealed record RunDetail(
+    RunListItem Run,
+    string? PolicyVersion,
+    string? FailureReason,
+    IReadOnlyDictionary<string, string> Evidence,
+    IReadOnlyList<ApprovalRecord> Approvals,
+    string? PendingApprovalEvidenceDigest,
+    WorkflowRunStatus? Workflow,
+    string? WorkflowUnavailable,
+    RunLinks Links);
+
+/// <summary>POST /api/runs/{id}/cancel.</summary>
+public sealed record CancelRunRequest(string? Reason);
+
+internal static class RunViewMapping
+{
+    public static RunListItem Item(RunSummary s) =>
+        new(s.RunId ?? s.Id, s.ModelName, s.Status.ToString().ToLowerInvariant(), s.Stage, s.RequestedBy, s.RequestedAt, s.UpdatedAt, s.ModelVersion);
+
+    public static RunLinks Links(string runId) =>
+        new($"/api/runs/{runId}", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/events", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/state",
+            $"/api/runs/{runId}/approvals");
+
+    public static IReadOnlyDictionary<string, string> Evidence(RunSummary s)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        Add(evidence, "dataset-manifest", s.DatasetDigest);
+        Add(evidence, "label-set", s.LabelSetDigest);
+        Add(evidence, "checkpoint", s.CheckpointDigest);
+        Add(evidence, "approval-evidence", s.ApprovalEvidenceDigest);
+        return evidence;
+    }
+
+    private static void Add(SortedDictionary<string, string> evidence, string name, string? digest)
+    {
+        if (digest is not null)
+        {
+            evidence[name] = digest;
+        }
+    }
+}
