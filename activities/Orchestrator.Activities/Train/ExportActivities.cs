@@ -1,8 +1,11 @@
+using System.Globalization;
 using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Evaluate;
 using Orchestrator.Activities.Policies;
+using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
@@ -17,12 +20,13 @@ namespace Orchestrator.Activities.Train;
 /// <summary>
 /// Exports a trained checkpoint to ONNX and refuses an export whose logits drift from TorchSharp's: the
 /// ONNX file is what gets evaluated and deployed, so it must be numerically the model that was trained.
-/// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once).
+/// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once; ADR 0010).
 /// </summary>
 public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
 {
     public const string OnnxMediaType = "application/onnx";
     private const int ParityBatch = 8;
+    private const int MaxClaims = 1000;
 
     [Activity(TrainActivity.ExportName)]
     public async Task<OnnxModel> ExportAsync(TrainActivity.ExportInput input)
@@ -53,14 +57,37 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
 
         var stored = await store.PutAsync(onnx, OnnxMediaType, cancellationToken).ConfigureAwait(false);
 
-        // A retry finds the version its earlier attempt recorded and records the identical fact (a no-op by key).
-        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(modelName, cancellationToken).ConfigureAwait(false);
-        var version = ModelRegistryReader.Exported(registry, input.RunId, stored.Digest)?.Version
-            ?? (registry.Versions.Count == 0 ? 1 : registry.Versions.Max(v => v.Version) + 1);
-        await audit.RecordModelAsync(modelName, input.RunId, new ModelExported(version, input.RunId, dataset, stored.Digest, stored.Uri, parity), "model-exported",
-            [StageAudit.Evidence("onnx-model", stored.Digest, stored.Uri), StageAudit.Evidence("checkpoint", input.Model.CheckpointDigest, input.Model.CheckpointUri)])
-            .ConfigureAwait(false);
+        var version = await ClaimVersionAsync(modelName, input, new ModelExported(0, input.RunId, dataset, stored.Digest, stored.Uri, parity), cancellationToken).ConfigureAwait(false);
         return new OnnxModel(stored.Digest, stored.Uri, parity, version);
+    }
+
+    /// <summary>
+    /// Records <paramref name="exported"/> as the model's next version. The number is claimed with the
+    /// idempotency key "version/{n}" (as RegisterModelVersion does), so only one run can hold a number; a
+    /// retry finds the version its earlier attempt recorded (same run, same ONNX digest) and re-records the
+    /// identical fact, which the ledger answers with the existing entry.
+    /// </summary>
+    private async Task<int> ClaimVersionAsync(string modelName, TrainActivity.ExportInput input, ModelExported exported, CancellationToken cancellationToken)
+    {
+        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(modelName, cancellationToken).ConfigureAwait(false);
+        var candidate = ModelRegistryReader.Exported(registry, input.RunId, exported.OnnxDigest)?.Version
+            ?? (registry.Versions.Count == 0 ? 1 : registry.Versions.Max(v => v.Version) + 1);
+        var evidence = new[] { StageAudit.Evidence("onnx-model", exported.OnnxDigest, exported.OnnxUri), StageAudit.Evidence("checkpoint", input.Model.CheckpointDigest, input.Model.CheckpointUri) };
+        for (var claims = 0; claims < MaxClaims; claims++, candidate++)
+        {
+            try
+            {
+                await audit.Ledger.AppendAsync(AuditStreams.Model(modelName), exported with { Version = candidate }, audit.Context(input.RunId, evidence),
+                    $"version/{candidate.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
+                return candidate;
+            }
+            catch (IdempotencyConflictException)
+            {
+                // Another run claimed this number between our read and our append: take the next one.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not claim a version number for model {modelName} after {MaxClaims} attempts.");
     }
 
     /// <summary>The pinned policy's parity tolerance, else the library default (1e-4).</summary>
