@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Orchestrator.Audit.Canonical;
 
@@ -15,6 +14,12 @@ public static class CanonicalEntry
     /// <summary>Version of this serialization; stored in every entry so a future change is recognisable.</summary>
     public const int Spec = 1;
 
+    /// <summary>Per-thread hashing buffers larger than this (an unusually large event) are not kept.</summary>
+    private const int MaxRetainedBuffer = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     /// <summary>The previous hash of a stream's first entry: 32 zero bytes, hex encoded.</summary>
     public static readonly string GenesisHash = new('0', 64);
 
@@ -26,8 +31,34 @@ public static class CanonicalEntry
         new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 
     /// <summary>The canonical text of a recording time.</summary>
+    /// <remarks>Laid out by hand: verification formats every entry's timestamp, and a custom format string is parsed on each call.</remarks>
     public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+        string.Create(27, time.UtcDateTime, static (chars, utc) =>
+        {
+            Digits(chars[..4], utc.Year);
+            chars[4] = '-';
+            Digits(chars.Slice(5, 2), utc.Month);
+            chars[7] = '-';
+            Digits(chars.Slice(8, 2), utc.Day);
+            chars[10] = 'T';
+            Digits(chars.Slice(11, 2), utc.Hour);
+            chars[13] = ':';
+            Digits(chars.Slice(14, 2), utc.Minute);
+            chars[16] = ':';
+            Digits(chars.Slice(17, 2), utc.Second);
+            chars[19] = '.';
+            Digits(chars.Slice(20, 6), (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10));
+            chars[26] = 'Z';
+        });
+
+    private static void Digits(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 
     /// <summary>Writes the canonical bytes of one entry; its context and data may be JSON text in any formatting.</summary>
     public static void Write(IBufferWriter<byte> output, in EntryFields fields, bool strict = false) => Write(output, fields, default, strict);
@@ -52,14 +83,21 @@ public static class CanonicalEntry
         output.Write(",\"recordedAt\":"u8);
         JsonStrings.Write(fields.RecordedAt, output);
         output.Write(",\"spec\":"u8);
-        Encoding.UTF8.GetBytes(Spec.ToString(CultureInfo.InvariantCulture), output);
+        WriteInteger(Spec, output);
         output.Write(",\"stream\":"u8);
         JsonStrings.Write(fields.StreamId, output);
         output.Write(",\"type\":"u8);
         JsonStrings.Write(fields.Type, output);
         output.Write(",\"version\":"u8);
-        Encoding.UTF8.GetBytes(fields.Version.ToString(CultureInfo.InvariantCulture), output);
+        WriteInteger(fields.Version, output);
         output.Write("}"u8);
+    }
+
+    private static void WriteInteger(long value, IBufferWriter<byte> output)
+    {
+        var span = output.GetSpan(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
     }
 
     /// <summary>The chain hash of an entry whose predecessor has hash <paramref name="previousHash"/>.</summary>
@@ -68,18 +106,32 @@ public static class CanonicalEntry
     /// <summary>As <see cref="Hash(string, in EntryFields, bool)"/>, with the context's canonical bytes already known (non-empty).</summary>
     public static string Hash(string previousHash, in EntryFields fields, ReadOnlySpan<byte> canonicalContext, bool strict = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        var prefix = buffer.GetSpan(SHA256.HashSizeInBytes);
-        if (previousHash.Length != 64 || !Convert.FromHexString(previousHash, prefix, out _, out var written).Equals(OperationStatus.Done) || written != 32)
+        ArgumentNullException.ThrowIfNull(previousHash);
+        // One buffer per thread, reused: verification hashes every entry of the ledger, and a fresh buffer
+        // (with its growth copies) per entry cost as much as the canonicalisation itself.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        try
         {
-            throw new FormatException($"'{previousHash}' is not a hex SHA-256.");
-        }
+            var prefix = buffer.GetSpan(SHA256.HashSizeInBytes);
+            if (previousHash.Length != 64 || !Convert.FromHexString(previousHash, prefix, out _, out var written).Equals(OperationStatus.Done) || written != 32)
+            {
+                throw new FormatException($"'{previousHash}' is not a hex SHA-256.");
+            }
 
-        buffer.Advance(SHA256.HashSizeInBytes);
-        Write(buffer, fields, canonicalContext, strict);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(buffer.WrittenSpan, hash);
-        return Convert.ToHexStringLower(hash);
+            buffer.Advance(SHA256.HashSizeInBytes);
+            Write(buffer, fields, canonicalContext, strict);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.WrittenSpan, hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (buffer.Capacity > MaxRetainedBuffer)
+            {
+                t_buffer = null;
+            }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -9,119 +10,42 @@ namespace Orchestrator.Audit.Canonical;
 /// minimal string escaping, numbers in ECMAScript form. Any JSON text with the same value gives the same
 /// bytes, so PostgreSQL's jsonb rewrite of an event and an independent verifier both agree with the writer.
 /// </summary>
+/// <remarks>
+/// Streams: a <see cref="Utf8JsonReader"/> feeds UTF-8 straight to the output, with no document, node or
+/// string per value (verification canonicalises every event of the ledger, so this is its hot path). Only an
+/// object's members pass through a pooled scratch buffer, because they must be sorted before being written.
+/// The bytes are those of the former JsonDocument-based implementation, which the tests keep as reference.
+/// </remarks>
 public static class CanonicalJson
 {
-    private const double MaxSafeInteger = 9007199254740991d;
-
     /// <summary>Writes the canonical form of <paramref name="utf8Json"/> to <paramref name="output"/>.</summary>
     /// <param name="utf8Json">One JSON value.</param>
-    /// <param name="output">Where the canonical UTF-8 bytes go.</param>
+    /// <param name="output">Where the canonical UTF-8 bytes go; holds a partial value when this throws.</param>
     /// <param name="strict">Refuse integers beyond ±2^53, which JCS cannot represent exactly (used when appending).</param>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    /// <exception cref="FormatException">A number has no finite double value (or, strict, is an integer beyond ±2^53).</exception>
     public static void Write(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output, bool strict = false)
     {
+        ArgumentNullException.ThrowIfNull(output);
         var reader = new Utf8JsonReader(utf8Json);
-        using var document = JsonDocument.ParseValue(ref reader);
-        WriteElement(document.RootElement, output, strict);
+        if (!reader.Read())
+        {
+            throw new JsonException("The input does not contain a JSON value.");
+        }
+
+        CanonicalValue.Write(ref reader, output, strict);
     }
 
     /// <summary>The canonical UTF-8 bytes of <paramref name="json"/>.</summary>
     public static byte[] ToBytes(string json, bool strict = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(json.Length);
+        ArgumentNullException.ThrowIfNull(json);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(json.Length, 16));
         Write(Encoding.UTF8.GetBytes(json), buffer, strict);
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes the canonical form of an already parsed element.</summary>
-    public static void WriteElement(JsonElement element, IBufferWriter<byte> output, bool strict = false)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                WriteObject(element, output, strict);
-                break;
-            case JsonValueKind.Array:
-                output.Write("["u8);
-                var first = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!first)
-                    {
-                        output.Write(","u8);
-                    }
-
-                    first = false;
-                    WriteElement(item, output, strict);
-                }
-
-                output.Write("]"u8);
-                break;
-            case JsonValueKind.String:
-                JsonStrings.Write(element.GetString()!, output);
-                break;
-            case JsonValueKind.Number:
-                WriteNumber(element, output, strict);
-                break;
-            case JsonValueKind.True:
-                output.Write("true"u8);
-                break;
-            case JsonValueKind.False:
-                output.Write("false"u8);
-                break;
-            case JsonValueKind.Null:
-                output.Write("null"u8);
-                break;
-            default:
-                throw new FormatException($"Unexpected JSON value kind {element.ValueKind}.");
-        }
-    }
-
-    private static void WriteObject(JsonElement element, IBufferWriter<byte> output, bool strict)
-    {
-        var members = new List<JsonProperty>();
-        foreach (var property in element.EnumerateObject())
-        {
-            members.Add(property);
-        }
-
-        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        output.Write("{"u8);
-        for (var i = 0; i < members.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Write(","u8);
-            }
-
-            JsonStrings.Write(members[i].Name, output);
-            output.Write(":"u8);
-            WriteElement(members[i].Value, output, strict);
-        }
-
-        output.Write("}"u8);
-    }
-
-    private static void WriteNumber(JsonElement element, IBufferWriter<byte> output, bool strict)
-    {
-        var raw = element.GetRawText();
-        // Fast path: integers of at most 15 characters (so below 2^53) are already in ECMAScript form
-        // (JSON forbids leading zeros).
-        if (raw.Length <= 15 && raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
-        {
-            Encoding.UTF8.GetBytes(raw == "-0" ? "0" : raw, output);
-            return;
-        }
-
-        if (!element.TryGetDouble(out var value) || !double.IsFinite(value))
-        {
-            throw new FormatException($"The number {raw} has no IEEE 754 double value.");
-        }
-
-        if (strict && raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && Math.Abs(value) > MaxSafeInteger)
-        {
-            throw new FormatException($"The integer {raw} is beyond ±2^53; carry it as a string.");
-        }
-
-        Encoding.UTF8.GetBytes(EcmaScriptNumber.Format(value), output);
-    }
+    public static void WriteElement(JsonElement element, IBufferWriter<byte> output, bool strict = false) =>
+        Write(JsonMarshal.GetRawUtf8Value(element), output, strict);
 }

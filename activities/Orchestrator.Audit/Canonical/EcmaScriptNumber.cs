@@ -9,8 +9,18 @@ namespace Orchestrator.Audit.Canonical;
 /// </summary>
 public static class EcmaScriptNumber
 {
+    /// <summary>The most bytes <see cref="Write"/> produces: 17 digits, sign, point, and a 5-character exponent, rounded up.</summary>
+    public const int MaxLength = 32;
+
     /// <summary>The ECMAScript string of <paramref name="value"/>.</summary>
     public static string Format(double value)
+    {
+        Span<byte> buffer = stackalloc byte[MaxLength];
+        return Encoding.ASCII.GetString(buffer[..Write(value, buffer)]);
+    }
+
+    /// <summary>Writes the ECMAScript form of <paramref name="value"/> as ASCII into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes); returns the length.</summary>
+    public static int Write(double value, Span<byte> destination)
     {
         if (!double.IsFinite(value))
         {
@@ -19,59 +29,104 @@ public static class EcmaScriptNumber
 
         if (value == 0)
         {
-            return "0";
+            destination[0] = (byte)'0';
+            return 1;
         }
 
-        // .NET's "R" gives the shortest round-trip digits; only the layout differs from ECMAScript.
-        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        // .NET's "R" gives the shortest round-trip digits (e.g. "-1.5E-07"); only the layout differs from ECMAScript.
+        Span<byte> shortest = stackalloc byte[MaxLength];
+        value.TryFormat(shortest, out var length, "R", CultureInfo.InvariantCulture);
         var negative = shortest[0] == '-';
-        var body = negative ? shortest[1..] : shortest;
+        var body = shortest[(negative ? 1 : 0)..length];
         var exponent = 0;
-        var e = body.IndexOf('E', StringComparison.Ordinal);
+        var e = body.IndexOf((byte)'E');
         if (e >= 0)
         {
-            exponent = int.Parse(body.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            exponent = ParseExponent(body[(e + 1)..]);
             body = body[..e];
         }
 
-        var dot = body.IndexOf('.', StringComparison.Ordinal);
+        var dot = body.IndexOf((byte)'.');
         var integerDigits = dot >= 0 ? dot : body.Length;
-        var digits = (dot >= 0 ? body.Remove(dot, 1) : body).TrimStart('0');
-        // n: the position of the decimal point relative to the first significant digit.
-        var n = integerDigits + exponent - ((dot >= 0 ? body.Remove(dot, 1) : body).Length - digits.Length);
-        digits = digits.TrimEnd('0');
-        var k = digits.Length;
+        Span<byte> all = stackalloc byte[MaxLength];
+        var count = 0;
+        foreach (var b in body)
+        {
+            if (b != '.')
+            {
+                all[count++] = b;
+            }
+        }
 
-        var result = new StringBuilder(24);
+        var leadingZeros = all[..count].IndexOfAnyExcept((byte)'0');
+        ReadOnlySpan<byte> digits = all[leadingZeros..count].TrimEnd((byte)'0');
+        // n: the position of the decimal point relative to the first significant digit.
+        var n = integerDigits + exponent - leadingZeros;
+        return Layout(negative, digits, n, destination);
+    }
+
+    private static int Layout(bool negative, ReadOnlySpan<byte> digits, int n, Span<byte> destination)
+    {
+        var k = digits.Length;
+        var at = 0;
         if (negative)
         {
-            result.Append('-');
+            destination[at++] = (byte)'-';
         }
 
         if (k <= n && n <= 21)
         {
-            result.Append(digits).Append('0', n - k);
-        }
-        else if (0 < n && n <= 21)
-        {
-            result.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
-        }
-        else if (-6 < n && n <= 0)
-        {
-            result.Append("0.").Append('0', -n).Append(digits);
-        }
-        else
-        {
-            var exp = n - 1;
-            result.Append(digits[0]);
-            if (k > 1)
-            {
-                result.Append('.').Append(digits, 1, k - 1);
-            }
-
-            result.Append('e').Append(exp < 0 ? '-' : '+').Append(Math.Abs(exp).ToString(CultureInfo.InvariantCulture));
+            digits.CopyTo(destination[at..]);
+            destination.Slice(at + k, n - k).Fill((byte)'0');
+            return at + n;
         }
 
-        return result.ToString();
+        if (0 < n && n <= 21)
+        {
+            digits[..n].CopyTo(destination[at..]);
+            destination[at + n] = (byte)'.';
+            digits[n..].CopyTo(destination[(at + n + 1)..]);
+            return at + k + 1;
+        }
+
+        if (-6 < n && n <= 0)
+        {
+            "0."u8.CopyTo(destination[at..]);
+            destination.Slice(at + 2, -n).Fill((byte)'0');
+            digits.CopyTo(destination[(at + 2 - n)..]);
+            return at + 2 - n + k;
+        }
+
+        var exp = n - 1;
+        destination[at++] = digits[0];
+        if (k > 1)
+        {
+            destination[at++] = (byte)'.';
+            digits[1..].CopyTo(destination[at..]);
+            at += k - 1;
+        }
+
+        destination[at++] = (byte)'e';
+        destination[at++] = exp < 0 ? (byte)'-' : (byte)'+';
+        Math.Abs(exp).TryFormat(destination[at..], out var written, default, CultureInfo.InvariantCulture);
+        return at + written;
+    }
+
+    private static int ParseExponent(ReadOnlySpan<byte> text)
+    {
+        var sign = 1;
+        if (text[0] is (byte)'-' or (byte)'+')
+        {
+            sign = text[0] == '-' ? -1 : 1;
+            text = text[1..];
+        }
+
+        var result = 0;
+        foreach (var digit in text)
+        {
+            result = (result * 10) + (digit - '0');
+        }
+
+        return sign * result;
     }
 }
