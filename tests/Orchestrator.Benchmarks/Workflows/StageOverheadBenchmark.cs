@@ -1,0 +1,75 @@
+using Orchestrator.Activities.Common;
+using Orchestrator.Audit.Ledger;
+using Orchestrator.Audit.Storage;
+using Orchestrator.Benchmarks.Audit;
+using Orchestrator.TemporalServer.Hosting;
+using Temporalio.Client;
+using Temporalio.Worker;
+
+namespace Orchestrator.Benchmarks.Workflows;
+
+/// <summary>
+/// Per-stage orchestration overhead: the median round trip of a stage that records its fact in the
+/// hash-chained ledger (workflow → activity → audit append, no ML work) against the median round trip of
+/// an empty activity, on the same server, worker and run, in interleaved rounds. Target: ratio ≤ 1.25.
+/// Runs against TEMPORAL_ADDRESS when set, else the embedded server hosted in-process.
+/// </summary>
+public sealed class StageOverheadBenchmark : IBenchmark
+{
+    private const int StagesPerRun = 10;
+
+    public string Name => "stage-overhead";
+
+    public string Description => "median stage round trip with audit append vs median empty-activity round trip (same server, same run)";
+
+    public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        await using var server = Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS") is { Length: > 0 }
+            ? null
+            : await TemporalServerHost.StartAsync(new ServerOptions(), cancellationToken).ConfigureAwait(false);
+        var address = server?.Address ?? Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS")!;
+        BenchContext.Note($"Temporal at {address}{(server is null ? "" : " (embedded)")}");
+        await using var database = await BenchDatabase.CreateAsync(cancellationToken).ConfigureAwait(false);
+        await using var ledgerDatabase = await LedgerDatabase.OpenAsync(database.ConnectionString, LedgerStore.DefaultSchema, installSchema: true, cancellationToken).ConfigureAwait(false);
+        var audit = new StageAudit(new MartenAuditLedger(ledgerDatabase, TimeProvider.System), WorkerIdentity.Current("orchestrator-bench"));
+
+        var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address)).ConfigureAwait(false);
+        var queue = $"bench-stage-{Guid.NewGuid():N}";
+        using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue)
+            .AddWorkflow<StageOverheadWorkflow>()
+            .AddAllActivities(new StageOverheadActivities(audit)));
+
+        await worker.ExecuteAsync(async () =>
+        {
+            // Warm up JIT, connections, Marten's generated code and the server's queues on both paths.
+            await RunAsync(client, queue, audited: true, cancellationToken).ConfigureAwait(false);
+            await RunAsync(client, queue, audited: false, cancellationToken).ConfigureAwait(false);
+
+            var stage = new List<double>();
+            var empty = new List<double>();
+            var runs = BenchContext.Scaled(20);
+            for (var run = 0; run < runs; run++)
+            {
+                // Interleaved so drift in machine load hits both sides alike.
+                stage.AddRange(await RunAsync(client, queue, audited: true, cancellationToken).ConfigureAwait(false));
+                empty.AddRange(await RunAsync(client, queue, audited: false, cancellationToken).ConfigureAwait(false));
+            }
+
+            BenchContext.Note($"{stage.Count} audited and {empty.Count} empty stages; p90 audited {Percentile(stage, 0.9):0.0} ms, empty {Percentile(empty, 0.9):0.0} ms");
+            context.Ratio(Measure.Median(stage), Measure.Median(empty), "ms");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<List<double>> RunAsync(TemporalClient client, string queue, bool audited, CancellationToken cancellationToken)
+    {
+        var runId = $"bench-{Guid.NewGuid():N}";
+        return client.ExecuteWorkflowAsync((StageOverheadWorkflow wf) => wf.RunAsync(new StageOverheadWorkflow.Input(runId, StagesPerRun, audited, queue)),
+            new WorkflowOptions(runId, queue) { Rpc = new RpcOptions { CancellationToken = cancellationToken } });
+    }
+
+    private static double Percentile(List<double> sample, double p)
+    {
+        var sorted = sample.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(p * sorted.Length))];
+    }
+}
