@@ -94,7 +94,11 @@ public sealed class ApiFactory : WebApplicationFactory<AuthOptions>, IAsyncLifet
         await base.DisposeAsync();
         await _database.DisposeAsync();
         await _temporal.DisposeAsync();
-        await new Azure.Storage.Blobs.BlobServiceClient(BlobConnectionString).GetBlobContainerClient(BlobContainerName).DeleteIfExistsAsync();
+        if (BlobConnectionString.Length > 0)
+        {
+            await new Azure.Storage.Blobs.BlobServiceClient(BlobConnectionString).GetBlobContainerClient(BlobContainerName).DeleteIfExistsAsync();
+        }
+
         if (Directory.Exists(_stateDirectory))
         {
             Directory.Delete(_stateDirectory, recursive: true);

@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Audit.Ledger;
+
+namespace Orchestrator.Api.Tests;
+
+/// <summary>Requests and ledger facts the resource tests share.</summary>
+public static class RunFixtures
+{
+    public static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>A valid run request body (a small synthetic dataset under the default policy).</summary>
+    public static object StartBody(string model = "shapes") => new
+    {
+        modelName = model,
+        dataset = new { kind = "synthetic", parameters = new Dictionary<string, string> { ["count"] = "60", ["seed"] = "7" }, licence = "CC0-1.0", consent = "synthetic", retention = "P7Y" },
+        policy = new { name = "default" },
+    };
+
+    /// <summary>Starts a run as <paramref name="client"/>'s user and returns its id.</summary>
+    public static async Task<string> StartRunAsync(HttpClient client, string model = "shapes")
+    {
+        using var response = await client.PostAsJsonAsync("/api/runs", StartBody(model), Token);
+        response.EnsureSuccessStatusCode();
+        return (await ReadAsync(response)).GetProperty("runId").GetString()!;
+    }
+
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.Clone();
+
+    /// <summary>What the workflow's activities would have recorded by the approval stage: the run started and asked for approval.</summary>
+    public static async Task<string> RecordAwaitingApprovalAsync(ApiFactory api, string runId)
+    {
+        var ledger = api.Services.GetRequiredService<IAuditLedger>();
+        var stream = AuditStreams.Run(runId);
+        var context = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        await ledger.AppendAsync(stream, new RunStarted($"model-lifecycle-{runId}", api.TaskQueue), context, "run-started", Token);
+        var digest = "sha256:" + new string('a', 64);
+        await ledger.AppendAsync(stream, new ApprovalRequested("shapes", 1, digest, ["approver"], 2, DateTimeOffset.UtcNow.AddHours(1)), context, "approval-requested", Token);
+        return digest;
+    }
+
+    /// <summary>Every entry of a stream.</summary>
+    public static Task<IReadOnlyList<LedgerEntry>> StreamAsync(ApiFactory api, string runId) =>
+        api.Services.GetRequiredService<IAuditLedger>().ReadStreamAsync(AuditStreams.Run(runId), 1, 1000, Token);
+}
