@@ -58,7 +58,7 @@ public sealed partial class ModelLifecycleWorkflow
 
             var trained = await StageAsync<TrainedModel>(Stages.Train, TrainActivity.Name,
                 new TrainActivity.Input(input.RunId, dataset, labels, policy.Terms.Training, input.BaseCheckpointDigest));
-            var onnx = await StageAsync<OnnxModel>(Stages.Export, TrainActivity.ExportName, new TrainActivity.ExportInput(input.RunId, trained));
+            var onnx = await StageAsync<OnnxModel>(Stages.Export, TrainActivity.ExportName, new TrainActivity.ExportInput(input.RunId, trained, input.ModelName, dataset.ManifestDigest, policy.Digest));
             var evaluation = await StageAsync<Evaluation>(Stages.Evaluate, EvaluateActivity.Name,
                 new EvaluateActivity.Input(input.RunId, input.ModelName, dataset, labels, onnx, trained, policy.Digest));
             if (!evaluation.Gate.Passed)
