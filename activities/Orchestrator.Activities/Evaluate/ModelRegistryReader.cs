@@ -21,7 +21,7 @@ public sealed class ModelRegistryReader(IAuditLedger ledger)
     {
         var stream = AuditStreams.Model(modelName);
         var state = new ModelRegistryEntry { Id = stream, Name = modelName };
-        for (var from = 1L; ; )
+        for (var from = 1L; ;)
         {
             var page = await ledger.ReadStreamAsync(stream, from, PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var entry in page)

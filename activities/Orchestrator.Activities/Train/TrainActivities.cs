@@ -51,7 +51,11 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
         var transfer = await BaseModel.LoadAsync(store, input, spec, data.Classes, cancellationToken).ConfigureAwait(false);
         var options = new TrainingOptions
         {
-            Epochs = input.Spec.Epochs, BatchSize = input.Spec.BatchSize, LearningRate = input.Spec.LearningRate, Seed = input.Spec.Seed, FreezeBackbone = input.FreezeBackbone,
+            Epochs = input.Spec.Epochs,
+            BatchSize = input.Spec.BatchSize,
+            LearningRate = input.Spec.LearningRate,
+            Seed = input.Spec.Seed,
+            FreezeBackbone = input.FreezeBackbone,
         };
         var lastCheckpoint = await LastCheckpointAsync(context.Info).ConfigureAwait(false);
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
