@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Activities.Hosting;
+using Orchestrator.Hosting.Tracing;
+using Temporalio.Client;
+
+namespace Orchestrator.Hosting.Workers;
+
+/// <summary>The Temporal client and, by role, the workers of this process.</summary>
+public static class TemporalHosting
+{
+    /// <summary>The setting naming this process's role: all (default), api, cpu-worker or gpu-worker.</summary>
+    public const string RoleSetting = "Orchestrator:Role";
+
+    /// <summary>
+    /// Adds <see cref="ITemporalClient"/> (lazy: the process starts while Temporal is still coming up;
+    /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
+    /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
+    /// worker (train, export, evaluate). Replaces any ITemporalClient registered before.
+    /// </summary>
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var role = Role(builder.Configuration[RoleSetting]);
+        services.AddOptions<TemporalHostingOptions>().Bind(builder.Configuration.GetSection(TemporalHostingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemporalHostingOptions>, TemporalHostingOptions.Validator>());
+        services.TryAddSingleton<TraceContextInterceptor>();
+        services.RemoveAll<ITemporalClient>();
+        services.AddSingleton<ITemporalClient>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TemporalHostingOptions>>().Value;
+            var address = o.ResolvedAddress ?? throw new InvalidOperationException(
+                $"{TemporalHostingOptions.Section}:Address is required (host:port of a Temporal frontend; or set TEMPORAL_ADDRESS).");
+            return TemporalClient.CreateLazy(new TemporalClientConnectOptions(address)
+            {
+                Namespace = o.Namespace,
+                LoggerFactory = sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+                // Client interceptors that are also worker interceptors apply to this client's workers too.
+                Interceptors = [sp.GetRequiredService<TraceContextInterceptor>()],
+            });
+        });
+
+        if (role == ProcessRole.Api)
+        {
+            return builder;
+        }
+
+        services.AddOrchestratorActivities(builder.Configuration);
+        var settings = new TemporalHostingOptions();
+        builder.Configuration.GetSection(TemporalHostingOptions.Section).Bind(settings);
+        if (role is ProcessRole.All or ProcessRole.CpuWorker)
+        {
+            services.AddOrchestratorWorker(settings.TaskQueue, ActivityPool.Cpu, withWorkflows: true);
+        }
+
+        if (role is ProcessRole.All or ProcessRole.GpuWorker)
+        {
+            services.AddOrchestratorWorker(settings.GpuTaskQueue, ActivityPool.Gpu, withWorkflows: false);
+        }
+
+        // The host must wait longer than the workers' grace period, or it kills them mid-checkpoint.
+        services.Configure<HostOptions>(h => h.ShutdownTimeout = Max(h.ShutdownTimeout, settings.GracefulShutdownTimeout + TimeSpan.FromSeconds(10)));
+        return builder;
+    }
+
+    /// <summary>Parses the role setting; null or empty is <see cref="ProcessRole.All"/>.</summary>
+    public static ProcessRole Role(string? setting) => setting?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "all" => ProcessRole.All,
+        "api" => ProcessRole.Api,
+        "cpu-worker" => ProcessRole.CpuWorker,
+        "gpu-worker" => ProcessRole.GpuWorker,
+        _ => throw new InvalidOperationException($"{RoleSetting} '{setting}' is not a role: use all, api, cpu-worker or gpu-worker."),
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
