@@ -1,9 +1,14 @@
 using Orchestrator.Api.Approvals;
+using Orchestrator.Api.Audit;
 using Orchestrator.Api.Backends;
+using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Api.Models;
+using Orchestrator.Api.Predictions;
+using Orchestrator.Api.Policies;
 using Orchestrator.Api.Runs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +18,7 @@ builder.AddServiceDefaults();
 builder.AddOrchestratorIdentity();
 builder.AddOrchestratorBackends();
 builder.Services.AddOrchestratorApi();
+builder.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -27,5 +33,10 @@ app.MapOpenApi();
 app.MapMeEndpoints();
 app.MapRunEndpoints();
 app.MapApprovalEndpoints();
+app.MapModelEndpoints();
+app.MapPredictionEndpoints();
+app.MapAuditEndpoints();
+app.MapDatasetEndpoints();
+app.MapPolicyEndpoints();
 
 app.Run();

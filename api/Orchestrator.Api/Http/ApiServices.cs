@@ -12,6 +12,10 @@ public static class ApiServices
         services.AddValidatorsFromAssemblyContaining<RunStarter>(ServiceLifetime.Singleton);
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
+        services.AddSingleton<Audit.ExportJobs>();
+        services.AddSingleton<Datasets.DatasetRegistry>();
+        // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
 }

@@ -27,7 +27,7 @@ public static class RunEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter)
+    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets)
     {
         var (key, problem) = Idempotency.Read(http);
         if (problem is not null)
@@ -35,12 +35,25 @@ public static class RunEndpoints
             return problem;
         }
 
+        var dataset = request.Dataset;
+        string? sourceName = null;
+        if (request.DatasetName is { } name)
+        {
+            dataset = (await datasets.FindAsync(name, http.RequestAborted))?.Source;
+            if (dataset is null)
+            {
+                return Problems.Validation("DatasetName", $"No dataset '{name}' is registered (POST /api/datasets).");
+            }
+
+            sourceName = Datasets.DatasetRegistry.SourceName(name);
+        }
+
         var (user, roles) = http.Caller();
         var runId = key is null ? Idempotency.NewId() : Idempotency.DeriveId("run", user, key);
         var causation = key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}";
         try
         {
-            var started = await starter.StartAsync(request, user, roles, runId, causation, http.RequestAborted);
+            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted);
             return TypedResults.Accepted($"/api/runs/{started.RunId}", new RunAccepted(started.RunId, started.WorkflowId, started.PolicyVersion, "requested"));
         }
         catch (Orchestrator.Audit.Ledger.IdempotencyConflictException)

@@ -23,25 +23,35 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
     /// <summary>The run id and workflow id of a started (or, on a repeated idempotency key, already started) run.</summary>
     public sealed record Started(string RunId, string WorkflowId, string PolicyVersion);
 
-    public async Task<Started> StartAsync(StartRunRequest request, string user, IReadOnlyList<string> roles, string runId, string causation, CancellationToken cancellationToken)
+    /// <param name="request">The validated request.</param>
+    /// <param name="dataset">The dataset source (from the request, or the registered dataset it names).</param>
+    /// <param name="sourceName">How RunRequested names the source.</param>
+    /// <param name="user">The verified requester.</param>
+    /// <param name="roles">The requester's verified roles.</param>
+    /// <param name="runId">The run id (derived from an idempotency key, or fresh).</param>
+    /// <param name="causation">The request that caused the run.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public async Task<Started> StartAsync(
+        StartRunRequest request, DatasetSpec dataset, string? sourceName, string user, IReadOnlyList<string> roles, string runId, string causation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(dataset);
         var policy = policies.Find(new PolicyRef(request.Policy?.Name ?? RequestRules.DefaultPolicy, request.Policy?.Version))
             ?? throw new InvalidOperationException("the validator admitted a policy the catalog does not have");
         var workflowId = RunWorkflows.WorkflowId(runId);
-        var dataset = new DatasetSource(request.Dataset.Kind, request.Dataset.Location, request.Dataset.Parameters ?? [],
-            request.Dataset.Licence, request.Dataset.Consent, request.Dataset.Retention);
+        var source = new DatasetSource(dataset.Kind, dataset.Location, dataset.Parameters ?? [], dataset.Licence, dataset.Consent, dataset.Retention);
         var annotation = request.Annotation is { } a
             ? new AnnotationSource(a.Kind, a.Location, a.Parameters ?? [])
             : new AnnotationSource("simulated", null, new Dictionary<string, string>());
         var policyVersion = $"{policy.Name}/v{policy.Version}";
-        var requested = new RunRequested(runId, RunWorkflows.Pipeline, request.ModelName, Describe(dataset), policyVersion);
+        var requested = new RunRequested(runId, RunWorkflows.Pipeline, request.ModelName, sourceName ?? Describe(source), policyVersion);
         var context = new AuditContext(Actor.User(user, roles), new Correlation(workflowId, runId), causation,
             [new EvidenceDigest($"policy:{policyVersion}", policy.Digest["sha256:".Length..], null)]);
         await ledger.AppendAsync(RunWorkflows.Stream(runId), requested, context, "run-requested", cancellationToken);
 
         var o = options.Value;
         var queues = new StageQueues(o.TaskQueue, o.GpuTaskQueue);
-        var input = new ModelLifecycleWorkflow.Input(runId, request.ModelName, dataset, annotation, new PolicyRef(policy.Name, policy.Version), user,
+        var input = new ModelLifecycleWorkflow.Input(runId, request.ModelName, source, annotation, new PolicyRef(policy.Name, policy.Version), user,
             request.BaseCheckpointDigest, queues == StageQueues.Standard ? null : queues);
         try
         {

@@ -6,11 +6,13 @@ namespace Orchestrator.Api.Runs;
 
 /// <summary>POST /api/runs: what to train and under which policy.</summary>
 /// <param name="ModelName">The model this run trains a version of (lowercase letters, digits, dashes).</param>
-/// <param name="Dataset">Where the images come from.</param>
+/// <param name="Dataset">Where the images come from (or name a registered dataset with <paramref name="DatasetName"/>).</param>
 /// <param name="Annotation">Where the labels come from; simulated annotators when omitted.</param>
 /// <param name="Policy">The governance policy; the latest "default" when omitted.</param>
 /// <param name="BaseCheckpointDigest">A previous version's checkpoint ("sha256:...") to start from (retrain).</param>
-public sealed record StartRunRequest(string ModelName, DatasetSpec Dataset, AnnotationSpec? Annotation, PolicySpec? Policy, string? BaseCheckpointDigest);
+/// <param name="DatasetName">A dataset registered with POST /api/datasets, instead of <paramref name="Dataset"/>.</param>
+public sealed record StartRunRequest(
+    string ModelName, DatasetSpec? Dataset, AnnotationSpec? Annotation = null, PolicySpec? Policy = null, string? BaseCheckpointDigest = null, string? DatasetName = null);
 
 /// <summary>A dataset source: "synthetic", "image-folder" or "cifar10", with its data-governance terms.</summary>
 public sealed record DatasetSpec(string Kind, string? Location, Dictionary<string, string>? Parameters, string Licence, string Consent, string Retention);
@@ -27,7 +29,10 @@ public sealed class StartRunRequestValidator : AbstractValidator<StartRunRequest
     public StartRunRequestValidator(PolicyCatalog catalog)
     {
         RuleFor(r => r.ModelName).NotEmpty().Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage);
-        RuleFor(r => r.Dataset).NotNull().SetValidator(new DatasetSpecValidator());
+        RuleFor(r => r.Dataset).NotNull().When(r => r.DatasetName is null).WithMessage("Give a dataset source or a registered datasetName.");
+        RuleFor(r => r.Dataset!).SetValidator(new DatasetSpecValidator()).When(r => r.Dataset is not null);
+        RuleFor(r => r.DatasetName).Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage).When(r => r.DatasetName is not null);
+        RuleFor(r => r.DatasetName).Null().When(r => r.Dataset is not null).WithMessage("Give either a dataset source or a datasetName, not both.");
         RuleFor(r => r.Annotation!).SetValidator(new AnnotationSpecValidator()).When(r => r.Annotation is not null);
         RuleFor(r => r.Policy!.Name).Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage).When(r => r.Policy is not null);
         RuleFor(r => r.Policy!.Version).GreaterThan(0).When(r => r.Policy is not null);

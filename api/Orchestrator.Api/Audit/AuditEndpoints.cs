@@ -1,0 +1,110 @@
+using Orchestrator.Api.Http;
+using Orchestrator.Api.Identity;
+using Orchestrator.Audit.Checkpoints;
+using Orchestrator.Audit.Ledger;
+using Orchestrator.Audit.Replay;
+using Orchestrator.Audit.Verification;
+
+namespace Orchestrator.Api.Audit;
+
+/// <summary>/api/audit: read a stream, replay its state at a version or instant, verify, export bundles.</summary>
+public static class AuditEndpoints
+{
+    private const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    {
+        var audit = app.MapGroup("/api/audit").WithTags("Audit");
+        audit.MapGet("/streams/{streamId}/events", EventsAsync).RequireAuthorization(AccessPolicies.Read).WithSummary("A page of a stream's entries, in order.");
+        audit.MapGet("/streams/{streamId}/state", StateAsync).RequireAuthorization(AccessPolicies.Read)
+            .WithSummary("A run's or model's state replayed from the ledger at a version and/or instant.");
+        audit.MapPost("/verify", VerifyAsync).RequireAuthorization(AccessPolicies.Audit).Validated<VerifyRequest>()
+            .WithSummary("Re-hash the ledger (or one stream) and check the signed checkpoints.");
+        audit.MapPost("/export", ExportAsync).RequireAuthorization(AccessPolicies.Audit).Validated<ExportRequest>()
+            .WithSummary("Write a signed export bundle (202 + Location). Honours Idempotency-Key.");
+        audit.MapGet("/exports/{exportId}", ExportStatusAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("An export job's status.");
+        audit.MapGet("/exports/{exportId}/bundle", BundleAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("The export bundle (zip).");
+        audit.MapGet("/public-key", (CheckpointSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
+            .RequireAuthorization(AccessPolicies.Read).WithSummary("The checkpoint public key (PEM) for offline verification.");
+        return app;
+    }
+
+    private static async Task<IResult> EventsAsync(string streamId, IAuditLedger ledger, long from = 1, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        if (!StreamIds.IsStreamId(streamId))
+        {
+            return Problems.NotFound($"No stream '{streamId}'.");
+        }
+
+        if (from < 1 || limit is < 1 or > MaxLimit)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["from"] = ["Must be at least 1."], ["limit"] = [$"Must be between 1 and {MaxLimit}."] });
+        }
+
+        var page = await ledger.ReadStreamAsync(streamId, from, limit + 1, cancellationToken);
+        if (page.Count == 0 && from == 1)
+        {
+            return Problems.NotFound($"No stream '{streamId}'.");
+        }
+
+        var next = page.Count > limit ? $"/api/audit/streams/{streamId}/events?from={page[limit].Version}&limit={limit}" : null;
+        return TypedResults.Ok(new AuditEventPage(streamId, page.Take(limit).Select(AuditEventView.From).ToList(), next));
+    }
+
+    private static async Task<IResult> StateAsync(string streamId, LedgerReplay replay, long? version = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
+    {
+        if (!StreamIds.IsStreamId(streamId))
+        {
+            return Problems.NotFound($"No stream '{streamId}'.");
+        }
+
+        if (version is < 1)
+        {
+            return Problems.Validation("version", "Must be at least 1.");
+        }
+
+        object? state = streamId.StartsWith("run-", StringComparison.Ordinal)
+            ? await replay.RunAsync(streamId, version, at, cancellationToken)
+            : await replay.ModelAsync(streamId, version, at, cancellationToken);
+        return state is null ? Problems.NotFound($"Nothing was recorded in '{streamId}' by then.") : TypedResults.Ok(state);
+    }
+
+    private static async Task<IResult> VerifyAsync(VerifyRequest request, LedgerVerifier verifier, CheckpointSigner signer, CancellationToken cancellationToken)
+    {
+        VerificationReport report = request.StreamId is { } stream
+            ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, cancellationToken)
+            : await verifier.VerifyAsync(signer.PublicKeyPem, cancellationToken);
+        return TypedResults.Ok(VerifyResponse.From(report));
+    }
+
+    private static async Task<IResult> ExportAsync(ExportRequest request, HttpContext http, ExportJobs jobs)
+    {
+        var (key, problem) = Idempotency.Read(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (user, _) = http.Caller();
+        var id = key is null ? Idempotency.NewId() : Idempotency.DeriveId("export", user, key);
+        var status = await jobs.StartAsync(id, user, request.StreamIds);
+        return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+    }
+
+    private static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>
+        IsExportId(exportId) && await jobs.FindAsync(exportId) is { } status ? TypedResults.Ok(status) : Problems.NotFound($"No export '{exportId}'.");
+
+    private static async Task<IResult> BundleAsync(string exportId, ExportJobs jobs)
+    {
+        if (!IsExportId(exportId) || await jobs.FindAsync(exportId) is not { } status)
+        {
+            return Problems.NotFound($"No export '{exportId}'.");
+        }
+
+        return status.Status == "completed"
+            ? TypedResults.PhysicalFile(jobs.BundlePath(exportId), "application/zip", $"audit-export-{exportId}.zip")
+            : Problems.Conflict($"The export is {status.Status}{(status.Error is { } e ? ": " + e : "")}.");
+    }
+
+    private static bool IsExportId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
+}
