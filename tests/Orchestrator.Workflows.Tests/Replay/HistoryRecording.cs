@@ -1,0 +1,90 @@
+using Orchestrator.Testing.Temporal;
+using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Tests.Lifecycle;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace Orchestrator.Workflows.Tests.Replay;
+
+/// <summary>
+/// Records the replay histories: runs each scenario of the shipped workflow on stand-in activities and writes
+/// its history to tests/Orchestrator.Workflows.Tests/Histories/{scenario}.json. Explicit, so CI only replays:
+/// <c>dotnet test --project tests/Orchestrator.Workflows.Tests -- --filter-class "*HistoryRecording" --explicit only</c>.
+/// Re-record only to add scenarios or after a change that every old run may legitimately fail to replay
+/// (never to silence a nondeterminism failure: put the change behind <c>Workflow.Patched</c> instead).
+/// </summary>
+public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<TemporalEnvironment>
+{
+    /// <summary>The recorded scenarios.</summary>
+    public static IReadOnlyList<string> Scenarios { get; } =
+        ["completed-after-refusal", "quality-loop-failed", "evaluation-failed", "cancelled-in-training", "canary-rolled-back"];
+
+    public static TheoryData<string> All { get; } = new(Scenarios);
+
+    [Theory(Explicit = true)]
+    [MemberData(nameof(All))]
+    public async Task Record_Scenario_WritesHistory(string scenario)
+    {
+        var fakes = new FakeStageActivities();
+        WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>? handle = null;
+        await LifecycleHarness.RunAsync(env, fakes, async () =>
+        {
+            Arrange(scenario, fakes);
+            handle = await LifecycleHarness.StartAsync(env, fakes, "replay-" + scenario);
+            await DriveAsync(scenario, fakes, handle);
+        });
+
+        var history = await handle!.FetchHistoryAsync();
+        history.Events.ShouldNotBeEmpty();
+        await File.WriteAllTextAsync(Path.Combine(RecordedHistories.SourceDirectory(), scenario + ".json"), history.ToJson(), TestContext.Current.CancellationToken);
+    }
+
+    private static void Arrange(string scenario, FakeStageActivities fakes)
+    {
+        switch (scenario)
+        {
+            case "quality-loop-failed":
+                fakes.QcVerdicts.Enqueue(false);
+                fakes.QcVerdicts.Enqueue(false);
+                break;
+            case "evaluation-failed":
+                fakes.EvaluationPasses = false;
+                break;
+            case "cancelled-in-training":
+                fakes.TrainBlocksUntilCancelled = true;
+                break;
+            case "canary-rolled-back":
+                fakes.DeploymentPromotes = false;
+                break;
+        }
+    }
+
+    private static async Task DriveAsync(string scenario, FakeStageActivities fakes, WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result> handle)
+    {
+        switch (scenario)
+        {
+            case "completed-after-refusal" or "canary-rolled-back":
+                await LifecycleHarness.ApprovalOpenAsync(handle);
+                if (scenario == "completed-after-refusal")
+                {
+                    // The requester may not approve: refused and recorded, the run keeps waiting.
+                    await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("alice", 10)));
+                    await LifecycleHarness.UntilAsync(handle, s => s.Approval!.Refusals.Count == 1);
+                }
+
+                await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("bob", 11)));
+                await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("carol", 12, ApprovalDecision.Approve)));
+                await handle.GetResultAsync();
+                break;
+            case "cancelled-in-training":
+                await fakes.TrainStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+                await handle.CancelAsync();
+                await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+                break;
+            default:
+                await handle.GetResultAsync();
+                break;
+        }
+    }
+}
