@@ -10,6 +10,7 @@ using Orchestrator.Api.Models;
 using Orchestrator.Api.Predictions;
 using Orchestrator.Api.Policies;
 using Orchestrator.Api.Runs;
+using Orchestrator.Hosting.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
@@ -17,6 +18,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.AddServiceDefaults();
 builder.AddOrchestratorIdentity();
 builder.AddOrchestratorBackends();
+builder.AddOrchestratorTemporal();
 builder.Services.AddOrchestratorApi();
 builder.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
