@@ -23,6 +23,9 @@ public sealed class FakeStageActivities
 {
     public const string EvidenceDigest = "sha256:evidence";
 
+    /// <summary>Logged when Train sees its cancellation.</summary>
+    public const string TrainCancelledCall = "Train:cancelled";
+
     /// <summary>This test's own queues: the embedded server is shared across test classes, so queues must not be.</summary>
     public StageQueues Queues { get; } = new($"lifecycle-{Guid.NewGuid():N}", $"lifecycle-gpu-{Guid.NewGuid():N}");
 
@@ -92,10 +95,18 @@ public sealed class FakeStageActivities
             throw new ApplicationFailureException(TrainFailure, "InvalidInput", nonRetryable: true);
         }
 
-        while (TrainBlocksUntilCancelled)
+        try
         {
-            ActivityExecutionContext.Current.Heartbeat();
-            await Task.Delay(100, ActivityExecutionContext.Current.CancellationToken);
+            while (TrainBlocksUntilCancelled)
+            {
+                ActivityExecutionContext.Current.Heartbeat();
+                await Task.Delay(100, ActivityExecutionContext.Current.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Calls.Enqueue(TrainCancelledCall);
+            throw;
         }
 
         return new TrainedModel("sha256:checkpoint", "blob://checkpoint", "resnet-small", 3, 0.95, "cpu");

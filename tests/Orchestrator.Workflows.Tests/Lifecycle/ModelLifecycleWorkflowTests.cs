@@ -178,6 +178,10 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
             error.InnerException.ShouldBeOfType<CanceledFailureException>();
             _fakes.Ended!.Outcome.ShouldBe(RunOutcome.Cancelled);
             _fakes.Ended.Stage.ShouldBe(Stages.Train);
+            // The run is recorded as cancelled only after training acknowledged the cancellation.
+            var calls = _fakes.Calls.ToList();
+            calls.IndexOf(FakeStageActivities.TrainCancelledCall).ShouldBeGreaterThan(-1);
+            calls.IndexOf(FakeStageActivities.TrainCancelledCall).ShouldBeLessThan(calls.LastIndexOf(RunLedgerActivities.RecordEndedName));
         });
     }
 }

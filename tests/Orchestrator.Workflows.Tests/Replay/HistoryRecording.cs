@@ -18,7 +18,9 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
 {
     /// <summary>The recorded scenarios.</summary>
     public static IReadOnlyList<string> Scenarios { get; } =
-        ["completed-after-refusal", "quality-loop-failed", "evaluation-failed", "cancelled-in-training", "canary-rolled-back"];
+        ["completed-after-refusal", "quality-loop-failed", "evaluation-failed", "cancelled-in-training", "canary-rolled-back",
+            // Recorded after patch "stage-cancellation-waits"; "cancelled-in-training" keeps the path before it.
+            "cancelled-in-training-waits"];
 
     public static TheoryData<string> All { get; } = new(Scenarios);
 
@@ -51,7 +53,7 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
             case "evaluation-failed":
                 fakes.EvaluationPasses = false;
                 break;
-            case "cancelled-in-training":
+            case "cancelled-in-training" or "cancelled-in-training-waits":
                 fakes.TrainBlocksUntilCancelled = true;
                 break;
             case "canary-rolled-back":
@@ -77,7 +79,7 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
                 await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("carol", 12, ApprovalDecision.Approve)));
                 await handle.GetResultAsync();
                 break;
-            case "cancelled-in-training":
+            case "cancelled-in-training" or "cancelled-in-training-waits":
                 await fakes.TrainStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
                 await handle.CancelAsync();
                 await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());

@@ -14,7 +14,16 @@ public sealed partial class ModelLifecycleWorkflow
         _stages.Add(record);
         try
         {
-            var result = await Workflow.ExecuteActivityAsync<T>(activity, [input], StageActivityOptions.For(stage, Queues, canaryWindow));
+            var options = StageActivityOptions.For(stage, Queues, canaryWindow);
+            if (Workflow.Patched(Patches.StageCancellationWaits))
+            {
+                // A cancelled run waits for the running stage to acknowledge the cancellation (on its next
+                // heartbeat) before the run is recorded as cancelled: no canary still taking traffic, no
+                // training still writing checkpoints behind the record.
+                options.CancellationType = ActivityCancellationType.WaitCancellationCompleted;
+            }
+
+            var result = await Workflow.ExecuteActivityAsync<T>(activity, [input], options);
             _stages[^1] = record with { Ended = Workflow.UtcNow, Outcome = "completed" };
             return result;
         }

@@ -1,0 +1,13 @@
+namespace Orchestrator.Workflows.Lifecycle;
+
+/// <summary>
+/// The <c>Workflow.Patched</c> ids of changes to shipped lifecycle logic. A run started before a change
+/// replays its history without the change (Patched returns false where the history has no marker); new
+/// runs take the new path. Never reuse or rename an id; once no run older than a change can still be open
+/// (Temporal's retention has passed), replace Patched with DeprecatePatch, then remove it. See docs/workflow.md.
+/// </summary>
+public static class Patches
+{
+    /// <summary>Stages wait for their activity to acknowledge a cancellation before the run records it (was: try-cancel).</summary>
+    public const string StageCancellationWaits = "stage-cancellation-waits";
+}
