@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Hosting.Progress;
 using Orchestrator.Hosting.Tests.Support;
 using Orchestrator.Testing;
 using Orchestrator.Testing.Temporal;
@@ -22,6 +23,7 @@ public sealed class HostedWorkersTests(TemporalEnvironment temporal, PostgresDat
         var input = Runs.Input(Guid.NewGuid().ToString("N"), host.Queues);
 
         var handle = await Runs.StartAsync(client, input);
+        var training = await TrainingProgressAsync(handle);
         var status = await Runs.UntilAsync(handle, s => Runs.Completed(s, Stages.Export), seconds: 300);
         await handle.CancelAsync();
         var failure = await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
@@ -31,10 +33,33 @@ public sealed class HostedWorkersTests(TemporalEnvironment temporal, PostgresDat
         var ledger = host.Services.GetRequiredService<IAuditLedger>();
         var facts = (await ledger.ReadStreamAsync(AuditStreams.Run(input.RunId), cancellationToken: TestContext.Current.CancellationToken))
             .Select(e => e.Data.GetType().Name).ToList();
+        training.Activity.ShouldBe("Train");
+        training.Training.ShouldNotBeNull().Epoch.ShouldBeGreaterThanOrEqualTo(0);
         facts.First().ShouldBe("RunStarted");
         facts.ShouldContain("DatasetAcquired");
         facts.ShouldContain("QualityEvaluated");
         facts.ShouldContain("TrainingCompleted");
         facts.Last().ShouldBe("RunCancelled");
+    }
+
+    /// <summary>Polls the run's pending activities until training has heartbeated.</summary>
+    private static async Task<ActivityProgress> TrainingProgressAsync(WorkflowHandle handle)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var train = (await handle.PendingAsync(TestContext.Current.CancellationToken)).FirstOrDefault(p => p.Training is not null);
+            if (train is not null)
+            {
+                return train;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("training never reported progress");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 }
