@@ -11,7 +11,8 @@ namespace Orchestrator.Hosting.Tests.Tracing;
 
 public sealed class TraceContextInterceptorTests : IClassFixture<TemporalEnvironment>, IDisposable
 {
-    private static readonly ActivitySource Api = new("Orchestrator.Hosting.Tests.Api");
+    private const string ApiSource = "Orchestrator.Hosting.Tests.Api";
+    private static readonly ActivitySource Api = new(ApiSource);
     private readonly TemporalEnvironment _temporal;
     private readonly ConcurrentBag<Activity> _spans = [];
     private readonly ActivityListener _listener;
@@ -21,7 +22,7 @@ public sealed class TraceContextInterceptorTests : IClassFixture<TemporalEnviron
         _temporal = temporal;
         _listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == TraceContextInterceptor.SourceName || s == Api,
+            ShouldListenTo = s => s.Name == TraceContextInterceptor.SourceName || s.Name == ApiSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _spans.Add,
         };
