@@ -50,6 +50,13 @@ public sealed class CanaryActivities(StageAudit audit, CanaryObserver observer, 
                 audit.Context(input.RunId, causation: causation), keys.Canary, token).ConfigureAwait(false);
 
         var verdict = await WatchAsync(input, production, canary.RecordedAt, token).ConfigureAwait(false);
+        var latest = await ModelHistory.ReadAllAsync(audit.Ledger, stream, token).ConfigureAwait(false);
+        if (latest.Skip(canary.Version > 0 ? (int)canary.Version : 0).Any(e => e.Data is ModelRolledBack r && r.FromVersion == version.Version))
+        {
+            // An approver rolled the canary back by hand during the window: nothing left to decide.
+            return new DeploymentOutcome(false, "canary rolled back by hand during the observation window", null);
+        }
+
         if (verdict.Healthy)
         {
             await audit.Ledger.AppendAsync(stream, new ModelPromoted(version.Version, Aliases.Production),

@@ -39,6 +39,7 @@ public static class ModelHistory
             {
                 ModelDeployed d when d.Alias == alias && d.CanaryShare >= 1 => d.Version,
                 ModelPromoted p when p.Alias == alias => p.Version,
+                ModelAliasChanged a when a.Alias == alias => a.Version,
                 ModelRolledBack r when r.Alias == alias => r.ToVersion > 0 ? r.ToVersion : production,
                 ModelDecommissioned d when d.Version == production => null,
                 _ => production,

@@ -41,6 +41,10 @@ public static class ModelFold
             DriftDetected e => Update(state, e.Version, v => v with { LastDrift = e.Value, DriftDetected = true }),
             RetrainRequested e => Update(state, e.Version, v => v with { RetrainRequested = true }),
             ModelDecommissioned e => Decommission(state, e.Version, at),
+            ModelServingStopped e => state with { Stopped = true, StopReason = e.Reason, StoppedAt = at },
+            ModelServingResumed => state with { Stopped = false, StopReason = null, StoppedAt = null },
+            ModelAliasChanged e => Alias(state, e.Alias, _ => new ModelAlias(e.Version, null, 0, at)),
+            ModelArtifactsRetained e => Update(state, e.Version, v => v with { ArtifactsDeleted = e.Deleted }),
             _ => null,
         };
         return next is null ? state : next with
@@ -77,6 +81,6 @@ public static class ModelFold
                 Since = a.Value.Version == version || a.Value.CanaryVersion == version ? at : a.Value.Since,
             },
             StringComparer.Ordinal);
-        return Update(state, version, v => v with { Status = ModelVersionStatus.Decommissioned }) with { Aliases = aliases };
+        return Update(state, version, v => v with { Status = ModelVersionStatus.Decommissioned, DecommissionedAt = at }) with { Aliases = aliases };
     }
 }

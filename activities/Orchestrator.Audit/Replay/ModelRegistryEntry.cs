@@ -25,6 +25,14 @@ public sealed record ModelRegistryEntry
     /// <summary>The stream version this state reflects (not named Version: Marten would treat that as its own revision).</summary>
     public long StreamVersion { get; init; }
 
+    /// <summary>True while serving is halted by an emergency stop.</summary>
+    public bool Stopped { get; init; }
+
+    /// <summary>Why serving was stopped (shown to callers with the 503).</summary>
+    public string? StopReason { get; init; }
+
+    public DateTimeOffset? StoppedAt { get; init; }
+
     /// <summary>The record of model version <paramref name="version"/>, or null.</summary>
     public ModelVersionRecord? Find(int version) => Versions.FirstOrDefault(v => v.Version == version);
 }
@@ -88,6 +96,12 @@ public sealed record ModelVersionRecord
     public bool DriftDetected { get; init; }
 
     public bool RetrainRequested { get; init; }
+
+    /// <summary>True once a decommissioned version's artifacts were deleted under the retention policy.</summary>
+    public bool ArtifactsDeleted { get; init; }
+
+    /// <summary>When the version was decommissioned, if it was.</summary>
+    public DateTimeOffset? DecommissionedAt { get; init; }
 }
 
 /// <summary>What an alias serves: a version, and optionally a canary taking a share of the traffic.</summary>

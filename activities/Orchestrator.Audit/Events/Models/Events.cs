@@ -43,3 +43,15 @@ public sealed record RetrainRequested(int Version, string Reason, string? NewRun
 
 /// <summary>A model version was taken out of service for good.</summary>
 public sealed record ModelDecommissioned(int Version, string Reason);
+
+/// <summary>An approver or admin halted serving of the model at once (the human-oversight stop button); requests get 503 with the reason.</summary>
+public sealed record ModelServingStopped(string Reason);
+
+/// <summary>Serving of a stopped model resumed; the entry's actor is the approver whose recorded approval allows it.</summary>
+public sealed record ModelServingResumed(string Reason, string ApprovedBy);
+
+/// <summary>An approver pointed an alias at a version by hand (manual promotion), taking all the alias's traffic.</summary>
+public sealed record ModelAliasChanged(string Alias, int? FromVersion, int Version, string Reason);
+
+/// <summary>A decommissioned version's artifacts were kept or deleted under the retention policy (legal hold keeps them).</summary>
+public sealed record ModelArtifactsRetained(int Version, bool Deleted, bool LegalHold, string Retention, IReadOnlyList<string> Digests);

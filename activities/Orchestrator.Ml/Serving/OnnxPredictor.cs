@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Evaluation;
+using Orchestrator.Ml.Models;
+using Orchestrator.Ml.Training;
+
+namespace Orchestrator.Ml.Serving;
+
+/// <summary>
+/// One loaded model version for online inference: an ONNX Runtime session (thread-safe for concurrent
+/// Run calls) with the preprocessing and class names read from the model's own metadata, so serving
+/// preprocesses exactly as training and evaluation did.
+/// </summary>
+public sealed class OnnxPredictor : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly string _input;
+    private readonly string _output;
+
+    /// <summary>Loads <paramref name="onnxModel"/>; <paramref name="intraOpThreads"/> 0 lets ONNX Runtime choose.</summary>
+    public OnnxPredictor(byte[] onnxModel, int intraOpThreads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        using var options = Options(intraOpThreads);
+        _session = new InferenceSession(onnxModel, options);
+        _input = _session.InputNames[0];
+        _output = _session.OutputNames[0];
+        var metadata = _session.ModelMetadata.CustomMetadataMap;
+        _preprocessor = new ImagePreprocessor(Preprocessing.FromMetadata(metadata));
+        ClassCount = checked((int)_session.OutputMetadata[_output].Dimensions[^1]);
+        ClassNames = metadata.TryGetValue("model.classes", out var names) && JsonSerializer.Deserialize<string[]>(names) is { } parsed && parsed.Length == ClassCount
+            ? parsed
+            : [.. Enumerable.Range(0, ClassCount).Select(i => $"class-{i}")];
+    }
+
+    /// <summary>Class names in output order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public int ClassCount { get; }
+
+    /// <summary>The input contract (size, normalisation).</summary>
+    public Preprocessing Preprocessing => _preprocessor.Preprocessing;
+
+    /// <summary>The session options serving uses; the benchmark's bare loop uses the same.</summary>
+    public static SessionOptions Options(int intraOpThreads)
+    {
+        var options = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        return options;
+    }
+
+    /// <summary>Class probabilities for each image (row-major, <see cref="ClassCount"/> per image).</summary>
+    public float[] Predict(IReadOnlyList<RgbImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
+        var perImage = _preprocessor.ValuesPerImage;
+        var size = _preprocessor.Preprocessing.InputSize;
+        var input = new float[images.Count * perImage];
+        for (var i = 0; i < images.Count; i++)
+        {
+            _preprocessor.Write(images[i].Width, images[i].Height, images[i].Pixels, input.AsSpan(i * perImage, perImage), AugmentationOptions.None, null);
+        }
+
+        var logits = new float[images.Count * ClassCount];
+        using (var inputValue = OrtValue.CreateTensorValueFromMemory(input, [images.Count, 3, size, size]))
+        using (var outputValue = OrtValue.CreateTensorValueFromMemory(logits, [images.Count, ClassCount]))
+        using (var run = new RunOptions())
+        {
+            _session.Run(run, [_input], [inputValue], [_output], [outputValue]);
+        }
+
+        var probabilities = new float[logits.Length];
+        Softmax.Rows(logits, probabilities, ClassCount);
+        return probabilities;
+    }
+
+    /// <summary>Mean R, G and B intensity in [0,1] of an image: the input statistic drift is measured on.</summary>
+    public static double[] ChannelMeans(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        long r = 0, g = 0, b = 0;
+        var pixels = image.Pixels;
+        for (var i = 0; i + 2 < pixels.Length; i += 3)
+        {
+            r += pixels[i];
+            g += pixels[i + 1];
+            b += pixels[i + 2];
+        }
+
+        var n = 255.0 * Math.Max(1, pixels.Length / 3);
+        return [r / n, g / n, b / n];
+    }
+
+    public void Dispose() => _session.Dispose();
+}
