@@ -1,4 +1,6 @@
 using System.Globalization;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
@@ -12,9 +14,13 @@ namespace Orchestrator.Activities.Acquire;
 /// <summary>
 /// The acquire stage: reads a source, stores every good image and the canonical manifest content-addressed,
 /// and records DatasetAcquired once. Re-running with the same source writes the same blobs (same digests),
-/// so a retried attempt is harmless.
+/// so a retried attempt is harmless. Image folders and CIFAR-10 batches are read from a Blob Storage prefix
+/// (<c>blob://container/prefix</c>, in the account of <paramref name="artifacts"/>) or from a local directory.
 /// </summary>
-public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit)
+/// <param name="store">Where images and the manifest are stored.</param>
+/// <param name="audit">Records the stage's audit event.</param>
+/// <param name="artifacts">The worker's artifact container; its account resolves blob locations (null: local directories only).</param>
+public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null)
 {
     /// <summary>Media type of the canonical manifest document.</summary>
     public const string ManifestMediaType = "application/vnd.orchestrator.manifest.v1+json";
@@ -24,9 +30,19 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
-        var source = CreateSource(input.Source);
+        var source = await CreateSourceAsync(input.Source, cancellationToken).ConfigureAwait(false);
         var terms = new DatasetTerms(input.Source.Licence, input.Source.Consent, input.Source.Retention);
-        var result = await DatasetIngestor.IngestAsync(source, input.Source.Kind, terms, new BlobSink(store), cancellationToken).ConfigureAwait(false);
+        IngestResult result;
+        try
+        {
+            result = await DatasetIngestor.IngestAsync(source, input.Source.Kind, terms, new BlobSink(store), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            // The location is wrong, not the worker: a retry would fail the same way.
+            throw InvalidSource(e);
+        }
+
         var manifest = result.Manifest;
 
         var stored = await store.PutAsync(ManifestJson.ToCanonicalBytes(manifest), ManifestMediaType, cancellationToken).ConfigureAwait(false);
@@ -34,32 +50,45 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit)
         await audit.RecordAsync(input.RunId,
             new DatasetAcquired(manifest.Source, stored.Digest, manifest.Items.Count, classCounts, terms.Licence, terms.Retention),
             "dataset-acquired", [StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri)]).ConfigureAwait(false);
-        return new DatasetVersion(stored.Digest, stored.Uri, manifest.Items.Count, manifest.Classes, result.Corrupt.Count);
+        return new DatasetVersion(stored.Digest, stored.Uri, manifest.Items.Count, manifest.Classes, result.Corrupt.Count,
+            [.. result.Corrupt.Take(AcquireActivity.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")]);
     }
 
-    private static IImageSource CreateSource(DatasetSource source)
+    private async Task<IImageSource> CreateSourceAsync(DatasetSource source, CancellationToken cancellationToken)
     {
         try
         {
             return source.Kind switch
             {
                 "synthetic" => new SyntheticShapesSource(SyntheticParameters.Parse(source.Parameters)),
-                "image-folder" => new ImageFolderSource(LocalTree(source), $"image-folder:{source.Location}"),
-                "cifar10" => new Cifar10Source(LocalTree(source)),
+                "image-folder" => new ImageFolderSource(Tree(source), $"image-folder:{source.Location}"),
+                "cifar10" => await Cifar10Source.OpenAsync(Tree(source), cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentException($"Unknown dataset source kind '{source.Kind}': use \"synthetic\", \"image-folder\" or \"cifar10\"."),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or DirectoryNotFoundException or InvalidDataException)
         {
-            throw new ApplicationFailureException($"Invalid dataset source: {e.Message}", e, "InvalidInput", nonRetryable: true);
+            throw InvalidSource(e);
         }
     }
 
-    /// <summary>Image folders and CIFAR-10 batches are read from a directory the worker can see.</summary>
-    private static LocalFileTree LocalTree(DatasetSource source) =>
-        Directory.Exists(source.Location)
+    private static ApplicationFailureException InvalidSource(Exception e) =>
+        new($"Invalid dataset source: {e.Message}", e, "InvalidInput", nonRetryable: true);
+
+    /// <summary>A blob prefix in the worker's storage account, or a directory the worker can see.</summary>
+    private IFileTree Tree(DatasetSource source)
+    {
+        if (BlobFileTree.IsBlobLocation(source.Location))
+        {
+            return artifacts is not null
+                ? BlobFileTree.Open(artifacts.GetParentBlobServiceClient(), source.Location!)
+                : throw new ArgumentException($"The {source.Kind} source at '{source.Location}' needs Blob Storage, which this worker was not given.");
+        }
+
+        return Directory.Exists(source.Location)
             ? new LocalFileTree(source.Location)
-            : throw new ArgumentException($"The {source.Kind} source needs Location to be an existing directory; '{source.Location}' is not one.");
+            : throw new ArgumentException($"The {source.Kind} source needs Location to be {BlobFileTree.Scheme}<container>/<prefix> or an existing directory; '{source.Location}' is neither.");
+    }
 
     /// <summary>Stores each image under its digest and heartbeats, so a long acquisition is not mistaken for a dead worker.</summary>
     private sealed class BlobSink(BlobArtifactStore store) : IContentSink

@@ -27,6 +27,26 @@ public sealed class Cifar10Source(IFileTree tree, IReadOnlyList<string>? batchFi
 
     public string Description => $"cifar10:{string.Join('|', _batches)}";
 
+    /// <summary>
+    /// A source over the official batch files present in <paramref name="tree"/> (an extracted archive may
+    /// hold only the training batches, or only the test batch), in the official order.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The tree holds none of the official batch files.</exception>
+    public static async Task<Cifar10Source> OpenAsync(IFileTree tree, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var path in tree.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            present.Add(path);
+        }
+
+        var batches = StandardBatches.Where(present.Contains).ToArray();
+        return batches.Length > 0
+            ? new Cifar10Source(tree, batches)
+            : throw new InvalidDataException($"No CIFAR-10 batch file ({string.Join(", ", StandardBatches)}) at the location.");
+    }
+
     public IReadOnlyList<string>? Classes => LabelNames;
 
     public async IAsyncEnumerable<SourceImage> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

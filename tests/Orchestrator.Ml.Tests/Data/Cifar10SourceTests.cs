@@ -45,6 +45,28 @@ public sealed class Cifar10SourceTests : IDisposable
     public async Task Ingest_MissingBatchFile_Throws() =>
         await Should.ThrowAsync<FileNotFoundException>(() => Ingest(["data_batch_9.bin"]));
 
+    [Fact]
+    public async Task OpenAsync_SomeStandardBatchesPresent_ReadsThoseInOfficialOrder()
+    {
+        _directory.Write("test_batch.bin", Record(1, 1));
+        _directory.Write("data_batch_2.bin", Record(2, 2));
+        _directory.Write("readme.html", [1, 2, 3]);
+
+        var source = await Cifar10Source.OpenAsync(new LocalFileTree(_directory.Path), TestContext.Current.CancellationToken);
+        var result = await DatasetIngestor.IngestAsync(source, "cifar", Terms, null, TestContext.Current.CancellationToken);
+
+        source.Description.ShouldBe("cifar10:data_batch_2.bin|test_batch.bin");
+        result.Manifest.Items.Select(i => (i.ItemId, i.Label)).ShouldBe([("data_batch_2.bin/00000", "bird"), ("test_batch.bin/00000", "automobile")]);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NoStandardBatch_ThrowsInvalidData()
+    {
+        _directory.Write("data_batch_7.bin", Record(1, 1));
+
+        await Should.ThrowAsync<InvalidDataException>(() => Cifar10Source.OpenAsync(new LocalFileTree(_directory.Path), TestContext.Current.CancellationToken));
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private Task<IngestResult> Ingest(string[] batches) =>

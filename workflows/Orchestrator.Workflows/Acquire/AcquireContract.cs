@@ -2,7 +2,7 @@ namespace Orchestrator.Workflows.Acquire;
 
 /// <summary>Where a run's images come from.</summary>
 /// <param name="Kind">"synthetic", "image-folder" or "cifar10".</param>
-/// <param name="Location">A blob prefix or local path for image-folder and cifar10; null for synthetic.</param>
+/// <param name="Location">For image-folder and cifar10: a Blob Storage prefix "blob://&lt;container&gt;/&lt;prefix&gt;" in the worker's storage account, or a directory the worker can see; null for synthetic.</param>
 /// <param name="Parameters">Source options (synthetic: seed, count, image-size, classes, drift...).</param>
 /// <param name="Licence">Licence of the data.</param>
 /// <param name="Consent">Consent basis of the data.</param>
@@ -11,12 +11,22 @@ public sealed record DatasetSource(
     string Kind, string? Location, IReadOnlyDictionary<string, string> Parameters, string Licence, string Consent, string Retention);
 
 /// <summary>A dataset version: its manifest is stored content-addressed and its digest names the version.</summary>
-public sealed record DatasetVersion(string ManifestDigest, string ManifestUri, int ItemCount, IReadOnlyList<string> Classes, int CorruptCount);
+/// <param name="ManifestDigest">Digest of the canonical manifest; names the version.</param>
+/// <param name="ManifestUri">Where the manifest is stored.</param>
+/// <param name="ItemCount">Images in the version.</param>
+/// <param name="Classes">The label vocabulary.</param>
+/// <param name="CorruptCount">Images the source delivered that could not be read or decoded (left out).</param>
+/// <param name="CorruptItems">The first of those as "item id: reason" (at most <see cref="AcquireActivity.MaxReportedCorrupt"/>, to keep the payload small); null from versions recorded before it existed.</param>
+public sealed record DatasetVersion(
+    string ManifestDigest, string ManifestUri, int ItemCount, IReadOnlyList<string> Classes, int CorruptCount, IReadOnlyList<string>? CorruptItems = null);
 
 /// <summary>The acquire stage's activity.</summary>
 public static class AcquireActivity
 {
     public const string Name = "Acquire";
+
+    /// <summary>How many corrupt items a <see cref="DatasetVersion"/> names; the count is always complete.</summary>
+    public const int MaxReportedCorrupt = 100;
 
     /// <summary>Acquire a dataset version for a run.</summary>
     public sealed record Input(string RunId, DatasetSource Source, string PolicyDigest);
