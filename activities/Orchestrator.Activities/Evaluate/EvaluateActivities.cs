@@ -2,6 +2,7 @@ using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
+using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Training;
 using Orchestrator.Workflows.Evaluate;
@@ -41,7 +42,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(input.ModelName, cancellationToken).ConfigureAwait(false);
         var version = ModelRegistryReader.Exported(registry, input.RunId, input.Model.OnnxDigest)
             ?? throw InvalidInput($"ONNX model {input.Model.OnnxDigest} of run {input.RunId} is not an exported version of model '{input.ModelName}' (ExportOnnx records it).");
-        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken).ConfigureAwait(false);
+        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken, only: DataSplit.Test).ConfigureAwait(false);
         if (data.Test.Count == 0)
         {
             throw InvalidInput($"Dataset {input.Dataset.ManifestDigest} has no labelled test images.");
@@ -104,12 +105,12 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
     private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data)
     {
-        var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Train.Count(i => i.Label == index)}"));
+        var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
         return new ModelCardFacts(
             $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
             "Images of other classes, sources or resolutions than the training data; decisions with safety or legal consequences without human review.",
-            $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Train.Count} training, {data.Validation.Count} validation and "
-            + $"{data.Test.Count} test images (training images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}.");
+            $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Labelled[DataSplit.Train]} training, "
+            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}.");
     }
 
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>

@@ -11,11 +11,15 @@ namespace Orchestrator.Activities.Train;
 /// <summary>The splits of a dataset version, decoded and labelled with the consensus labels.</summary>
 public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<LabeledImage> Train, IReadOnlyList<LabeledImage> Validation, IReadOnlyList<LabeledImage> Test)
 {
+    /// <summary>Labelled items per split, including splits whose images were not loaded.</summary>
+    public IReadOnlyDictionary<DataSplit, int> Labelled { get; init; } = new Dictionary<DataSplit, int>();
+
     /// <summary>
     /// Reads the manifest, the consensus labels and every image by digest (verified by the store). The
     /// split comes from each image's digest, as in QC, so training and evaluation see the splits QC checked.
+    /// <paramref name="only"/> loads the images of one split (evaluation needs only the test split).
     /// </summary>
-    public static async Task<TrainingData> LoadAsync(BlobArtifactStore store, DatasetVersion dataset, LabelSet labels, CancellationToken cancellationToken)
+    public static async Task<TrainingData> LoadAsync(BlobArtifactStore store, DatasetVersion dataset, LabelSet labels, CancellationToken cancellationToken, DataSplit? only = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -25,10 +29,18 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
         var classes = manifest.Classes;
         var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
         var bySplit = new Dictionary<DataSplit, List<LabeledImage>> { [DataSplit.Train] = [], [DataSplit.Validation] = [], [DataSplit.Test] = [] };
+        var labelled = bySplit.Keys.ToDictionary(k => k, _ => 0);
         foreach (var item in manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
         {
             // Items without a consensus label (or with a label outside the vocabulary) cannot be learned from.
             if (!consensus.TryGetValue(item.ItemId, out var label) || classes.ToList().IndexOf(label) is var index && index < 0)
+            {
+                continue;
+            }
+
+            var split = splits[item.ItemId];
+            labelled[split]++;
+            if (only is { } wanted && wanted != split)
             {
                 continue;
             }
@@ -39,10 +51,10 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
                 continue;
             }
 
-            bySplit[splits[item.ItemId]].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+            bySplit[split].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
         }
 
-        return new TrainingData(classes, bySplit[DataSplit.Train], bySplit[DataSplit.Validation], bySplit[DataSplit.Test]);
+        return new TrainingData(classes, bySplit[DataSplit.Train], bySplit[DataSplit.Validation], bySplit[DataSplit.Test]) { Labelled = labelled };
     }
 
     /// <summary>The network a policy's architecture name stands for.</summary>
