@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
+using Orchestrator.Activities.Acquire;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Quality;
@@ -17,6 +18,7 @@ namespace Orchestrator.Benchmarks.Data;
 public sealed class DataIngestBenchmark : IBenchmark
 {
     private const int ReadAhead = 16;
+    private const string ImagesPrefix = "images";
     private static readonly DatasetTerms Terms = new("CC0-1.0", "not-applicable: synthetic", "P1Y");
 
     public string Name => "data-ingest";
@@ -33,7 +35,7 @@ public sealed class DataIngestBenchmark : IBenchmark
             var options = new SyntheticShapesOptions(Seed: 2026, Count: count);
             var upload = Stopwatch.StartNew();
             await Parallel.ForEachAsync(new SyntheticShapes(options).Generate(), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
-                async (image, ct) => await container.UploadBlobAsync($"{image.Label}/{image.ItemId}.png", BinaryData.FromBytes(ImageCodec.EncodePng(image.Image)), ct));
+                async (image, ct) => await container.UploadBlobAsync($"{ImagesPrefix}/{image.Label}/{image.ItemId}.png", BinaryData.FromBytes(ImageCodec.EncodePng(image.Image)), ct));
             BenchContext.Note($"uploaded {count} images in {upload.Elapsed.TotalSeconds:0.0} s");
 
             // The annotate stage's output, prepared outside the timing: three labels per item.
@@ -41,7 +43,8 @@ public sealed class DataIngestBenchmark : IBenchmark
             var annotations = AnnotatorSimulator.Simulate(items, options.EffectiveClasses,
                 [new("a1", 0.95), new("a2", 0.9), new("a3", 0.85), new("a4", 0.8)], 3, seed: 1);
 
-            var tree = new BlobFileTree(container);
+            // The production tree the Acquire activity reads blob:// locations with.
+            var tree = new BlobFileTree(container, ImagesPrefix);
             var baseline = new List<double>();
             var measured = new List<double>();
             for (var round = 0; round < 2; round++)
@@ -114,25 +117,5 @@ public sealed class DataIngestBenchmark : IBenchmark
         BenchContext.Note($"acquire {acquireSeconds:0.00} s, QC {watch.Elapsed.TotalSeconds - acquireSeconds:0.00} s");
         BenchContext.Note($"QC {(verdict.Passed ? "passed" : "failed: " + string.Join("; ", verdict.Reasons))}; alpha={alpha:0.000}, near-duplicate share={checks.NearDuplicateFraction:0.0000}");
         return manifest.Items.Count;
-    }
-
-    /// <summary>A container as an <see cref="IFileTree"/> (the Acquire activity will own the production one).</summary>
-    private sealed class BlobFileTree(BlobContainerClient container) : IFileTree
-    {
-        public BlobContainerClient Container => container;
-
-        public async IAsyncEnumerable<string> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
-            {
-                if (!blob.Name.StartsWith("manifests/", StringComparison.Ordinal))
-                {
-                    yield return blob.Name;
-                }
-            }
-        }
-
-        public async Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken) =>
-            (await container.GetBlobClient(path).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
     }
 }
