@@ -1,0 +1,88 @@
+using FluentValidation;
+using Microsoft.Extensions.Options;
+using Orchestrator.Activities.Serving;
+using Orchestrator.Api.Http;
+using Orchestrator.Api.Identity;
+using Orchestrator.Api.Models;
+
+namespace Orchestrator.Api.Predictions;
+
+/// <summary>POST /api/predictions/{id}/feedback: the true label a human reviewer assigned.</summary>
+public sealed record FeedbackRequest(string Label);
+
+public sealed class FeedbackRequestValidator : AbstractValidator<FeedbackRequest>
+{
+    public FeedbackRequestValidator() =>
+        RuleFor(r => r.Label).NotEmpty().MaximumLength(200).Must(l => l is not null && !l.Any(char.IsControl)).WithMessage("Label must be 1-200 characters without control characters.");
+}
+
+/// <summary>One image's answer.</summary>
+public sealed record PredictionItem(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities);
+
+/// <summary>The predict answer: the version that served (and by which route) and one prediction per image.</summary>
+public sealed record PredictResponse(string Model, int Version, string Route, IReadOnlyList<PredictionItem> Predictions);
+
+/// <summary>The feedback answer, with the version's online accuracy so far.</summary>
+public sealed record FeedbackResponse(Guid PredictionId, string Model, int Version, string? Predicted, string Label, bool Correct, double OnlineAccuracy, int Labelled);
+
+/// <summary>Online prediction and reviewer feedback.</summary>
+public static class PredictionEndpoints
+{
+    /// <summary>Who may give feedback: the people who review predictions.</summary>
+    public const string FeedbackPolicy = "prediction-feedback";
+
+    public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/models/{name}/predict", (string name, HttpContext http, ModelServer server, IOptions<ServingOptions> options) =>
+            PredictAsync(name, null, http, server, options.Value)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Read)
+            .WithSummary("Predict with the production alias (canary split honoured): PNG/JPEG body or JSON {\"images\":[base64...]}.");
+        app.MapPost("/api/models/{name}/versions/{version:int}/predict", (string name, int version, HttpContext http, ModelServer server, IOptions<ServingOptions> options) =>
+            PredictAsync(name, version, http, server, options.Value)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Read)
+            .WithSummary("Predict with one approved version.");
+        app.MapPost("/api/predictions/{id:guid}/feedback", FeedbackAsync).WithTags("Predictions")
+            .RequireAuthorization(p => p.RequireRole(Roles.MlEngineer, Roles.Approver, Roles.Admin)).Validated<FeedbackRequest>()
+            .WithSummary("Record the true label of a logged prediction (online accuracy).");
+        return app;
+    }
+
+    private static async Task<IResult> PredictAsync(string name, int? version, HttpContext http, ModelServer server, ServingOptions options)
+    {
+        if (!RequestRules.IsName(name))
+        {
+            return Problems.NotFound($"No model '{name}' is registered.");
+        }
+
+        var (images, encoded, problem) = await PredictInput.ReadAsync(http.Request, options);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await server.PredictAsync(name, version, images, encoded, http.RequestAborted);
+        if (result.Decision.Kind != RouteKind.Serve)
+        {
+            return ServingProblems.For(result.Decision);
+        }
+
+        if (result.Error is not null)
+        {
+            return TypedResults.Problem(result.Error, statusCode: 503, title: "Inference failed", type: ServingProblems.InferenceFailed);
+        }
+
+        return TypedResults.Ok(new PredictResponse(name, result.Decision.Version!.Version, result.Decision.Route,
+            [.. result.Predictions.Select(p => new PredictionItem(p.PredictionId, p.Label, p.Confidence, p.Probabilities))]));
+    }
+
+    private static async Task<IResult> FeedbackAsync(Guid id, FeedbackRequest request, HttpContext http, PredictionLog log, TimeProvider time)
+    {
+        var (user, _) = http.Caller();
+        var found = await log.FeedbackAsync(id, request.Label, user, time.GetUtcNow(), http.RequestAborted);
+        if (found is null)
+        {
+            return Problems.NotFound($"No logged prediction '{id}' (predictions are logged by sampling; unsampled ones cannot be labelled).");
+        }
+
+        var accuracy = await log.AccuracyAsync(found.Model, found.Version, DateTimeOffset.MinValue, http.RequestAborted);
+        return TypedResults.Ok(new FeedbackResponse(id, found.Model, found.Version, found.PredictedLabel, found.Label, found.Correct, accuracy.Accuracy, accuracy.Labelled));
+    }
+}
