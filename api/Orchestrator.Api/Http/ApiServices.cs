@@ -15,7 +15,13 @@ public static class ApiServices
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Unknown members are refused (400), not ignored: a misspelt optional field ("streamID") must not silently
+        // widen a request (verify or export everything), and a name with invalid UTF-8 must not slip through.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         return services;
     }
 }
