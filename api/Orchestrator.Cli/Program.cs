@@ -1,12 +1,43 @@
 using System.CommandLine;
 using System.Reflection;
+using Orchestrator.Cli.Commands;
 
-// The command tree grows with the API issue (runs, approvals, audit, models, dev); for now the
-// client answers --help and --version truthfully and says what is not there yet.
-var root = new RootCommand("orchestrator: the command-line client of the governed ML pipeline orchestrator.");
-var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-var versionCommand = new Command("version", "Print the client's version.");
-versionCommand.SetAction(_ => Console.WriteLine($"orchestrator {version}"));
-root.Subcommands.Add(versionCommand);
-root.Subcommands.Add(Orchestrator.Cli.Dev.DevCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await Orchestrator.Cli.CliApp.RunAsync(args, CancellationToken.None);
+
+namespace Orchestrator.Cli
+{
+    /// <summary>The command tree (tests invoke it in-process).</summary>
+    public static class CliApp
+    {
+        /// <summary>Parses and runs; a parse error is one line on standard error and exit code 2.</summary>
+        public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+        {
+            var parse = Build().Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                CliContext.Error.WriteLine($"orchestrator: {parse.Errors[0].Message} (try --help)");
+                return Client.ExitCodes.BadInput;
+            }
+
+            return await parse.InvokeAsync(cancellationToken: cancellationToken);
+        }
+
+        public static RootCommand Build()
+        {
+            var root = new RootCommand("orchestrator: the command-line client of the governed ML pipeline orchestrator.");
+            root.Options.Add(CliContext.Api);
+            root.Options.Add(CliContext.Token);
+            root.Options.Add(CliContext.Json);
+            var version = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            var versionCommand = new Command("version", "Print the client's version.");
+            versionCommand.SetAction(_ => CliContext.Out.WriteLine($"orchestrator {version}"));
+            root.Subcommands.Add(versionCommand);
+            root.Subcommands.Add(RunsCommand.Create());
+            root.Subcommands.Add(ApprovalsCommand.Create());
+            root.Subcommands.Add(AuditCommand.Create());
+            root.Subcommands.Add(ModelsCommand.Create());
+            root.Subcommands.Add(Dev.DevCommand.Create());
+            return root;
+        }
+    }
+}

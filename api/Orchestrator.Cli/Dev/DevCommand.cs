@@ -10,6 +10,7 @@ public static class DevCommand
     {
         var dev = new Command("dev", "Local development tools (not for production).");
         dev.Subcommands.Add(TemporalServer());
+        dev.Subcommands.Add(TokenCommand.Create());
         return dev;
     }
 

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Orchestrator.Cli.Client;
+
+/// <summary>
+/// The HTTP client of the API: base URL from --api or ORCHESTRATOR_API, bearer token from --token or
+/// ORCHESTRATOR_TOKEN. Problem details become a <see cref="CliException"/> with the problem's detail.
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    public const string DefaultApi = "http://127.0.0.1:5080";
+    private readonly HttpClient _http;
+
+    public ApiClient(string? api, string? token, HttpMessageHandler? handler = null)
+    {
+        var baseUrl = api ?? Environment.GetEnvironmentVariable("ORCHESTRATOR_API") ?? DefaultApi;
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--api must be an http(s) URL, got '{baseUrl}'");
+        }
+
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.BaseAddress = uri;
+        _http.Timeout = TimeSpan.FromMinutes(5);
+        if ((token ?? Environment.GetEnvironmentVariable("ORCHESTRATOR_TOKEN")) is { Length: > 0 } bearer)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Trim());
+        }
+    }
+
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return SendAsync(request, cancellationToken);
+    }
+
+    public async Task DownloadAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        await using var output = File.Create(file);
+        await response.Content.CopyToAsync(output, cancellationToken);
+    }
+
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using (request)
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"cannot reach the API at {_http.BaseAddress} ({e.Message}); start it with ./run.sh or pass --api");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var detail = await ProblemAsync(response, cancellationToken);
+            var code = response.StatusCode switch
+            {
+                HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType => ExitCodes.BadInput,
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Denied,
+                HttpStatusCode.NotFound or HttpStatusCode.Conflict => ExitCodes.NotFoundOrConflict,
+                _ => ExitCodes.Unavailable,
+            };
+            throw new CliException(code, $"{(int)response.StatusCode} {detail}");
+        }
+    }
+
+    /// <summary>One line from problem details: the detail (or title), plus the field errors of a validation problem.</summary>
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            var problem = JsonDocument.Parse(text).RootElement;
+            var line = problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()
+                : problem.TryGetProperty("title", out var t) ? t.GetString() : response.ReasonPhrase;
+            if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            {
+                line += " " + string.Join("; ", errors.EnumerateObject().Select(e => $"{e.Name}: {string.Join(" ", e.Value.EnumerateArray().Select(v => v.GetString()))}"));
+            }
+
+            return line ?? "";
+        }
+        catch (JsonException)
+        {
+            return response.ReasonPhrase ?? "";
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

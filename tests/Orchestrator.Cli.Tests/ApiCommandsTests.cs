@@ -1,0 +1,104 @@
+using System.IO.Compression;
+using Orchestrator.Cli.Client;
+
+namespace Orchestrator.Cli.Tests;
+
+/// <summary>The CLI against the real API (in-process, on real PostgreSQL, Azurite and Temporal).</summary>
+public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
+{
+    [Fact]
+    public async Task RunsStartListShow_AsEngineer_StartsTheRunAndShowsIt()
+    {
+        var token = api.Token("alice", "ml-engineer");
+
+        var started = await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--synthetic-count", "40", "--token", token, "--json");
+        var runId = System.Text.Json.JsonDocument.Parse(started.Out).RootElement.GetProperty("runId").GetString()!;
+        var list = await Cli.RunAsync(api, "runs", "list", "--requested-by", "alice", "--token", token);
+        var show = await Cli.RunAsync(api, "runs", "show", runId, "--token", token);
+
+        started.ExitCode.ShouldBe(ExitCodes.Ok);
+        list.ExitCode.ShouldBe(ExitCodes.Ok);
+        list.Out.ShouldContain(runId);
+        list.Out.Split('\n')[0].ShouldStartWith("RUN");
+        show.Out.ShouldContain("requested by:");
+        show.Out.ShouldContain("alice");
+    }
+
+    [Fact]
+    public async Task RunsShow_UnknownRun_ExitsNotFoundWithTheProblemDetail()
+    {
+        var result = await Cli.RunAsync(api, "runs", "show", "nope", "--token", api.Token("alice", "ml-engineer"));
+
+        result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
+        result.Error.Trim().ShouldBe("orchestrator: 404 No run 'nope'.");
+    }
+
+    [Fact]
+    public async Task RunsList_NoToken_ExitsDenied()
+    {
+        var result = await Cli.RunAsync(api, "runs", "list");
+
+        result.ExitCode.ShouldBe(ExitCodes.Denied);
+    }
+
+    [Fact]
+    public async Task RunsStart_AsAuditor_ExitsDenied()
+    {
+        var result = await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Denied);
+        result.Error.ShouldContain("403");
+    }
+
+    [Fact]
+    public async Task AuditExportThenVerifyBundle_Offline_VerifiesAndDetectsTampering()
+    {
+        var engineer = api.Token("alice", "ml-engineer");
+        var auditor = api.Token("audrey", "auditor");
+        await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--token", engineer);
+        var bundle = Path.Combine(api.Directory, $"bundle-{Guid.NewGuid():N}.zip");
+
+        var export = await Cli.RunAsync(api, "audit", "export", "--output", bundle, "--token", auditor);
+        var verify = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
+
+        export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
+        verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Out + verify.Error);
+        verify.Out.ShouldStartWith("VERIFIED");
+
+        using (var zip = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("events.jsonl")!;
+            string text;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                text = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+            }
+
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("events.jsonl").Open());
+            await writer.WriteAsync(text.Replace("alice", "mallory", StringComparison.Ordinal));
+        }
+
+        var tampered = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
+        tampered.ExitCode.ShouldBe(ExitCodes.Failed);
+        tampered.Out.ShouldStartWith("NOT VERIFIED");
+    }
+
+    [Fact]
+    public async Task AuditVerify_AsAuditor_PrintsVerified()
+    {
+        var result = await Cli.RunAsync(api, "audit", "verify", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        result.Out.ShouldStartWith("VERIFIED");
+    }
+
+    [Fact]
+    public async Task ApprovalsList_AsApprover_PrintsATable()
+    {
+        var result = await Cli.RunAsync(api, "approvals", "list", "--token", api.Token("paula", "approver"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        result.Out.ShouldStartWith("RUN");
+    }
+}
