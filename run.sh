@@ -26,12 +26,12 @@ if [[ $mode == demo ]] && ! ./orchestrator --help 2>/dev/null | grep -qE "^  dem
   # The demo drives a governed run through the HTTP API; it arrives with the API issue. Until then
   # say what exists instead of pretending.
   cat >&2 <<TXT
-run.sh demo: the end-to-end demo is not built yet. It needs the runs/approvals/audit endpoints of the
-HTTP API and the stage activities wired into workers, which are still in progress. What runs today:
-  ./test.sh      every test: the lifecycle workflow on the embedded Temporal server (fake stage
-                 activities), the audit ledger, the data and model stages' computations, the API's
-                 identity and health endpoints, the run-ledger and policy activities
-  ./run.sh       the service as far as it exists (/healthz, /readyz, /api/me, /openapi/v1.json)
+run.sh demo: the end-to-end demo driver is not built yet. The HTTP API (runs, approvals, audit, datasets,
+policies, models) and the CLI exist, so the governed run can be driven by hand (README, "CLI"):
+  ./run.sh &                                  the service with in-process workers on :5080
+  ./orchestrator dev token --user alice --role ml-engineer | tail -1    a token; then runs start, approvals
+                                              approve, audit verify / export / verify-bundle
+  ./test.sh      every test
   ./bench.sh     the benchmarks (./bench.sh --list)
 TXT
   exit 2
