@@ -21,7 +21,7 @@ public static class ServiceDefaults
             .ConfigureResource(r => r.AddService("orchestrator-api", serviceVersion: typeof(ServiceDefaults).Assembly.GetName().Version?.ToString()))
             .WithTracing(t =>
             {
-                t.AddSource(TelemetryName, "Temporalio.*").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql();
+                t.AddSource(TelemetryName, "Temporalio.*", Orchestrator.Hosting.Tracing.TraceContextInterceptor.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql();
                 if (exporter == "otlp") { t.AddOtlpExporter(); } else if (exporter == "console") { t.AddConsoleExporter(); }
             })
             .WithMetrics(m =>
