@@ -15,7 +15,9 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
     private readonly List<VerificationFailure> _failures = [];
 
     // The same context text (one worker, one workflow) recurs across many entries; its canonical bytes do too.
-    private readonly Dictionary<string, byte[]> _contexts = new(StringComparer.Ordinal);
+    // Keyed by the stored UTF-8 bytes, looked up by span so a hit allocates nothing.
+    private readonly Dictionary<byte[], byte[]> _contexts = new(Utf8KeyComparer.Instance);
+    private (byte[] Raw, byte[] Canonical)? _lastContext;
     private string _streamId = "";
     private long _expectedVersion;
     private string _running = CanonicalEntry.GenesisHash;
@@ -47,6 +49,12 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
     public VerificationFailure? Check(StoredEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        return Check(ChainRow.From(entry));
+    }
+
+    /// <summary>As <see cref="Check(StoredEntry)"/>, for a row read as UTF-8 (database verification's fast path).</summary>
+    internal VerificationFailure? Check(in ChainRow entry)
+    {
         EntriesChecked++;
         var failure = Inspect(entry);
         if (failure is null && expectations.HashAt(entry.StreamId, entry.Version) is { } pinned && pinned.Hash != entry.Hash)
@@ -75,7 +83,7 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         }
     }
 
-    private VerificationFailure? Inspect(StoredEntry entry)
+    private VerificationFailure? Inspect(in ChainRow entry)
     {
         if (!entry.HasChain)
         {
@@ -103,7 +111,9 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         string computed;
         try
         {
-            computed = entry.ComputeHash(entry.Previous, CanonicalContext(entry.ContextJson!));
+            computed = CanonicalEntry.Hash(entry.Previous,
+                new EntryFields(entry.StreamId, entry.Version, entry.Type, entry.RecordedAt!, entry.Key!, ReadOnlyMemory<byte>.Empty, entry.Data),
+                CanonicalContext(entry.Context!.Value.Span));
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
         {
@@ -132,23 +142,40 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         Add(failure);
     }
 
-    private byte[] CanonicalContext(string contextJson)
+    private byte[] CanonicalContext(ReadOnlySpan<byte> contextJson)
     {
-        if (!_contexts.TryGetValue(contextJson, out var canonical))
+        // Consecutive entries of a stream mostly share their context: a vectorised compare with the last one
+        // is cheaper than hashing the bytes for the dictionary.
+        if (_lastContext is { } last && contextJson.SequenceEqual(last.Raw))
+        {
+            return last.Canonical;
+        }
+
+        var canonical = LookUpContext(contextJson);
+        _lastContext = (contextJson.ToArray(), canonical);
+        return canonical;
+    }
+
+    private byte[] LookUpContext(ReadOnlySpan<byte> contextJson)
+    {
+        var lookup = _contexts.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (!lookup.TryGetValue(contextJson, out var canonical))
         {
             if (_contexts.Count >= MaxCachedContexts)
             {
                 _contexts.Clear();
             }
 
-            canonical = CanonicalJson.ToBytes(contextJson);
-            _contexts[contextJson] = canonical;
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(contextJson.Length, 16));
+            CanonicalJson.Write(contextJson, buffer);
+            canonical = buffer.WrittenSpan.ToArray();
+            lookup[contextJson] = canonical;
         }
 
         return canonical;
     }
 
-    private VerificationFailure Fail(FailureKind kind, StoredEntry entry, string message)
+    private VerificationFailure Fail(FailureKind kind, in ChainRow entry, string message)
     {
         var failure = new VerificationFailure(kind, entry.StreamId, entry.Version, entry.Sequence, message);
         Add(failure);
