@@ -4,6 +4,7 @@ using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Evaluation;
+using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Lifecycle;
@@ -20,6 +21,9 @@ namespace Orchestrator.Activities.Evaluate;
 /// </summary>
 public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
 {
+    /// <summary>The ModelEvaluated evidence entry naming the version's training reference (the drift monitor reads it).</summary>
+    public const string TrainingReferenceEvidence = "training-reference";
+
     private const int BatchSize = 32;
 
     [Activity(EvaluateActivity.Name)]
@@ -60,6 +64,9 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var predictions = evaluator.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken);
         var metrics = ClassificationMetrics.Compute(predictions);
         context.Heartbeat("evaluated");
+        // The drift monitor's reference for this version: what the model saw and answered on the held-out split.
+        var reference = await store.PutAsync(TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType,
+            cancellationToken).ConfigureAwait(false);
         var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
         context.Heartbeat("robustness");
         var champion = await ChampionAsync(registry, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
@@ -78,6 +85,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
                 StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
+                StageAudit.Evidence(TrainingReferenceEvidence, reference.Digest, reference.Uri),
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
