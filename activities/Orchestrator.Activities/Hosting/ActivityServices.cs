@@ -65,6 +65,7 @@ public static class ActivityServices
 
         // Stage owners: one line each for the services your activities need beyond the shared ones above.
         Deploy.DeployServices.AddDeployServices(services);
+        Monitor.MeasureServices.AddMeasureServices(services);
         return services;
     }
 }

@@ -135,6 +135,38 @@ public sealed class PredictionLog(LedgerDatabase database) : IDisposable
         return samples;
     }
 
+    /// <summary>Up to <paramref name="limit"/> of the latest successful predictions' input statistics logged in [from, to) (the monitor's closed window).</summary>
+    public async Task<IReadOnlyList<PredictionSample>> SamplesAsync(string model, int version, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command($"""
+            SELECT confidence, channel_means FROM {Table}
+            WHERE model = $1 AND version = $2 AND at >= $3 AND at < $4 AND succeeded AND channel_means IS NOT NULL
+            ORDER BY at DESC, id LIMIT $5
+            """, model, version, from.ToUniversalTime(), to.ToUniversalTime(), limit);
+        var samples = new List<PredictionSample>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            samples.Add(new PredictionSample(reader.GetDouble(0), reader.GetFieldValue<double[]>(1)));
+        }
+
+        return samples;
+    }
+
+    /// <summary>Online accuracy of one version from the feedback given in [from, to) (the monitor's closed window).</summary>
+    public async Task<OnlineAccuracy> AccuracyAsync(string model, int version, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command($"""
+            SELECT count(*), count(*) FILTER (WHERE label = predicted_label) FROM {Table}
+            WHERE model = $1 AND version = $2 AND label IS NOT NULL AND labelled_at >= $3 AND labelled_at < $4
+            """, model, version, from.ToUniversalTime(), to.ToUniversalTime());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new OnlineAccuracy((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+    }
+
     /// <summary>Labels prediction <paramref name="id"/> with the reviewer's <paramref name="label"/>; null when no such prediction was logged.</summary>
     public async Task<FeedbackResult?> FeedbackAsync(Guid id, string label, string reviewer, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

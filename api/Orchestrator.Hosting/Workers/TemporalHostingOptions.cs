@@ -48,6 +48,13 @@ public sealed class TemporalHostingOptions
     /// </summary>
     public TimeSpan GracefulShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest time the SDK holds back an activity heartbeat (null: the SDK's 60 s). A cancellation reaches a
+    /// running activity only in a heartbeat's response, so a lower value delivers cancellation and checkpoints sooner
+    /// at the cost of more heartbeat calls; tests and small deployments lower it.
+    /// </summary>
+    public TimeSpan? MaxHeartbeatThrottleInterval { get; set; }
+
     /// <summary>The address to connect to, from the setting or TEMPORAL_ADDRESS.</summary>
     public string? ResolvedAddress => Address is { Length: > 0 } a ? a : Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS") is { Length: > 0 } e ? e : null;
 
@@ -79,6 +86,11 @@ public sealed class TemporalHostingOptions
             if (options.GracefulShutdownTimeout < TimeSpan.Zero)
             {
                 failures.Add($"{Section}:GracefulShutdownTimeout must not be negative.");
+            }
+
+            if (options.MaxHeartbeatThrottleInterval is { } throttle && throttle <= TimeSpan.Zero)
+            {
+                failures.Add($"{Section}:MaxHeartbeatThrottleInterval must be positive when set.");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -20,7 +20,7 @@ public static class WorkerRegistration
     /// <summary>
     /// Adds a hosted worker polling <paramref name="taskQueue"/> with the activities of <paramref name="pool"/>
     /// (each invocation gets its own DI scope) and, with <paramref name="withWorkflows"/>, every workflow.
-    /// Identity, concurrency and the graceful shutdown period come from <see cref="TemporalHostingOptions"/>.
+    /// Identity, concurrency, heartbeat throttling and the graceful shutdown period come from <see cref="TemporalHostingOptions"/>.
     /// </summary>
     public static IServiceCollection AddOrchestratorWorker(this IServiceCollection services, string taskQueue, ActivityPool pool, bool withWorkflows)
     {
@@ -43,6 +43,12 @@ public static class WorkerRegistration
             options.Identity = $"{identity.Value.ToIdentity().Identity}/{pool.ToString().ToLowerInvariant()}";
             options.MaxConcurrentActivities = pool == ActivityPool.Gpu ? hosting.Value.MaxConcurrentGpuActivities : hosting.Value.MaxConcurrentActivities;
             options.GracefulShutdownTimeout = hosting.Value.GracefulShutdownTimeout;
+            if (hosting.Value.MaxHeartbeatThrottleInterval is { } throttle)
+            {
+                // Both: the default applies to activities scheduled without a heartbeat timeout.
+                options.MaxHeartbeatThrottleInterval = throttle;
+                options.DefaultHeartbeatThrottleInterval = throttle;
+            }
         });
         return services;
     }

@@ -6,7 +6,8 @@ using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKi
 namespace Orchestrator.Workflows.Tests.Lifecycle;
 
 /// <summary>The approval deadline is a durable timer: with time skipping, three days pass in moments.</summary>
-public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env) : IClassFixture<TimeSkippingTemporalEnvironment>
+[Collection(TimeSkippingServer.Name)]
+public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env)
 {
     [Fact]
     public async Task Approval_QuorumNotMetByDeadline_ExpiresAndFailsTheRun()

@@ -6,6 +6,7 @@ using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Monitor;
 using Orchestrator.Workflows.Policies;
 using Orchestrator.Workflows.QualityControl;
 using Orchestrator.Workflows.Train;
@@ -142,6 +143,16 @@ public sealed class FakeStageActivities
     [Activity(DeployActivities.DeployName)]
     public DeploymentOutcome Deploy(DeployActivities.DeployInput input) =>
         Log(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+
+    /// <summary>What the run handed over to the model's monitor after a promotion.</summary>
+    public ConcurrentQueue<RetrainActivities.HandOverInput> HandOvers { get; } = new();
+
+    [Activity(RetrainActivities.HandOverName)]
+    public void HandOverToMonitor(RetrainActivities.HandOverInput input)
+    {
+        HandOvers.Enqueue(input);
+        Log(input);
+    }
 
     /// <summary>Puts a signed approval in the fake ledger and returns its reference.</summary>
     public LedgerEntryRef Sign(string approver, long version, ApprovalDecision decision = ApprovalDecision.Approve, string evidence = EvidenceDigest, params string[] roles)

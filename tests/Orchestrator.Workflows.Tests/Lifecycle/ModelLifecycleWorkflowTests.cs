@@ -36,6 +36,11 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
             _fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Accepted]);
             _fakes.Calls.First().ShouldBe("LoadPolicy");
             _fakes.Calls.Last().ShouldBe(RunLedgerActivities.RecordEndedName);
+            var handOver = _fakes.HandOvers.ShouldHaveSingleItem();
+            handOver.Change.Production.Version.ShouldBe(3);
+            handOver.Change.Production.RunId.ShouldBe(_runId);
+            handOver.Change.Production.CheckpointDigest.ShouldBe("sha256:checkpoint");
+            handOver.Change.Previous.ShouldBeNull();
         });
     }
 

@@ -20,7 +20,9 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
     public static IReadOnlyList<string> Scenarios { get; } =
         ["completed-after-refusal", "quality-loop-failed", "evaluation-failed", "cancelled-in-training", "canary-rolled-back",
             // Recorded after patch "stage-cancellation-waits"; "cancelled-in-training" keeps the path before it.
-            "cancelled-in-training-waits"];
+            "cancelled-in-training-waits",
+            // Recorded after patch "monitor-handover"; "completed-after-refusal" keeps the path before it.
+            "completed-with-handover"];
 
     public static TheoryData<string> All { get; } = new(Scenarios);
 
@@ -66,7 +68,7 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
     {
         switch (scenario)
         {
-            case "completed-after-refusal" or "canary-rolled-back":
+            case "completed-after-refusal" or "canary-rolled-back" or "completed-with-handover":
                 await LifecycleHarness.ApprovalOpenAsync(handle);
                 if (scenario == "completed-after-refusal")
                 {

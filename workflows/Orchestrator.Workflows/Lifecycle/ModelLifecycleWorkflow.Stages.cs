@@ -1,5 +1,6 @@
 using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Ledger;
+using Orchestrator.Workflows.Train;
 using Temporalio.Workflows;
 
 namespace Orchestrator.Workflows.Lifecycle;
@@ -14,7 +15,8 @@ public sealed partial class ModelLifecycleWorkflow
         _stages.Add(record);
         try
         {
-            var options = StageActivityOptions.For(stage, Queues, canaryWindow);
+            // Histories recorded before TrainingSpec.HeartbeatTimeout carry null here: their options are unchanged.
+            var options = StageActivityOptions.For(stage, Queues, canaryWindow, (input as TrainActivity.Input)?.Spec.HeartbeatTimeout);
             if (Workflow.Patched(Patches.StageCancellationWaits))
             {
                 // A cancelled run waits for the running stage to acknowledge the cancellation (on its next

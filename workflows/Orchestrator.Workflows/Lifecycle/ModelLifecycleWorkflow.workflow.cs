@@ -86,9 +86,17 @@ public sealed partial class ModelLifecycleWorkflow
 
             var deployment = await StageAsync<DeploymentOutcome>(Stages.Deploy, DeployActivities.DeployName,
                 new DeployActivities.DeployInput(input.RunId, version, policy.Terms.Canary, approvals), policy.Terms.Canary.Window);
-            return deployment.Promoted
-                ? await EndAsync(RunOutcome.Completed, Stages.Completed, deployment.Reason, version)
-                : await EndAsync(RunOutcome.Failed, Stages.Deploy, "canary rolled back: " + deployment.Reason, version);
+            if (!deployment.Promoted)
+            {
+                return await EndAsync(RunOutcome.Failed, Stages.Deploy, "canary rolled back: " + deployment.Reason, version);
+            }
+
+            if (Workflow.Patched(Patches.MonitorHandover))
+            {
+                await HandOverToMonitorAsync(input, policy, version, trained, deployment);
+            }
+
+            return await EndAsync(RunOutcome.Completed, Stages.Completed, deployment.Reason, version);
         }
         catch (Exception e) when (TemporalException.IsCanceledException(e))
         {

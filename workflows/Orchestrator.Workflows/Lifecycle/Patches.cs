@@ -10,4 +10,7 @@ public static class Patches
 {
     /// <summary>Stages wait for their activity to acknowledge a cancellation before the run records it (was: try-cancel).</summary>
     public const string StageCancellationWaits = "stage-cancellation-waits";
+
+    /// <summary>After a promoted deployment the run hands over to the model's monitor (signal-with-start ProductionChanged).</summary>
+    public const string MonitorHandover = "monitor-handover";
 }

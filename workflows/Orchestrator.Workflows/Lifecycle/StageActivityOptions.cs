@@ -24,11 +24,17 @@ public static class StageActivityOptions
 
     private static readonly RetryPolicy Work = Bookkeeping with { MaximumInterval = TimeSpan.FromMinutes(2), MaximumAttempts = 5 };
 
-    /// <summary>The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or "ledger" for bookkeeping).</summary>
-    public static ActivityOptions For(string stage, StageQueues queues, TimeSpan? canaryWindow = null) => stage switch
+    /// <summary>The Train stage's heartbeat timeout unless the policy's <see cref="Policies.TrainingSpec.HeartbeatTimeout"/> sets one.</summary>
+    public static readonly TimeSpan TrainHeartbeatTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or "ledger" for bookkeeping).
+    /// <paramref name="trainHeartbeat"/> replaces the Train stage's heartbeat timeout (from the pinned policy).
+    /// </summary>
+    public static ActivityOptions For(string stage, StageQueues queues, TimeSpan? canaryWindow = null, TimeSpan? trainHeartbeat = null) => stage switch
     {
         Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(queues.Default, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
-        Stages.Train => Long(queues.Gpu, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2)),
+        Stages.Train => Long(queues.Gpu, TimeSpan.FromHours(6), trainHeartbeat ?? TrainHeartbeatTimeout),
         Stages.Export => Long(queues.Gpu, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
         Stages.Evaluate => Long(queues.Gpu, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
         Stages.Deploy => Long(queues.Default, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),

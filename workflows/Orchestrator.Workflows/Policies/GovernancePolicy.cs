@@ -1,4 +1,6 @@
 using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Decommission;
+using Orchestrator.Workflows.Monitor;
 
 namespace Orchestrator.Workflows.Policies;
 
@@ -14,7 +16,10 @@ public sealed record PolicyRef(string Name, int? Version = null);
 /// <param name="Canary">Canary share and observation window for deployment.</param>
 /// <param name="MaxAnnotationRounds">How often a failed QC gate may loop back to re-annotation (0: fail at once).</param>
 /// <param name="Training">Training hyperparameters for the run.</param>
-public sealed record GovernanceTerms(ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training);
+/// <param name="Drift">The "drift" section: how the monitor judges the production version (null: policies or histories from before monitoring; the monitor then uses <see cref="DriftTermsDefaults.Value"/>).</param>
+/// <param name="Retention">The "retention" section: the grace period before a superseded version is retired (null: older policies or histories; defaults apply).</param>
+public sealed record GovernanceTerms(
+    ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training, DriftTerms? Drift = null, RetentionPolicy? Retention = null);
 
 /// <summary>How a new version is rolled out, and what counts as a healthy canary.</summary>
 /// <param name="TrafficShare">Share of traffic (0-1) the canary receives.</param>
@@ -26,8 +31,8 @@ public sealed record GovernanceTerms(ApprovalPolicy Approval, CanaryPolicy Canar
 public sealed record CanaryPolicy(
     double TrafficShare, TimeSpan Window, double MaxErrorRate = 0.05, double MaxLatencyRatio = 3.0, double MaxDistributionShift = 0.25, int MinRequests = 20);
 
-/// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults).</summary>
-public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed);
+/// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults); HeartbeatTimeout: how long training may go without a heartbeat before its worker counts as lost (null: 2 minutes).</summary>
+public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed, TimeSpan? HeartbeatTimeout = null);
 
 /// <summary>A policy version as loaded at the start of a run and pinned for it.</summary>
 /// <param name="Name">Policy name.</param>

@@ -1,0 +1,28 @@
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Monitor;
+using Temporalio.Activities;
+using Temporalio.Client;
+
+namespace Orchestrator.Activities.Monitor;
+
+/// <summary>
+/// The lifecycle's hand-over after a promotion: signal-with-start of the model's one monitor
+/// (<c>model-monitor-{model}</c>) with ProductionChanged. A running monitor gets the signal; a missing or
+/// closed one is started with the new version and the signal. A retried hand-over delivers the signal again,
+/// which the monitor treats as the same change (idempotent per version).
+/// </summary>
+public sealed class MonitorHandover(ITemporalClient temporal)
+{
+    [Activity(RetrainActivities.HandOverName)]
+    public async Task HandOverToMonitorAsync(RetrainActivities.HandOverInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var queue = (input.Change.Production.Queues ?? StageQueues.Standard).Default;
+        var options = new WorkflowOptions(RetrainActivities.MonitorWorkflowId(input.Model), queue)
+        {
+            Rpc = new RpcOptions { CancellationToken = ActivityExecutionContext.Current.CancellationToken },
+        };
+        options.SignalWithStart((ModelMonitorWorkflow wf) => wf.ProductionChangedAsync(input.Change));
+        await temporal.StartWorkflowAsync((ModelMonitorWorkflow wf) => wf.RunAsync(new ModelMonitorWorkflow.Input(input.Model, input.Change.Production)), options);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Orchestrator.Workflows.Acquire;
+using Orchestrator.Workflows.Annotate;
+using Orchestrator.Workflows.Decommission;
+using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Monitor;
+using Orchestrator.Workflows.Policies;
+using Temporalio.Activities;
+
+namespace Orchestrator.Workflows.Tests.Monitor;
+
+/// <summary>Stand-ins for the monitor's activities under their real names; each records what it was asked.</summary>
+public sealed class FakeMonitorActivities
+{
+    public StageQueues Queues { get; } = new($"monitor-{Guid.NewGuid():N}", $"monitor-gpu-{Guid.NewGuid():N}");
+
+    public string Model { get; } = $"shapes-{Guid.NewGuid():N}";
+
+    /// <summary>Whether every measured window drifts (a breached PSI over 500 samples) or is healthy.</summary>
+    public bool Drifting { get; set; }
+
+    /// <summary>What RetrainRunState answers: the requested run is still open.</summary>
+    public bool RetrainRunOpen { get; set; } = true;
+
+    public ConcurrentQueue<MonitorActivities.MeasureInput> Measured { get; } = new();
+
+    public ConcurrentQueue<RetrainActivities.RequestInput> Retrains { get; } = new();
+
+    public ConcurrentQueue<(DecommissionActivity.Input Input, DateTime Scheduled)> Decommissioned { get; } = new();
+
+    /// <summary>Checks every <see cref="CheckInterval"/>; the superseded version is retired after <see cref="GracePeriod"/>.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    public MonitoredVersion Version(int version, string runId = "run-1") => new(
+        version, runId, new DatasetSource("image-folder", "blob://data/shapes", new Dictionary<string, string>(), "CC-BY-4.0", "synthetic", "P7Y"),
+        new AnnotationSource("simulated", null, new Dictionary<string, string>()), new PolicyRef("default", 1), "sha256:policy",
+        new DriftTerms(CheckInterval, 200, 0.25, 0.01, 0.85, 50, 0.05), GracePeriod, "sha256:checkpoint", "alice", Queues);
+
+    [Activity(MonitorActivities.MeasureName)]
+    public HealthReport Measure(MonitorActivities.MeasureInput input)
+    {
+        Measured.Enqueue(input);
+        return new HealthReport(input.Model, input.Version, 500, 0, [new DriftStatistic("psi:confidence", Drifting ? 0.6 : 0.05, 0.25, Drifting)], false);
+    }
+
+    [Activity(RetrainActivities.RequestName)]
+    public RetrainActivities.RequestOutput RequestRetrain(RetrainActivities.RequestInput input)
+    {
+        Retrains.Enqueue(input);
+        var runId = $"retrain-{input.Production.Version}-{input.Detection}";
+        return new RetrainActivities.RequestOutput(runId, $"model-lifecycle-{runId}", true);
+    }
+
+    [Activity(RetrainActivities.RunStateName)]
+    public bool RetrainRunState(RetrainActivities.RunStateInput input) => RetrainRunOpen;
+
+    [Activity(DecommissionActivity.Name)]
+    public DecommissionActivity.Output Decommission(DecommissionActivity.Input input)
+    {
+        Decommissioned.Enqueue((input, ActivityExecutionContext.Current.Info.ScheduledTime));
+        return new DecommissionActivity.Output(input.Version, false, null, false);
+    }
+}

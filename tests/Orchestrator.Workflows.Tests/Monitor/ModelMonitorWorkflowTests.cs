@@ -1,0 +1,130 @@
+using Orchestrator.Testing.Temporal;
+using Orchestrator.Workflows.Monitor;
+
+namespace Orchestrator.Workflows.Tests.Monitor;
+
+/// <summary>The monitor's loop with fake activities on the time-skipping server: checks are driven by CheckNow, the grace period by skipped time.</summary>
+[Collection(TimeSkippingServer.Name)]
+public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment env)
+{
+    private readonly FakeMonitorActivities _fakes = new();
+
+    [Fact]
+    public async Task Check_DriftOnEveryCheck_StartsExactlyOneRetrainWhileItIsInFlight()
+    {
+        _fakes.Drifting = true;
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            for (var check = 1; check <= 3; check++)
+            {
+                await handle.SignalAsync(wf => wf.CheckNowAsync());
+                var expected = check;
+                await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected);
+            }
+
+            var status = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 3);
+            var retrain = _fakes.Retrains.ShouldHaveSingleItem();
+            retrain.Detection.ShouldBe(1);
+            retrain.Production.Version.ShouldBe(3);
+            retrain.Production.CheckpointDigest.ShouldBe("sha256:checkpoint");
+            retrain.Reason.ShouldContain("psi:confidence");
+            status.State.Retrain!.RunId.ShouldBe("retrain-3-1");
+            status.State.LastDecision!.ShouldContain("still in flight");
+            _fakes.Measured.Select(m => m.IdempotencyKey).Distinct().Count().ShouldBe(3);
+            await handle.TerminateAsync();
+        });
+    }
+
+    [Fact]
+    public async Task Check_NoDrift_StartsNoRetrain()
+    {
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            var status = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 1);
+
+            _fakes.Retrains.ShouldBeEmpty();
+            status.State.LastReport!.Samples.ShouldBe(500);
+            status.State.LastDecision.ShouldBe("no statistic beyond the policy");
+            await handle.TerminateAsync();
+        });
+    }
+
+    [Fact]
+    public async Task ProductionChanged_SupersededVersion_DecommissionedAfterGracePeriodNotBefore()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+
+        // Weekly checks, so only the grace period's timer fires while time is skipped.
+        _fakes.CheckInterval = TimeSpan.FromDays(7);
+        _fakes.GracePeriod = TimeSpan.FromHours(2);
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            await handle.SignalAsync(wf => wf.ProductionChangedAsync(new ProductionChange(_fakes.Version(4, "run-2"), 3)));
+            var pending = (await MonitorHarness.UntilAsync(handle, s => s.State.Pending.Count == 1)).State.Pending.Single();
+            pending.Version.ShouldBe(3);
+            pending.Reason.ShouldBe("superseded by v4");
+
+            await env.Environment.DelayAsync(TimeSpan.FromHours(3), TestContext.Current.CancellationToken);
+            var status = await MonitorHarness.UntilAsync(handle, s => s.State.Pending.Count == 0 && !_fakes.Decommissioned.IsEmpty);
+
+            var (input, scheduled) = _fakes.Decommissioned.ShouldHaveSingleItem();
+            input.Version.ShouldBe(3);
+            input.Reason.ShouldBe("superseded by v4");
+            new DateTimeOffset(scheduled, TimeSpan.Zero).ShouldBeGreaterThanOrEqualTo(pending.Due);
+            status.Production.ShouldBe(4);
+            await handle.TerminateAsync();
+        });
+    }
+
+    [Fact]
+    public async Task ServingStopped_CheckNow_MeasuresNothingUntilResumed()
+    {
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            await handle.SignalAsync(wf => wf.ServingStoppedAsync("emergency stop by dana: wrong labels"));
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            var stopped = await MonitorHarness.UntilAsync(handle, s => s.State.ServingStopped is not null);
+
+            stopped.State.ServingStopped.ShouldBe("emergency stop by dana: wrong labels");
+            stopped.NextCheck.ShouldBeNull();
+            _fakes.Measured.ShouldBeEmpty();
+
+            await handle.SignalAsync(wf => wf.ServingResumedAsync("resumed with approval"));
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 1);
+            _fakes.Measured.Count.ShouldBe(1);
+            await handle.TerminateAsync();
+        });
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_AfterChecksPerRun_KeepsRetrainAndCounts()
+    {
+        _fakes.Drifting = true;
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3, checksPerRun: 2);
+            var first = (await handle.DescribeAsync()).RunId;
+            for (var check = 1; check <= 3; check++)
+            {
+                await handle.SignalAsync(wf => wf.CheckNowAsync());
+                var expected = check;
+                await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected);
+            }
+
+            var latest = handle with { RunId = null };
+            (await latest.DescribeAsync()).RunId.ShouldNotBe(first);
+            var status = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 3);
+            status.State.Retrain!.RunId.ShouldBe("retrain-3-1");
+            status.State.Detections.ShouldBe(1);
+            _fakes.Retrains.Count.ShouldBe(1);
+            _fakes.Measured.Select(m => m.IdempotencyKey).ShouldBe([$"{handle.Id}/check-1", $"{handle.Id}/check-2", $"{handle.Id}/check-3"]);
+            await latest.TerminateAsync();
+        });
+    }
+}
