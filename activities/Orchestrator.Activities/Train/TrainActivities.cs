@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
+using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
@@ -57,7 +58,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
             Seed = input.Spec.Seed,
             FreezeBackbone = input.FreezeBackbone,
         };
-        var lastCheckpoint = await LastCheckpointAsync(context.Info).ConfigureAwait(false);
+        var lastCheckpoint = await LastCheckpointAsync(input.RunId, context.Info, cancellationToken).ConfigureAwait(false);
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
 
         var device = ComputeDevice.Select("auto");
@@ -109,9 +110,36 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
         return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription, data.Classes);
     }
 
-    /// <summary>The checkpoint the previous attempt heartbeated last, if any.</summary>
-    private static async Task<string?> LastCheckpointAsync(ActivityInfo info)
+    /// <summary>
+    /// The checkpoint a retry continues from: the last epoch the run's ledger recorded, else the one the previous
+    /// attempt heartbeated. Every heartbeated checkpoint was recorded first, and heartbeats are throttled (up to a
+    /// minute between sends), so a worker can die after recording an epoch whose heartbeat never reached the
+    /// server; resuming from the ledger then neither re-trains that epoch nor leaves its entry naming a checkpoint
+    /// the final model does not descend from.
+    /// </summary>
+    private async Task<string?> LastCheckpointAsync(string runId, ActivityInfo info, CancellationToken cancellationToken)
     {
+        TrainingEpochCompleted? recorded = null;
+        const int page = 200;
+        for (long from = 1; ; from += page)
+        {
+            var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), from, page, cancellationToken).ConfigureAwait(false);
+            foreach (var epoch in entries.Select(e => e.Data).OfType<TrainingEpochCompleted>())
+            {
+                recorded = recorded is null || epoch.Epoch > recorded.Epoch ? epoch : recorded;
+            }
+
+            if (entries.Count < page)
+            {
+                break;
+            }
+        }
+
+        if (recorded is not null)
+        {
+            return recorded.CheckpointDigest;
+        }
+
         if (info.HeartbeatDetails.Count == 0)
         {
             return null;

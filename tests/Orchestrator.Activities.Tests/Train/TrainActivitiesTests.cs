@@ -118,4 +118,25 @@ public sealed class TrainActivitiesTests(PostgresDatabase database, BlobContaine
         facts.OfType<TrainingEpochCompleted>().Select(e => e.Epoch).ShouldBe([1, 2]);
         facts.OfType<TrainingCompleted>().ShouldHaveSingleItem().FinalCheckpointDigest.ShouldBe(model.CheckpointDigest);
     }
+
+    [Fact]
+    public async Task Train_RetryWithoutHeartbeatAfterRecordedEpoch_ResumesFromTheLedgersCheckpoint()
+    {
+        var (dataset, labels) = await LabelledAsync();
+        var input = new TrainActivity.Input(_runId, dataset, labels, TinySpec, null);
+        var firstBeats = new List<TrainingHeartbeat>();
+        await Should.ThrowAsync<OperationCanceledException>(() => Attempt(1, firstBeats, cancelWhen: h => h.LastCheckpointDigest != null)
+            .RunAsync(() => Activities.TrainAsync(input)));
+        var recorded = (await RunFactsAsync()).OfType<TrainingEpochCompleted>().ShouldHaveSingleItem();
+
+        // The worker died before its checkpoint heartbeat reached the server: the retry gets no heartbeat details.
+        var secondBeats = new List<TrainingHeartbeat>();
+        var model = await Attempt(2, secondBeats).RunAsync(() => Activities.TrainAsync(input));
+
+        secondBeats[0].Epoch.ShouldBe(2);
+        model.Epochs.ShouldBe(2);
+        var facts = await RunFactsAsync();
+        facts.OfType<TrainingStarted>().ShouldContain(s => s.ResumedFromCheckpoint == recorded.CheckpointDigest);
+        facts.OfType<TrainingEpochCompleted>().Select(e => e.Epoch).ShouldBe([1, 2]);
+    }
 }
