@@ -9,7 +9,8 @@ namespace Orchestrator.Benchmarks.Ml;
 /// <summary>
 /// The baseline of train-overhead: the same network, optimiser, learning rate, batch size, gradient
 /// clipping and epochs as the activity, over the same training images already as one tensor, with the
-/// same per-epoch validation forward pass, and nothing else: no loader, no callbacks, no checkpoints.
+/// same per-epoch validation forward pass and the same training-time augmentation (applied synchronously
+/// to the whole epoch before it starts), and nothing else: no loader, no callbacks, no checkpoints.
 /// </summary>
 internal static class BareTrainingLoop
 {
@@ -17,9 +18,9 @@ internal static class BareTrainingLoop
     public static double Run(ModelSpec spec, TrainingOptions options, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage> validation)
     {
         var preprocessor = new ImagePreprocessor(Preprocessing.Centered(spec.InputSize));
-        using var trainInputs = AsTensor(preprocessor, train, spec.InputSize);
+        var trainInputs = AsTensor(preprocessor, train, spec.InputSize, AugmentationOptions.None, null);
         using var trainLabels = tensor(train.Select(i => (long)i.Label).ToArray());
-        using var validationInputs = AsTensor(preprocessor, validation, spec.InputSize);
+        using var validationInputs = AsTensor(preprocessor, validation, spec.InputSize, AugmentationOptions.None, null);
         torch.random.manual_seed(options.Seed);
         using var model = new ResNet(spec);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
@@ -27,6 +28,12 @@ internal static class BareTrainingLoop
         var watch = Stopwatch.StartNew();
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
+            if (!options.Augmentation.IsIdentity)
+            {
+                trainInputs.Dispose();
+                trainInputs = AsTensor(preprocessor, train, spec.InputSize, options.Augmentation, new Random(SeedMix.Of(options.Seed, epoch, -1)));
+            }
+
             model.train();
             using var order = randperm(count);
             for (long start = 0; start < count; start += options.BatchSize)
@@ -52,15 +59,17 @@ internal static class BareTrainingLoop
             }
         }
 
-        return options.Epochs * count / watch.Elapsed.TotalSeconds;
+        var samplesPerSecond = options.Epochs * count / watch.Elapsed.TotalSeconds;
+        trainInputs.Dispose();
+        return samplesPerSecond;
     }
 
-    private static Tensor AsTensor(ImagePreprocessor preprocessor, IReadOnlyList<LabeledImage> images, int size)
+    private static Tensor AsTensor(ImagePreprocessor preprocessor, IReadOnlyList<LabeledImage> images, int size, AugmentationOptions augmentation, Random? random)
     {
         var data = new float[images.Count * preprocessor.ValuesPerImage];
         for (var i = 0; i < images.Count; i++)
         {
-            preprocessor.Write(images[i], data.AsSpan(i * preprocessor.ValuesPerImage, preprocessor.ValuesPerImage), AugmentationOptions.None, null);
+            preprocessor.Write(images[i], data.AsSpan(i * preprocessor.ValuesPerImage, preprocessor.ValuesPerImage), augmentation, random);
         }
 
         return tensor(data, [images.Count, 3, size, size]);
