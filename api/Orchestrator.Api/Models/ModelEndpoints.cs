@@ -9,6 +9,7 @@ using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Policies;
+using Temporalio.Client;
 
 namespace Orchestrator.Api.Models;
 
@@ -28,11 +29,13 @@ public static class ModelEndpoints
         models.MapPost("/{name}/rollback", (string name, ModelOperationRequest request, HttpContext http, ModelOperations ops) =>
             OperateAsync(name, "rollback", http, (context, key, token) => ops.RollbackAsync(name, request.Reason, context, key, token)))
             .RequireAuthorization(AccessPolicies.Operate).Validated<ModelOperationRequest>().WithSummary("Drop the canary, or return production to its previous version.");
-        models.MapPost("/{name}/stop", (string name, ModelOperationRequest request, HttpContext http, ModelOperations ops) =>
-            OperateAsync(name, "stop", http, (context, key, token) => ops.StopAsync(name, request.Reason, context, key, token)))
+        models.MapPost("/{name}/stop", (string name, ModelOperationRequest request, HttpContext http, ModelOperations ops, ITemporalClient temporal, ILogger<ModelOperations> logger) =>
+            OperateAsync(name, "stop", http, (context, key, token) =>
+                MonitorSignals.AfterAsync(ops.StopAsync(name, request.Reason, context, key, token), temporal, logger, name, stopped: true, request.Reason, token)))
             .RequireAuthorization(AccessPolicies.Operate).Validated<ModelOperationRequest>().WithSummary("Emergency stop: predict answers 503 with the reason at once.");
-        models.MapPost("/{name}/resume", (string name, ModelOperationRequest request, HttpContext http, ModelOperations ops) =>
-            OperateAsync(name, "resume", http, (context, key, token) => ops.ResumeAsync(name, request.Reason, context, key, token)))
+        models.MapPost("/{name}/resume", (string name, ModelOperationRequest request, HttpContext http, ModelOperations ops, ITemporalClient temporal, ILogger<ModelOperations> logger) =>
+            OperateAsync(name, "resume", http, (context, key, token) =>
+                MonitorSignals.AfterAsync(ops.ResumeAsync(name, request.Reason, context, key, token), temporal, logger, name, stopped: false, request.Reason, token)))
             .RequireAuthorization(AccessPolicies.Operate).Validated<ModelOperationRequest>().WithSummary("Resume serving, recorded as the caller's approval.");
         models.MapPost("/{name}/versions/{version:int}/decommission", DecommissionAsync).RequireAuthorization(AccessPolicies.Operate)
             .Validated<ModelOperationRequest>().WithSummary("Retire a version for good (410 afterwards, naming the successor).");

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Api.Tests.Predictions;
+using Orchestrator.Workflows.Monitor;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Client;
 
 namespace Orchestrator.Api.Tests.Models;
 
@@ -34,6 +37,39 @@ public sealed class ModelEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
         resume.StatusCode.ShouldBe(HttpStatusCode.OK);
         served.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await ServingFixture.Log(api).CountAsync(model, Token)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Stop_ThenResume_SignalsTheModelsMonitor()
+    {
+        var model = ServingFixture.NewModel();
+        await ServingFixture.SeedAsync(api, model);
+        // The monitor only has to exist on the server: the signals land in its history whether or not a worker runs it.
+        var monitor = await api.Temporal.StartWorkflowAsync((ModelMonitorWorkflow wf) => wf.RunAsync(new ModelMonitorWorkflow.Input(model, null)),
+            new WorkflowOptions(RetrainActivities.MonitorWorkflowId(model), $"no-worker-{Guid.NewGuid():N}"));
+        using var approver = api.ClientAs("alice", "approver");
+
+        using var stop = await approver.PostAsJsonAsync($"/api/models/{model}/stop", new { reason = "wrong labels in production" }, Token);
+        using var resume = await approver.PostAsJsonAsync($"/api/models/{model}/resume", new { reason = "labels fixed" }, Token);
+
+        stop.StatusCode.ShouldBe(HttpStatusCode.OK);
+        resume.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var history = await monitor.FetchHistoryAsync();
+        var signals = history.Events.Where(e => e.EventType == EventType.WorkflowExecutionSignaled).Select(e => e.WorkflowExecutionSignaledEventAttributes.SignalName).ToList();
+        signals.ShouldBe(["ServingStopped", "ServingResumed"]);
+        await monitor.TerminateAsync("test over", new() { Rpc = new() { CancellationToken = Token } });
+    }
+
+    [Fact]
+    public async Task Stop_ModelWithoutMonitor_StillStops()
+    {
+        var model = ServingFixture.NewModel();
+        await ServingFixture.SeedAsync(api, model);
+        using var approver = api.ClientAs("alice", "approver");
+
+        using var stop = await approver.PostAsJsonAsync($"/api/models/{model}/stop", new { reason = "no monitor yet" }, Token);
+
+        stop.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
