@@ -99,6 +99,8 @@ public sealed class E2eDeployment : IAsyncDisposable
         ["Orchestrator:Temporal:TaskQueue"] = Queues.Default,
         ["Orchestrator:Temporal:GpuTaskQueue"] = Queues.Gpu,
         ["Orchestrator:Temporal:GracefulShutdownTimeout"] = "00:00:00",
+        // Heartbeats (checkpoints, and the cancellation that answers them) reach the server within a second.
+        ["Orchestrator:Temporal:MaxHeartbeatThrottleInterval"] = "00:00:01",
         ["Orchestrator:Postgres:ConnectionString"] = _database.ConnectionString,
         ["Orchestrator:Audit:Schema"] = "e2e_" + _id,
         ["Orchestrator:Audit:InstallSchema"] = "true",

@@ -5,7 +5,10 @@ namespace Orchestrator.EndToEnd.Tests.Support;
 /// <summary>
 /// The policies the end-to-end runs pin, written to the deployment's policy directory: "e2e" (two epochs so a
 /// run can be interrupted between checkpoints, thresholds a small synthetic set passes, two approvers, a
-/// two-second canary window) and "e2e-strict" (the same, with an evaluation gate no model can pass).
+/// two-second canary window), "e2e-strict" (the same, with an evaluation gate no model can pass), and two with
+/// more epochs and a fifteen-second training heartbeat timeout (loading the images comes before the first heartbeat), so training can be interrupted while it runs and a lost
+/// worker is noticed in seconds: "e2e-interrupted" (eight epochs, finishes) and "e2e-endless" (more epochs than any
+/// test waits for: it only ends by cancellation).
 /// </summary>
 public static class E2ePolicies
 {
@@ -13,14 +16,38 @@ public static class E2ePolicies
 
     public static PolicyRef Strict { get; } = new("e2e-strict", 1);
 
+    /// <summary>Eight epochs: a worker can be lost after the first checkpoint and the retry still has epochs left to resume.</summary>
+    public static PolicyRef Interrupted { get; } = new("e2e-interrupted", 1);
+
+    /// <summary>Training far longer than any test waits: the run ends only when it is cancelled.</summary>
+    public static PolicyRef Endless { get; } = new("e2e-endless", 1);
+
+    /// <summary>
+    /// The lenient terms with a drift section a small window of shifted images breaches (checks on demand: the
+    /// interval is an hour) and a three-second grace period before a superseded version is retired.
+    /// </summary>
+    public static PolicyRef Monitored { get; } = new("e2e-monitored", 1);
+
+    /// <summary>Epochs of <see cref="Interrupted"/>.</summary>
+    public const int InterruptedEpochs = 8;
+
     /// <summary>File name and content of each document.</summary>
     public static IEnumerable<(string File, string Json)> Documents =>
     [
         ("e2e.v1.json", Document("e2e", "Small end-to-end policy: two epochs, lenient evaluation, two approvers.", minAccuracy: "0.0", maxCalibrationError: "1.0")),
         ("e2e-strict.v1.json", Document("e2e-strict", "End-to-end policy whose evaluation gate nothing passes.", minAccuracy: "1.0", maxCalibrationError: "0.0")),
+        ("e2e-interrupted.v1.json", Document("e2e-interrupted", "End-to-end policy whose training outlasts a lost worker.", minAccuracy: "0.0", maxCalibrationError: "1.0",
+            InterruptedEpochs, ", \"heartbeatTimeout\": \"00:00:15\"")),
+        ("e2e-endless.v1.json", Document("e2e-endless", "End-to-end policy whose training only ends by cancellation.", minAccuracy: "0.0", maxCalibrationError: "1.0",
+            10_000, ", \"heartbeatTimeout\": \"00:00:15\"")),
+        ("e2e-monitored.v1.json", Document("e2e-monitored", "End-to-end policy for monitoring: drift on 100 predictions, short grace period.", minAccuracy: "0.0", maxCalibrationError: "1.0",
+            sections: """
+              "drift": { "checkInterval": "01:00:00", "minSamples": 100, "maxPsi": 0.25, "ksAlpha": 0.01, "minOnlineAccuracy": 0.85, "minFeedback": 50, "maxErrorRate": 0.05 },
+              "retention": { "deleteArtifacts": false, "retention": "P7Y", "legalHold": false, "supersededGracePeriod": "00:00:03" },
+            """)),
     ];
 
-    private static string Document(string name, string description, string minAccuracy, string maxCalibrationError) => $$"""
+    private static string Document(string name, string description, string minAccuracy, string maxCalibrationError, int epochs = 2, string trainingExtra = "", string sections = "") => $$"""
     {
       "name": "{{name}}",
       "version": 1,
@@ -28,7 +55,8 @@ public static class E2ePolicies
       "maxAnnotationRounds": 0,
       "approval": { "quorum": 2, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
       "canary": { "trafficShare": 0.1, "window": "00:00:02", "maxErrorRate": 0.05, "maxLatencyRatio": 3.0, "maxDistributionShift": 0.25, "minRequests": 20 },
-      "training": { "architecture": "resnet-small", "epochs": 2, "batchSize": 32, "learningRate": 0.002, "seed": 7 },
+      "training": { "architecture": "resnet-small", "epochs": {{epochs}}, "batchSize": 32, "learningRate": 0.002, "seed": 7{{trainingExtra}} },
+      {{sections}}
       "quality": {
         "minItems": 200, "maxCorruptFraction": 0.01, "minFleissKappa": 0.6, "minKrippendorffAlpha": 0.667,
         "maxDisagreementFraction": 0.25, "minGoldAuditLowerBound": 0.8, "minGoldAuditReviewed": 30,

@@ -15,14 +15,14 @@ namespace Orchestrator.EndToEnd.Tests.Support;
 /// <summary>Starting runs, signing approvals the way the API does, and reading what the ledger recorded.</summary>
 public static class E2eRuns
 {
-    /// <summary>A 240-image synthetic set labelled by three simulated annotators of <paramref name="accuracy"/>.</summary>
-    public static ModelLifecycleWorkflow.Input Input(E2eDeployment deployment, PolicyRef policy, string accuracy = "0.95", string requester = "alice")
+    /// <summary>A synthetic set of <paramref name="count"/> images labelled by three simulated annotators of <paramref name="accuracy"/>.</summary>
+    public static ModelLifecycleWorkflow.Input Input(E2eDeployment deployment, PolicyRef policy, string accuracy = "0.95", string requester = "alice", int count = 240)
     {
         var runId = Guid.NewGuid().ToString("N");
         return new ModelLifecycleWorkflow.Input(
             runId,
             "e2e-shapes-" + runId[..8],
-            new DatasetSource("synthetic", null, new Dictionary<string, string> { ["seed"] = "21", ["count"] = "240" }, "CC0-1.0", "none", "P7Y"),
+            new DatasetSource("synthetic", null, new Dictionary<string, string> { ["seed"] = "21", ["count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) }, "CC0-1.0", "none", "P7Y"),
             new AnnotationSource("simulated", null, new Dictionary<string, string> { ["annotators"] = "3", ["accuracy"] = accuracy, ["seed"] = "4" }),
             policy,
             requester,
