@@ -22,7 +22,12 @@ done
 [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || { echo "run.sh: --port must be a TCP port number, got '$port'" >&2; exit 2; }
 
 api_project=api/Orchestrator.Api/Orchestrator.Api.csproj
-if [[ $mode == demo ]] && ! ./orchestrator --help 2>/dev/null | grep -qE "^  demo( |$)"; then
+if [[ $mode == demo ]] && ! cli_help=$(./orchestrator --help 2>&1); then
+  echo "run.sh demo: the CLI could not be built or run:" >&2
+  tail -5 <<<"$cli_help" >&2
+  exit 1
+fi
+if [[ $mode == demo ]] && ! grep -qE "^  demo( |$)" <<<"$cli_help"; then
   # The demo drives a governed run through the HTTP API; it arrives with the API issue. Until then
   # say what exists instead of pretending.
   cat >&2 <<TXT
@@ -63,5 +68,24 @@ if [[ $mode == serve ]]; then
   service_pid=$!
   wait "$service_pid"
 else
-  ./orchestrator demo --port "$port"
+  # The demo: the service exactly as served above (in the background, its log in .local/demo/), then the
+  # demo driver against it over HTTP. Exit code: the driver's (0 only when everything verified).
+  exec_url=http://127.0.0.1:$port
+  port_open "$port" && { echo "run.sh demo: something already listens on $exec_url; pass --port P or stop it" >&2; exit 1; }
+  mkdir -p .local/demo
+  service_log=.local/demo/service.log
+  demo_started=$SECONDS
+  say "demo: service on $exec_url (log: $service_log)"
+  ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+    dotnet run --project "$api_project" -c Release --no-build --no-launch-profile -- --urls "$exec_url" >"$service_log" 2>&1 &
+  service_pid=$!
+  until curl -fs "$exec_url/healthz" >/dev/null 2>&1; do
+    kill -0 "$service_pid" 2>/dev/null || { echo "run.sh demo: the service exited at start-up; last lines of $service_log:" >&2; tail -20 "$service_log" >&2; exit 1; }
+    ((SECONDS - demo_started < 180)) || { echo "run.sh demo: the service did not answer /healthz within 180 s (log: $service_log)" >&2; exit 1; }
+    sleep 0.5
+  done
+  ./orchestrator demo --api "$exec_url"
+  rc=$?
+  echo "run.sh demo: wall time $((SECONDS / 60)) min $((SECONDS % 60)) s in all (build and servers included), $(((SECONDS - demo_started) / 60)) min $(((SECONDS - demo_started) % 60)) s from the service start; load:$(uptime | sed 's/.*load average//')" >&2
+  exit $rc
 fi

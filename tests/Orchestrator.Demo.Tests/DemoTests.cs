@@ -1,0 +1,51 @@
+using Orchestrator.Cli.Client;
+
+namespace Orchestrator.Demo.Tests;
+
+/// <summary>
+/// The demo in CI: against the service built like `./run.sh` serves it, every step must happen and verify
+/// for exit code 0; a step that fails ends the demo non-zero, naming the step and what was reached.
+/// </summary>
+public sealed class DemoTests(DemoService service) : IClassFixture<DemoService>
+{
+    [Fact]
+    public async Task Demo_GovernedRun_ApprovesCanariesAuditsAndVerifiesBundleOffline()
+    {
+        var result = await Demo.RunAsync(service, "--model", "demo-ci", "--skip-operate");
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        result.Out.ShouldContain("refused as expected: 403 Separation of duties");
+        result.Out.ShouldContain("reads the evidence report at ");
+        result.Out.ShouldContain("version 1 promoted to production after serving");
+        result.Out.ShouldContain("run-");
+        result.Out.ShouldContain("everything verified");
+        var bundle = Path.Combine(service.Output, "audit-bundle-demo-ci.zip");
+        File.Exists(bundle).ShouldBeTrue();
+        File.Exists(Path.ChangeExtension(bundle, ".public-key.pem")).ShouldBeTrue();
+        result.Out.ShouldContain($"export bundle:   {bundle}");
+        result.Out.ShouldMatch(@"verification:\s+VERIFIED: \d+ events in 2 streams");
+    }
+
+    [Fact]
+    public async Task Demo_DatasetTooSmallForTheQualityGate_FailsNamingTheStepAndWhatWasReached()
+    {
+        var result = await Demo.RunAsync(service, "--model", "demo-small", "--images", "60", "--skip-operate");
+
+        result.ExitCode.ShouldBe(ExitCodes.Failed);
+        result.Error.ShouldContain("orchestrator demo: FAILED at 'the run acquires, annotates, passes the QC gate");
+        result.Error.ShouldContain("ended failed");
+        result.Error.ShouldContain("reached: (1) the service is up");
+        result.Out.ShouldNotContain("everything verified");
+    }
+
+    [Fact]
+    public async Task Demo_ServiceUnreachable_ExitsUnavailableWithOneLine()
+    {
+        var result = await Demo.RunAsync(null, "--api", "http://127.0.0.1:9", "--key-path", service.KeyPath, "--output", service.Output);
+
+        result.ExitCode.ShouldBe(ExitCodes.Unavailable);
+        result.Error.ShouldContain("FAILED at 'the service is up");
+        result.Error.ShouldContain("cannot reach the API");
+        result.Error.ShouldContain("reached: nothing");
+    }
+}
