@@ -86,6 +86,6 @@ else
   done
   ./orchestrator demo --api "$exec_url"
   rc=$?
-  echo "run.sh demo: wall time $((SECONDS / 60)) min $((SECONDS % 60)) s in all (build and servers included), $(((SECONDS - demo_started) / 60)) min $(((SECONDS - demo_started) % 60)) s from the service start; load:$(uptime | sed 's/.*load average//')" >&2
+  echo "run.sh demo: wall time $((SECONDS / 60)) min $((SECONDS % 60)) s in all (build and servers included), $(((SECONDS - demo_started) / 60)) min $(((SECONDS - demo_started) % 60)) s from the service start; load$(uptime | sed 's/.*load average//')" >&2
   exit $rc
 fi
