@@ -1,4 +1,5 @@
 using Orchestrator.Api.Approvals;
+using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
 using Orchestrator.Api.Backends;
 using Orchestrator.Api.Datasets;
@@ -40,5 +41,6 @@ app.MapPredictionEndpoints();
 app.MapAuditEndpoints();
 app.MapDatasetEndpoints();
 app.MapPolicyEndpoints();
+app.MapArtifactEndpoints();
 
 app.Run();

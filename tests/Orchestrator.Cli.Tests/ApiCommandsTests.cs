@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Activities.Artifacts;
 using Orchestrator.Cli.Client;
 
 namespace Orchestrator.Cli.Tests;
@@ -100,5 +102,47 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
 
         result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
         result.Out.ShouldStartWith("RUN");
+    }
+
+    [Fact]
+    public async Task ArtifactsGet_StoredReport_WritesTheVerifiedBytes()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes($"# Evidence report {Guid.NewGuid()}\n");
+        var stored = await api.Services.GetRequiredService<BlobArtifactStore>().PutAsync(bytes, "text/markdown", TestContext.Current.CancellationToken);
+        var file = Path.Combine(api.Directory, $"report-{Guid.NewGuid():N}.md");
+
+        var result = await Cli.RunAsync(api, "artifacts", "get", stored.Digest, "--output", file, "--token", api.Token("paula", "approver"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        (await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)).ShouldBe(bytes);
+        result.Out.ShouldContain("sha256 matches");
+        Directory.GetFiles(api.Directory, "*.partial").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ArtifactsGet_UnknownDigest_ExitsNotFoundAndWritesNothing()
+    {
+        var file = Path.Combine(api.Directory, $"missing-{Guid.NewGuid():N}.md");
+
+        var result = await Cli.RunAsync(api, "artifacts", "get", "sha256:" + new string('0', 64), "-o", file, "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
+        result.Error.Trim().ShouldStartWith("orchestrator: 404 No artifact is stored under sha256:");
+        File.Exists(file).ShouldBeFalse();
+        Directory.GetFiles(api.Directory, "*.partial").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("not-a-digest")]
+    [InlineData("sha256:ABC")]
+    public async Task ArtifactsGet_MalformedDigest_ExitsBadInputWithoutCallingTheApi(string digest)
+    {
+        var file = Path.Combine(api.Directory, $"bad-{Guid.NewGuid():N}.md");
+
+        var result = await Cli.RunAsync(api, "artifacts", "get", digest, "-o", file, "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.BadInput);
+        result.Error.Trim().ShouldBe($"orchestrator: '{digest}' is not a digest of the form sha256:<64 lowercase hex digits>");
+        File.Exists(file).ShouldBeFalse();
     }
 }

@@ -15,7 +15,7 @@ public sealed class DemoTests(DemoService service) : IClassFixture<DemoService>
 
         result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
         result.Out.ShouldContain("refused as expected: 403 Separation of duties");
-        result.Out.ShouldContain("reads the evidence report at ");
+        result.Out.ShouldContain("sha256 matches the ledger entry");
         result.Out.ShouldContain("version 1 promoted to production after serving");
         result.Out.ShouldContain("run-");
         result.Out.ShouldContain("everything verified");
@@ -23,6 +23,9 @@ public sealed class DemoTests(DemoService service) : IClassFixture<DemoService>
         File.Exists(bundle).ShouldBeTrue();
         File.Exists(Path.ChangeExtension(bundle, ".public-key.pem")).ShouldBeTrue();
         result.Out.ShouldContain($"export bundle:   {bundle}");
+        var report = Path.Combine(service.Output, "evidence-report-demo-ci-v1.md");
+        File.ReadAllText(report).ShouldContain("demo-ci");
+        result.Out.ShouldContain($"evidence report: {report}");
         result.Out.ShouldMatch(@"verification:\s+VERIFIED: \d+ events in 2 streams");
     }
 

@@ -92,6 +92,32 @@ public sealed class BlobArtifactStore(BlobContainerClient container)
         return bytes;
     }
 
+    /// <summary>
+    /// Opens an artifact for streaming (the API serves artifacts this way, without holding them in memory).
+    /// The returned stream hashes what it reads and throws <see cref="ArtifactIntegrityException"/> at its end
+    /// when the bytes do not match the digest, so a reader can never take tampered bytes for the real ones.
+    /// </summary>
+    /// <exception cref="ArtifactNotFoundException">No artifact has that digest.</exception>
+    public async Task<ArtifactDownload> OpenReadAsync(string digest, CancellationToken cancellationToken = default)
+    {
+        var blob = container.GetBlobClient(BlobName(digest));
+        try
+        {
+            var result = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var details = result.Value.Details;
+            return new ArtifactDownload(new VerifyingStream(result.Value.Content, digest), details.ContentType ?? "application/octet-stream", details.ContentLength);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new ArtifactNotFoundException(digest);
+        }
+    }
+
+    /// <summary>Whether <paramref name="digest"/> has the form artifacts are named by: sha256:&lt;64 lowercase hex digits&gt;.</summary>
+    public static bool IsDigest(string? digest) =>
+        digest is not null && digest.StartsWith(Prefix, StringComparison.Ordinal) && digest.Length == Prefix.Length + 64
+        && !digest.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits);
+
     /// <summary>Whether an artifact with this digest is stored.</summary>
     public async Task<bool> ExistsAsync(string digest, CancellationToken cancellationToken = default) =>
         await container.GetBlobClient(BlobName(digest)).ExistsAsync(cancellationToken).ConfigureAwait(false);
@@ -99,8 +125,7 @@ public sealed class BlobArtifactStore(BlobContainerClient container)
     /// <summary>The blob name for a digest: "sha256/ab/abcdef…", fanned out by the first byte.</summary>
     public static string BlobName(string digest)
     {
-        if (!digest.StartsWith(Prefix, StringComparison.Ordinal) || digest.Length != Prefix.Length + 64
-            || digest.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits))
+        if (!IsDigest(digest))
         {
             throw new ArgumentException($"'{digest}' is not a digest of the form sha256:<64 lowercase hex digits>.", nameof(digest));
         }
@@ -108,6 +133,12 @@ public sealed class BlobArtifactStore(BlobContainerClient container)
         var hex = digest[Prefix.Length..];
         return $"sha256/{hex[..2]}/{hex}";
     }
+}
+
+/// <summary>An opened artifact: its verifying content stream, media type and length in bytes.</summary>
+public sealed record ArtifactDownload(Stream Content, string MediaType, long Length) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
 }
 
 /// <summary>No artifact is stored under the digest.</summary>

@@ -47,11 +47,56 @@ public sealed class ApiClient : IDisposable
         return SendAsync(request, cancellationToken);
     }
 
-    public async Task DownloadAsync(string path, string file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads <paramref name="path"/> into <paramref name="file"/> all or nothing: the bytes go to a temporary
+    /// file beside it, hashed on the way, and replace <paramref name="file"/> only once complete (and, when
+    /// <paramref name="expectedSha256"/> is given, only if they hash to it). A failed or cut transfer leaves no file.
+    /// </summary>
+    public async Task<Download> DownloadAsync(string path, string file, CancellationToken cancellationToken, string? expectedSha256 = null)
     {
         using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        await using var output = File.Create(file);
-        await response.Content.CopyToAsync(output, cancellationToken);
+        var partial = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            long bytes;
+            string sha256;
+            await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                await using var input = await response.Content.ReadAsStreamAsync(cancellationToken);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                bytes = output.Length;
+                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            if (response.Content.Headers.ContentLength is { } expected && expected != bytes)
+            {
+                throw new CliException(ExitCodes.Failed, $"the download of {path} was cut short ({bytes} of {expected} bytes); nothing was written");
+            }
+
+            if (expectedSha256 is not null && !string.Equals(expectedSha256, sha256, StringComparison.Ordinal))
+            {
+                throw new CliException(ExitCodes.Failed, $"the download of {path} hashes to sha256:{sha256}, not sha256:{expectedSha256}; nothing was written");
+            }
+
+            File.Move(partial, file, overwrite: true);
+            return new Download(bytes, sha256, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"the download of {path} failed ({e.Message}); nothing was written");
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
     }
 
     public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
@@ -125,3 +170,6 @@ public sealed class ApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>A completed download: its size, SHA-256 (lowercase hex) and media type.</summary>
+public sealed record Download(long Bytes, string Sha256, string? MediaType);

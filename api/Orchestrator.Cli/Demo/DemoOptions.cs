@@ -28,7 +28,7 @@ public sealed record DemoOptions(string Model, string Policy, int Images, int Se
 }
 
 /// <summary>What the governed run produced, for the operate part and the closing summary.</summary>
-public sealed record GovernedRunResult(string RunId, int Version, string? ReportUri);
+public sealed record GovernedRunResult(string RunId, int Version, string ReportPath);
 
 /// <summary>What the auditor checked.</summary>
 public sealed record AuditResult(string BundlePath, string PublicKeyPath, string Verification);

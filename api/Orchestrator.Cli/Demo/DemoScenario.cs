@@ -25,7 +25,7 @@ public sealed class DemoScenario(DemoPeople people, DemoLog log, DemoOptions opt
             output.WriteLine();
             output.WriteLine($"demo finished in {DemoLog.Stamp(log.Elapsed)} (mm:ss): everything verified");
             output.WriteLine($"  verification:    {audit.Verification}");
-            output.WriteLine($"  evidence report: {run.ReportUri}");
+            output.WriteLine($"  evidence report: {run.ReportPath}");
             output.WriteLine($"  export bundle:   {audit.BundlePath}");
             output.WriteLine($"  public key:      {audit.PublicKeyPath}");
             if (operate is not null)
@@ -46,7 +46,7 @@ public sealed class DemoScenario(DemoPeople people, DemoLog log, DemoOptions opt
             Commands.CliContext.Error.WriteLine($"  reached: {(log.Reached.Count == 0 ? "nothing" : string.Join(" -> ", log.Reached.Select((s, i) => $"({i + 1}) {s}")))}");
             if (audit is not null)
             {
-                Commands.CliContext.Error.WriteLine($"  before that: {audit.Verification}; evidence report {run?.ReportUri}; export bundle {audit.BundlePath}");
+                Commands.CliContext.Error.WriteLine($"  before that: {audit.Verification}; evidence report {run?.ReportPath}; export bundle {audit.BundlePath}");
             }
 
             return code;

@@ -67,10 +67,16 @@ public sealed class GovernedRun(DemoPeople people, DemoLog log, DemoOptions opti
         return new GovernedRunResult(runId, version, report);
     }
 
-    /// <summary>The evaluation's ledger entry in the model stream carries the report files' digests and URIs; each approver reads it.</summary>
-    private async Task<string?> EvidenceReportAsync(int version, CancellationToken cancellationToken)
+    /// <summary>
+    /// The evaluation's ledger entry in the model stream names the report files by digest; each approver
+    /// downloads the report through GET /api/artifacts/{digest} (no storage credentials) and checks that its
+    /// bytes hash to the digest the ledger recorded. The report is kept under the output directory.
+    /// </summary>
+    private async Task<string> EvidenceReportAsync(int version, CancellationToken cancellationToken)
     {
-        var seen = new List<string?>();
+        Directory.CreateDirectory(options.OutputDirectory);
+        var path = Path.GetFullPath(Path.Combine(options.OutputDirectory, $"evidence-report-{options.Model}-v{Invariant(version)}.md"));
+        var first = true;
         foreach (var (name, reviewer) in new[] { ("bob", people.Bob), ("carol", people.Carol) })
         {
             var entries = await DemoApi.StreamAsync(reviewer, options.ModelStream, cancellationToken);
@@ -81,28 +87,37 @@ public sealed class GovernedRun(DemoPeople people, DemoLog log, DemoOptions opti
             }
 
             var files = evaluated.GetProperty("context").GetProperty("evidence").EnumerateArray()
-                .ToDictionary(f => Str(f, "name")!, f => (Sha: Str(f, "sha256") ?? "", Uri: Str(f, "uri")), StringComparer.Ordinal);
-            if (!files.TryGetValue("report.md", out var report) || report.Uri is null)
+                .ToDictionary(f => Str(f, "name")!, f => Str(f, "sha256") ?? "", StringComparer.Ordinal);
+            if (!files.TryGetValue("report.md", out var sha) || sha.Length == 0)
             {
                 throw new DemoFailedException($"the evaluation of version {version} names no stored evidence report");
             }
 
-            log.Info($"{name} reads the evidence report at {report.Uri} (sha256 {report.Sha[..Math.Min(16, report.Sha.Length)]}...)");
-            if (seen.Count == 0)
+            try
             {
+                var download = await reviewer.DownloadAsync($"/api/artifacts/sha256:{sha}", path, cancellationToken, expectedSha256: sha);
+                log.Info($"{name} downloads the evidence report (GET /api/artifacts/sha256:{sha[..16]}...): {download.Bytes:N0} bytes, sha256 matches the ledger entry");
+            }
+            catch (CliException e)
+            {
+                throw new DemoFailedException($"{name} could not get the evidence report of version {version}: {e.Message}");
+            }
+
+            if (first)
+            {
+                first = false;
                 foreach (var other in AlsoShown.Where(files.ContainsKey))
                 {
-                    log.Info($"  {other}: {files[other].Uri}");
+                    log.Info($"  {other}: sha256:{files[other][..16]}... (GET /api/artifacts/sha256:{files[other]})");
                 }
 
                 var metrics = evaluated.GetProperty("data").GetProperty("metrics");
                 log.Info("  metrics: " + string.Join(", ", metrics.EnumerateObject().Take(6).Select(m => $"{m.Name}={m.Value.GetDouble():0.###}")));
             }
-
-            seen.Add(report.Uri);
         }
 
-        return seen[0];
+        log.Info($"report kept at {path}");
+        return path;
     }
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
