@@ -85,17 +85,8 @@ public sealed class OnnxPredictor : IDisposable
     public static double[] ChannelMeans(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        long r = 0, g = 0, b = 0;
-        var pixels = image.Pixels;
-        for (var i = 0; i + 2 < pixels.Length; i += 3)
-        {
-            r += pixels[i];
-            g += pixels[i + 1];
-            b += pixels[i + 2];
-        }
-
-        var n = 255.0 * Math.Max(1, pixels.Length / 3);
-        return [r / n, g / n, b / n];
+        // One implementation for serving and the training reference, so drift compares like with like.
+        return Monitoring.TrainingReference.ChannelMeans(image.Pixels);
     }
 
     public void Dispose() => _session.Dispose();

@@ -7,7 +7,7 @@ using Orchestrator.Audit.Verification;
 namespace Orchestrator.Audit.Tests.Verification;
 
 /// <summary>Every tamper case, done as a superuser with the triggers off, is detected and pinpointed.</summary>
-public sealed class TamperTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
+public sealed partial class TamperTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
