@@ -24,6 +24,7 @@ public sealed class E2eDeployment : IAsyncDisposable
     private readonly BlobContainer _blob;
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
     private readonly List<IHost> _hosts = [];
+    private readonly List<WorkerProcess> _processes = [];
 
     private E2eDeployment(TemporalEnvironment temporal, PostgresDatabase database, BlobContainer blob, string directory)
     {
@@ -74,7 +75,19 @@ public sealed class E2eDeployment : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Stops <paramref name="host"/> without any grace: running activities are cancelled at once, as when a worker dies.</summary>
+    /// <summary>Starts the service binary as a separate process of this deployment with <paramref name="role"/>; the test may kill it.</summary>
+    public WorkerProcess StartProcess(string role, string name)
+    {
+        var settings = Settings(role, name);
+        settings["Orchestrator:Auth:DevelopmentKeyPath"] = Path.Combine(Directory, "dev-signing.key");
+        settings["Orchestrator:Telemetry:Exporter"] = "none";
+        var process = WorkerProcess.Start(settings, Path.Combine(Directory, $"{name}.log"));
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Stops <paramref name="host"/> without any grace: running activities are cancelled at once (the SDK may still report the
+    /// cancelled attempt; <see cref="WorkerProcess.Kill"/> is the machine dying).</summary>
     public async Task KillAsync(IHost host)
     {
         using var now = new CancellationTokenSource();
@@ -115,6 +128,11 @@ public sealed class E2eDeployment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
         foreach (var host in _hosts.AsEnumerable().Reverse())
         {
             await host.StopAsync(CancellationToken.None);
