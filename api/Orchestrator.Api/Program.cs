@@ -23,7 +23,7 @@ builder.AddOrchestratorTemporal();
 builder.Services.AddOrchestratorApi();
 builder.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddOrchestratorOpenApi();
 
 var app = builder.Build();
 
@@ -32,7 +32,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapServiceDefaults();
-app.MapOpenApi();
+app.MapOrchestratorApiReference();
 app.MapMeEndpoints();
 app.MapRunEndpoints();
 app.MapApprovalEndpoints();
