@@ -35,7 +35,8 @@ public static class AuditLedgerServiceCollectionExtensions
             return CheckpointSigner.Load(o.CheckpointSigningKeyPath, o.GenerateDevelopmentKey);
         });
         services.AddSingleton<MartenAuditLedger>();
-        services.AddSingleton<IAuditLedger>(sp => sp.GetRequiredService<MartenAuditLedger>());
+        services.AddMetrics();
+        services.AddSingleton<IAuditLedger>(sp => new MeteredAuditLedger(sp.GetRequiredService<MartenAuditLedger>(), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<CheckpointWriter>();
         services.AddSingleton<LedgerVerifier>();
         services.AddSingleton<LedgerReplay>();
