@@ -1,4 +1,6 @@
+using JasperFx.Events.Projections;
 using Marten;
+using Orchestrator.Audit.Projections;
 using Orchestrator.Audit.Replay;
 using Weasel.Postgresql.Tables;
 
@@ -8,7 +10,8 @@ namespace Orchestrator.Audit.Ledger;
 /// The document tables of the inline projections (run summaries, model registry), which the ledger writes
 /// itself in the append's statement batch. It writes the row Marten writes for these documents (id, JSON,
 /// version, .NET type, last modified) and refuses to start when Marten's mapping has any other column
-/// (a duplicated field, soft deletes, tenancy...), which the ledger would otherwise leave unset.
+/// (a duplicated field, soft deletes, tenancy...), which the ledger would otherwise leave unset, or when the
+/// store has an inline projection the ledger does not apply.
 /// </summary>
 internal sealed class ReadModelTables
 {
@@ -16,6 +19,14 @@ internal sealed class ReadModelTables
 
     public ReadModelTables(DocumentStore store)
     {
+        var inline = store.Options.Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.GetType()).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
+        if (!inline.SequenceEqual([typeof(ModelRegistryProjection), typeof(RunSummaryProjection)]))
+        {
+            throw new NotSupportedException(
+                $"The ledger applies the inline projections itself and knows RunSummaryProjection and ModelRegistryProjection; the store has {string.Join(", ", inline.Select(t => t.Name))}. "
+                + "Add the new read model to AppendBatch and StreamState (docs/adr/0018-one-round-trip-ledger-append.md), or make it asynchronous.");
+        }
+
         Run = TableOf(store, typeof(RunSummary));
         Model = TableOf(store, typeof(ModelRegistryEntry));
     }
