@@ -1,27 +1,29 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Marten;
 using Npgsql;
 using Orchestrator.Audit.Canonical;
 using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Replay;
 using Orchestrator.Audit.Storage;
 
 namespace Orchestrator.Audit.Ledger;
 
 /// <summary>
-/// The ledger on Marten. An append links to the stream head it last saw (cached per stream); the chain
-/// guard trigger refuses an insert that does not link to the real head, and the append then re-reads the
-/// head and retries. So concurrent writers, in this process or others, always leave a valid chain, and
-/// appends to different streams never wait for each other.
+/// The ledger on Marten's event store. An append links to the stream head it last saw (cached per stream,
+/// with the stream's read models as of that head); the chain guard trigger refuses an insert that does not
+/// link to the real head, and the append then re-reads the head and retries. So concurrent writers, in this
+/// process or others, always leave a valid chain, and appends to different streams never wait for each
+/// other. With the head cached an append is one round trip (<see cref="AppendBatch"/>, ADR 0018).
 /// </summary>
 public sealed class MartenAuditLedger(LedgerDatabase database, TimeProvider time) : IAuditLedger
 {
     private const int MaxAttempts = 64;
-    private const int MaxCachedHeads = 100_000;
+    // Each cached stream holds its read-model documents too; a full cache is simply emptied.
+    private const int MaxCachedStreams = 10_000;
 
     private readonly EntryRows _rows = new(database);
-    private readonly ConcurrentDictionary<string, StreamHead> _heads = new(StringComparer.Ordinal);
-    private readonly ISerializer _serializer = database.Store.Options.Serializer();
+    private readonly AppendBatch _batch = new(database);
+    private readonly ConcurrentDictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<LedgerEntry> AppendAsync(string streamId, object fact, AuditContext context, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -31,40 +33,38 @@ public sealed class MartenAuditLedger(LedgerDatabase database, TimeProvider time
         ArgumentNullException.ThrowIfNull(context);
         var eventId = IdempotencyKeys.EventId(streamId, idempotencyKey);
         var type = LedgerJson.TypeName(fact.GetType());
-        var dataJson = Encoding.UTF8.GetBytes(_serializer.ToJson(fact));
-        var contextJson = Encoding.UTF8.GetBytes(_serializer.ToJson(context));
+        var data = _batch.Serializer.ToJson(fact);
+        var dataJson = Encoding.UTF8.GetBytes(data);
+        var contextJson = Encoding.UTF8.GetBytes(_batch.Serializer.ToJson(context));
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var head = _heads.TryGetValue(streamId, out var cached) ? cached : await _rows.HeadAsync(streamId, cancellationToken).ConfigureAwait(false);
+            var head = _streams.TryGetValue(streamId, out var cached) ? cached : await _batch.StateAsync(streamId, cancellationToken).ConfigureAwait(false);
             var recordedAt = CanonicalEntry.ToStoredPrecision(time.GetUtcNow());
             var fields = new EntryFields(streamId, head.Version + 1, type, CanonicalEntry.FormatTime(recordedAt), idempotencyKey, contextJson, dataJson);
             var hash = CanonicalEntry.Hash(head.Hash, fields, strict: true);
-
-            await using var session = database.Store.LightweightSession();
-            var stored = session.Events.Append(streamId, fact).Events[0];
-            stored.Id = eventId;
-            stored.Timestamp = recordedAt;
-            stored.SetHeader(LedgerHeaders.Spec, CanonicalEntry.Spec);
-            stored.SetHeader(LedgerHeaders.Key, idempotencyKey);
-            stored.SetHeader(LedgerHeaders.RecordedAt, fields.RecordedAt);
-            stored.SetHeader(LedgerHeaders.Context, context);
-            stored.SetHeader(LedgerHeaders.Previous, head.Hash);
-            stored.SetHeader(LedgerHeaders.Hash, hash);
+            // The inline projections' fold, applied here rather than by Marten (same functions, same documents).
+            var meta = new EntryMeta(streamId, fields.Version, recordedAt, context.Actor, hash);
+            var run = RunFold.Handles(fact) ? RunFold.Evolve(head.Run, streamId, fact, meta) : null;
+            var model = ModelFold.Handles(fact) ? ModelFold.Evolve(head.Model, streamId, fact, meta) : null;
+            var entry = new PendingEntry(streamId, fields.Version, eventId, type, fact, data,
+                LedgerHeaders.Json(fields.RecordedAt, idempotencyKey, contextJson, head.Hash, hash), recordedAt, run, model);
+            long sequence;
             try
             {
-                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                sequence = await _batch.ExecuteAsync(entry, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (SqlState(ex) == LedgerSchema.ChainConflictState || ex is JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            catch (PostgresException ex) when (ex.SqlState == LedgerSchema.ChainConflictState)
             {
-                // Another writer appended first (the chain guard refused our link, or both took the same
-                // version): our head was stale. Re-read it and link again.
-                _heads.TryRemove(streamId, out _);
+                // Another writer appended first: our head was stale. Re-read it and link again.
+                _streams.TryRemove(streamId, out _);
                 continue;
             }
-            catch (Exception ex) when (SqlState(ex) == PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                _heads.TryRemove(streamId, out _);
+                // Either this key is already recorded (event id index), or another writer took the same
+                // version or created the same stream at the same time.
+                _streams.TryRemove(streamId, out _);
                 if (await ExistingAsync(eventId, streamId, type, dataJson, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } existing)
                 {
                     return existing;
@@ -73,8 +73,8 @@ public sealed class MartenAuditLedger(LedgerDatabase database, TimeProvider time
                 continue;
             }
 
-            Remember(new StreamHead(streamId, fields.Version, hash));
-            return new LedgerEntry(streamId, fields.Version, stored.Sequence, type, recordedAt, idempotencyKey, context, fact, head.Hash, hash);
+            Remember(streamId, new StreamState(fields.Version, hash, run ?? head.Run, model ?? head.Model));
+            return new LedgerEntry(streamId, fields.Version, sequence, type, recordedAt, idempotencyKey, context, fact, head.Hash, hash);
         }
 
         throw new InvalidOperationException($"Could not append to stream '{streamId}' after {MaxAttempts} attempts: too many concurrent writers.");
@@ -128,26 +128,13 @@ public sealed class MartenAuditLedger(LedgerDatabase database, TimeProvider time
         return LedgerJson.ToEntry(existing);
     }
 
-    private void Remember(StreamHead head)
+    private void Remember(string streamId, StreamState state)
     {
-        if (_heads.Count >= MaxCachedHeads)
+        if (_streams.Count >= MaxCachedStreams)
         {
-            _heads.Clear();
+            _streams.Clear();
         }
 
-        _heads[head.StreamId] = head;
-    }
-
-    private static string? SqlState(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is PostgresException postgres)
-            {
-                return postgres.SqlState;
-            }
-        }
-
-        return null;
+        _streams[streamId] = state;
     }
 }

@@ -18,12 +18,7 @@ public sealed class ModelRegistryProjection : SingleStreamProjection<ModelRegist
     public override ModelRegistryEntry? Evolve(ModelRegistryEntry? snapshot, string id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (!ModelFold.Handles(e.Data))
-        {
-            return snapshot;
-        }
-
-        var state = snapshot ?? new ModelRegistryEntry { Id = id };
-        return ModelFold.Apply(state, e.Data, ProjectionMeta.From(e, state.StreamVersion));
+        // The ledger applies the same fold when it writes the document itself (MartenAuditLedger).
+        return ModelFold.Handles(e.Data) ? ModelFold.Evolve(snapshot, id, e.Data, ProjectionMeta.From(e, snapshot?.StreamVersion ?? 0)) : snapshot;
     }
 }

@@ -18,12 +18,7 @@ public sealed class RunSummaryProjection : SingleStreamProjection<RunSummary, st
     public override RunSummary? Evolve(RunSummary? snapshot, string id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (!RunFold.Handles(e.Data))
-        {
-            return snapshot;
-        }
-
-        var state = snapshot ?? new RunSummary { Id = id };
-        return RunFold.Apply(state, e.Data, ProjectionMeta.From(e, state.StreamVersion));
+        // The ledger applies the same fold when it writes the document itself (MartenAuditLedger).
+        return RunFold.Handles(e.Data) ? RunFold.Evolve(snapshot, id, e.Data, ProjectionMeta.From(e, snapshot?.StreamVersion ?? 0)) : snapshot;
     }
 }

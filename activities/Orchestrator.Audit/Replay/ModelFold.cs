@@ -60,6 +60,13 @@ public static class ModelFold
     public static bool Handles(object @event) =>
         @event?.GetType().Namespace == typeof(ModelExported).Namespace && @event is not ChampionComparison;
 
+    /// <summary>
+    /// The read model after <paramref name="event"/>, as the inline projection stores it: unchanged (possibly
+    /// null) for events of other streams, else folded from <paramref name="snapshot"/> or a new entry.
+    /// </summary>
+    public static ModelRegistryEntry? Evolve(ModelRegistryEntry? snapshot, string streamId, object @event, EntryMeta meta) =>
+        Handles(@event) ? Apply(snapshot ?? new ModelRegistryEntry { Id = streamId }, @event, meta) : snapshot;
+
     private static ModelRegistryEntry Update(ModelRegistryEntry state, int version, Func<ModelVersionRecord, ModelVersionRecord> change) =>
         state with { Versions = [.. state.Versions.Select(v => v.Version == version ? change(v) : v)] };
 

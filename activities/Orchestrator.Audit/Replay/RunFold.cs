@@ -42,4 +42,11 @@ public static class RunFold
 
     /// <summary>True for the events this fold understands.</summary>
     public static bool Handles(object @event) => @event?.GetType().Namespace == typeof(RunRequested).Namespace;
+
+    /// <summary>
+    /// The read model after <paramref name="event"/>, as the inline projection stores it: unchanged (possibly
+    /// null) for events of other streams, else folded from <paramref name="snapshot"/> or a new summary.
+    /// </summary>
+    public static RunSummary? Evolve(RunSummary? snapshot, string streamId, object @event, EntryMeta meta) =>
+        Handles(@event) ? Apply(snapshot ?? new RunSummary { Id = streamId }, @event, meta) : snapshot;
 }

@@ -10,9 +10,11 @@ namespace Orchestrator.Api.Tests.Datasets;
 
 public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static object Body(string seed = "7") => new
+    // Each test registers its own name: the class shares one factory (one blob container), and the test order
+    // depends on the assembly's path, so a shared name made Register_New... see the other test's registration.
+    private static object Body(string seed = "7", string name = "shapes-small") => new
     {
-        name = "shapes-small",
+        name,
         source = new { kind = "synthetic", parameters = new Dictionary<string, string> { ["seed"] = seed }, licence = "CC0-1.0", consent = "synthetic", retention = "P1Y" },
         description = "synthetic shapes",
     };
@@ -35,8 +37,8 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     public async Task Versions_RunUsedTheDataset_ListsTheAcquiredManifest()
     {
         using var client = api.ClientAs("alice", "ml-engineer");
-        using var register = await client.PostAsJsonAsync("/api/datasets", Body(), Token);
-        using var start = await client.PostAsJsonAsync("/api/runs", new { modelName = "shapes", datasetName = "shapes-small" }, Token);
+        using var register = await client.PostAsJsonAsync("/api/datasets", Body(name: "shapes-versions"), Token);
+        using var start = await client.PostAsJsonAsync("/api/runs", new { modelName = "shapes", datasetName = "shapes-versions" }, Token);
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var runId = (await ReadAsync(start)).GetProperty("runId").GetString()!;
         var digest = "sha256:" + new string('c', 64);
@@ -44,7 +46,7 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
             new DatasetAcquired("synthetic", digest, 60, new Dictionary<string, int> { ["circle"] = 60 }, "CC0-1.0", "P1Y"),
             new AuditContext(Actor.Service("orchestrator-worker", "test"), new Correlation("wf", runId), null, []), "dataset-acquired", Token);
 
-        using var versions = await client.GetAsync("/api/datasets/shapes-small/versions", Token);
+        using var versions = await client.GetAsync("/api/datasets/shapes-versions/versions", Token);
 
         var version = (await ReadAsync(versions)).EnumerateArray().ShouldHaveSingleItem();
         version.GetProperty("manifestDigest").GetString().ShouldBe(digest);
