@@ -15,7 +15,16 @@ namespace Orchestrator.Audit.Verification;
 /// </summary>
 public sealed class LedgerVerifier(LedgerDatabase database)
 {
-    private const int BatchSize = 2048;
+    private const int DefaultBatchSize = 2048;
+    private readonly int _batchSize = DefaultBatchSize;
+
+    /// <summary>As the public constructor, with batches closed at the first stream to start after <paramref name="batchSize"/> rows (tests cross batch boundaries with it).</summary>
+    internal LedgerVerifier(LedgerDatabase database, int batchSize)
+        : this(database)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _batchSize = batchSize;
+    }
 
     private const string Columns =
         "stream_id, version, seq_id, type, timestamp, data::text, headers ->> 'recordedAt', headers ->> 'key', "
@@ -89,7 +98,7 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         // Batches are recycled by the walkers, so at most the channel's capacity plus one per walker and the one
         // being filled ever exist: memory stays flat however many events the ledger holds.
-        RowBatch Rent() => recycled.TryDequeue(out var reused) ? reused : new RowBatch(BatchSize + 256);
+        RowBatch Rent() => recycled.TryDequeue(out var reused) ? reused : new RowBatch(_batchSize + 256);
         var batch = Rent();
         RowBatch.Row previous = default;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -98,7 +107,7 @@ public sealed class LedgerVerifier(LedgerDatabase database)
             if (!string.Equals(streamId, previous.StreamId, StringComparison.Ordinal))
             {
                 // Batches hold whole streams, so one walker sees each stream from start to end.
-                if (batch.Count >= BatchSize)
+                if (batch.Count >= _batchSize)
                 {
                     await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                     batch = Rent();
