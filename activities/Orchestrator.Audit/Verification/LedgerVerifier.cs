@@ -142,31 +142,37 @@ public sealed class LedgerVerifier(LedgerDatabase database)
     {
         await foreach (var batch in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            string? current = null;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var streamId = batch.StreamIdAt(i);
-                if (!string.Equals(streamId, current, StringComparison.Ordinal))
-                {
-                    if (current is not null)
-                    {
-                        walker.End(declared.GetValueOrDefault(current));
-                    }
-
-                    current = streamId;
-                    walker.Begin(current);
-                }
-
-                walker.Check(batch.ChainRowAt(i));
-            }
-
-            if (current is not null)
-            {
-                walker.End(declared.GetValueOrDefault(current));
-            }
-
+            Walk(batch, walker, declared);
             batch.Clear();
             recycled.Enqueue(batch);
+        }
+    }
+
+    // Synchronous and called once per batch, so the runtime optimises it after a few batches instead of
+    // running the hot loop in the async state machine's unoptimised first-tier code until on-stack replacement.
+    private static void Walk(RowBatch batch, ChainWalker walker, IReadOnlyDictionary<string, long> declared)
+    {
+        string? current = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var streamId = batch.StreamIdAt(i);
+            if (!string.Equals(streamId, current, StringComparison.Ordinal))
+            {
+                if (current is not null)
+                {
+                    walker.End(declared.GetValueOrDefault(current));
+                }
+
+                current = streamId;
+                walker.Begin(current);
+            }
+
+            walker.Check(batch.ChainRowAt(i));
+        }
+
+        if (current is not null)
+        {
+            walker.End(declared.GetValueOrDefault(current));
         }
     }
 
