@@ -35,13 +35,13 @@ internal readonly record struct ChainRow(
     /// An event row whose headers column is <paramref name="headers"/> (UTF-8 JSON, or null). Chain fields
     /// that are absent or not strings are null, as <see cref="StoredEntry.FromRow"/> reads them.
     /// </summary>
-    public static ChainRow FromColumns(string streamId, long version, long sequence, string type, DateTimeOffset timestamp, byte[] data, byte[]? headers)
+    public static ChainRow FromColumns(string streamId, long version, long sequence, string type, DateTimeOffset timestamp, ReadOnlyMemory<byte> data, ReadOnlyMemory<byte>? headers)
     {
         string? recordedAt = null, key = null, previous = null, hash = null;
         ReadOnlyMemory<byte>? context = null;
-        if (headers is not null)
+        if (headers is { } json)
         {
-            var reader = new Utf8JsonReader(headers);
+            var reader = new Utf8JsonReader(json.Span);
             if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -54,7 +54,7 @@ internal readonly record struct ChainRow(
                     switch (name)
                     {
                         case LedgerHeaders.Context:
-                            context = headers.AsMemory(start, (int)reader.BytesConsumed - start);
+                            context = json.Slice(start, (int)reader.BytesConsumed - start);
                             break;
                         case LedgerHeaders.RecordedAt:
                             recordedAt = text;

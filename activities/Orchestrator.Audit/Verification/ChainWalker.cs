@@ -108,26 +108,31 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
                 : Fail(FailureKind.BrokenLink, entry, $"previous hash {entry.Previous} is not version {entry.Version - 1}'s hash {_running}: an entry before it was removed, inserted, reordered or rewritten");
         }
 
-        string computed;
+        Span<byte> computed = stackalloc byte[32];
         try
         {
-            computed = CanonicalEntry.Hash(entry.Previous,
+            CanonicalEntry.HashTo(entry.Previous,
                 new EntryFields(entry.StreamId, entry.Version, entry.Type, entry.RecordedAt!, entry.Key!, ReadOnlyMemory<byte>.Empty, entry.Data),
-                CanonicalContext(entry.Context!.Value.Span));
+                CanonicalContext(entry.Context!.Value.Span), computed);
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
         {
             return Fail(FailureKind.ContentMismatch, entry, $"the stored content cannot be canonicalised: {ex.Message}");
         }
 
-        if (computed != entry.Hash)
+        // Compared as text, as the stored hash is, without a string per entry.
+        Span<char> hex = stackalloc char[64];
+        Convert.TryToHexStringLower(computed, hex, out _);
+        if (!hex.SequenceEqual(entry.Hash))
         {
-            return Fail(FailureKind.ContentMismatch, entry, $"the stored content hashes to {computed}, not to the recorded {entry.Hash}: payload, type, key, context or recording time changed");
+            return Fail(FailureKind.ContentMismatch, entry, $"the stored content hashes to {new string(hex)}, not to the recorded {entry.Hash}: payload, type, key, context or recording time changed");
         }
 
-        if (CanonicalEntry.FormatTime(entry.Timestamp) != entry.RecordedAt)
+        Span<char> time = stackalloc char[CanonicalEntry.TimeLength];
+        CanonicalEntry.FormatTime(entry.Timestamp.UtcDateTime, time);
+        if (!time.SequenceEqual(entry.RecordedAt))
         {
-            return Fail(FailureKind.TimestampMismatch, entry, $"timestamp {CanonicalEntry.FormatTime(entry.Timestamp)} differs from the hashed recording time {entry.RecordedAt}");
+            return Fail(FailureKind.TimestampMismatch, entry, $"timestamp {new string(time)} differs from the hashed recording time {entry.RecordedAt}");
         }
 
         return entry.Sequence <= _lastSequence

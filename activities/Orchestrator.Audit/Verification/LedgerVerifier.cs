@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Npgsql;
 using Orchestrator.Audit.Checkpoints;
@@ -14,7 +15,16 @@ namespace Orchestrator.Audit.Verification;
 /// </summary>
 public sealed class LedgerVerifier(LedgerDatabase database)
 {
-    private const int BatchSize = 2048;
+    private const int DefaultBatchSize = 2048;
+    private readonly int _batchSize = DefaultBatchSize;
+
+    /// <summary>As the public constructor, with batches closed at the first stream to start after <paramref name="batchSize"/> rows (tests cross batch boundaries with it).</summary>
+    internal LedgerVerifier(LedgerDatabase database, int batchSize)
+        : this(database)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _batchSize = batchSize;
+    }
 
     private const string Columns =
         "stream_id, version, seq_id, type, timestamp, data::text, headers ->> 'recordedAt', headers ->> 'key', "
@@ -42,13 +52,20 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         var (expectations, checkpoints) = CheckpointVerifier.Verify(checkpointRows, publicKey, checkpointWalker);
         var declared = await DeclaredVersionsAsync(onlyStream, cancellationToken).ConfigureAwait(false);
 
-        var channel = Channel.CreateBounded<List<EventRow>>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
+        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(Environment.ProcessorCount * 2) { SingleWriter = true });
+        var recycled = new ConcurrentQueue<RowBatch>();
         var walkers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new ChainWalker(expectations)).ToArray();
-        var workers = walkers.Select(w => Task.Run(() => WalkAsync(channel.Reader, w, declared, cancellationToken), cancellationToken)).ToArray();
+        // A walker that throws stops the reader too, which would otherwise wait forever on a full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = walkers.Select(w => Task.Run(() => WalkAsync(channel.Reader, recycled, w, declared, stop), stop.Token)).ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            await ProduceAsync(channel.Writer, onlyStream, seen, cancellationToken).ConfigureAwait(false);
+            await ProduceAsync(channel.Writer, recycled, onlyStream, seen, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A walker failed: its exception surfaces from WhenAll below.
         }
         finally
         {
@@ -72,32 +89,34 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         return new VerificationReport(all.Sum(w => w.EntriesChecked), walkers.Sum(w => w.StreamsChecked) + (checkpoints > 0 ? 1 : 0), checkpoints, failures);
     }
 
-    private async Task ProduceAsync(ChannelWriter<List<EventRow>> writer, string? onlyStream, HashSet<string> seen, CancellationToken cancellationToken)
+    private async Task ProduceAsync(ChannelWriter<RowBatch> writer, ConcurrentQueue<RowBatch> recycled, string? onlyStream, HashSet<string> seen, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
             $"SELECT {RowColumns} FROM {database.Table("mt_events")} WHERE stream_id <> $1 AND ($2::text IS NULL OR stream_id = $2) ORDER BY stream_id, version");
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-        var batch = new List<EventRow>(BatchSize);
-        string? current = null;
+        // Batches are recycled by the walkers, so at most the channel's capacity plus one per walker and the one
+        // being filled ever exist: memory stays flat however many events the ledger holds.
+        RowBatch Rent() => recycled.TryDequeue(out var reused) ? reused : new RowBatch(_batchSize + 256);
+        var batch = Rent();
+        RowBatch.Row previous = default;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var entry = ReadRow(reader);
-            if (entry.StreamId != current)
+            var streamId = reader.GetString(0);
+            if (!string.Equals(streamId, previous.StreamId, StringComparison.Ordinal))
             {
                 // Batches hold whole streams, so one walker sees each stream from start to end.
-                if (batch.Count >= BatchSize)
+                if (batch.Count >= _batchSize)
                 {
                     await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                    batch = new List<EventRow>(BatchSize);
+                    batch = Rent();
                 }
 
-                current = entry.StreamId;
-                seen.Add(current);
+                seen.Add(streamId);
             }
 
-            batch.Add(entry);
+            previous = batch.Add(reader, streamId, previous);
         }
 
         if (batch.Count > 0)
@@ -106,31 +125,54 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         }
     }
 
-    private static async Task WalkAsync(ChannelReader<List<EventRow>> reader, ChainWalker walker, IReadOnlyDictionary<string, long> declared, CancellationToken cancellationToken)
+    private static async Task WalkAsync(ChannelReader<RowBatch> reader, ConcurrentQueue<RowBatch> recycled, ChainWalker walker, IReadOnlyDictionary<string, long> declared, CancellationTokenSource stop)
+    {
+        try
+        {
+            await WalkBatchesAsync(reader, recycled, walker, declared, stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task WalkBatchesAsync(ChannelReader<RowBatch> reader, ConcurrentQueue<RowBatch> recycled, ChainWalker walker, IReadOnlyDictionary<string, long> declared, CancellationToken cancellationToken)
     {
         await foreach (var batch in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            string? current = null;
-            foreach (var entry in batch)
-            {
-                if (entry.StreamId != current)
-                {
-                    if (current is not null)
-                    {
-                        walker.End(declared.GetValueOrDefault(current));
-                    }
+            Walk(batch, walker, declared);
+            batch.Clear();
+            recycled.Enqueue(batch);
+        }
+    }
 
-                    current = entry.StreamId;
-                    walker.Begin(current);
+    // Synchronous and called once per batch, so the runtime optimises it after a few batches instead of
+    // running the hot loop in the async state machine's unoptimised first-tier code until on-stack replacement.
+    private static void Walk(RowBatch batch, ChainWalker walker, IReadOnlyDictionary<string, long> declared)
+    {
+        string? current = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var streamId = batch.StreamIdAt(i);
+            if (!string.Equals(streamId, current, StringComparison.Ordinal))
+            {
+                if (current is not null)
+                {
+                    walker.End(declared.GetValueOrDefault(current));
                 }
 
-                walker.Check(ChainRow.FromColumns(entry.StreamId, entry.Version, entry.Sequence, entry.Type, entry.Timestamp, entry.Data, entry.Headers));
+                current = streamId;
+                walker.Begin(current);
             }
 
-            if (current is not null)
-            {
-                walker.End(declared.GetValueOrDefault(current));
-            }
+            walker.Check(batch.ChainRowAt(i));
+        }
+
+        if (current is not null)
+        {
+            walker.End(declared.GetValueOrDefault(current));
         }
     }
 
@@ -164,17 +206,6 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         return declared;
     }
 
-    // The reader only copies the columns out; the walkers parse the headers, so the single reading thread
-    // (the pipeline's serial stage) does no more per row than a raw read does.
-    private static EventRow ReadRow(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetInt64(1),
-        reader.GetInt64(2),
-        reader.GetString(3),
-        new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero),
-        reader.GetFieldValue<byte[]>(5),
-        reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6));
-
     private static StoredEntry Read(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.GetInt64(1),
@@ -187,6 +218,4 @@ public sealed class LedgerVerifier(LedgerDatabase database)
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.IsDBNull(10) ? null : reader.GetString(10));
-
-    private readonly record struct EventRow(string StreamId, long Version, long Sequence, string Type, DateTimeOffset Timestamp, byte[] Data, byte[]? Headers);
 }
