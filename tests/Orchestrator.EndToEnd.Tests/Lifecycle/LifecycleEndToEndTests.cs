@@ -25,10 +25,7 @@ public sealed class LifecycleEndToEndTests(TemporalEnvironment temporal, Postgre
         var input = E2eRuns.Input(deployment, E2ePolicies.Lenient);
 
         var handle = await E2eRuns.StartAsync(deployment, input);
-        var waiting = await E2eRuns.UntilAsync(handle, s => s.Approval is not null);
-        await E2eRuns.SignAsync(deployment, handle, input.RunId, "bob", waiting.Approval!.EvidenceDigest);
-        await E2eRuns.SignAsync(deployment, handle, input.RunId, "carol", waiting.Approval.EvidenceDigest);
-        var result = await handle.GetResultAsync();
+        var result = await E2eRuns.ApproveByTwoAndFinishAsync(deployment, handle, input.RunId);
 
         result.Outcome.ShouldBe(RunOutcome.Completed, result.Reason);
         result.Model.ShouldNotBeNull();

@@ -111,10 +111,7 @@ public sealed class TrainingInterruptionTests(TemporalEnvironment temporal, Post
         var killedAfter = (await E2eRuns.StreamAsync(deployment, AuditStreams.Run(input.RunId))).Select(e => e.Data).OfType<TrainingEpochCompleted>().Count();
         killedAfter.ShouldBeLessThan(E2ePolicies.InterruptedEpochs, "the worker must be lost while epochs remain");
         await deployment.StartHostAsync("gpu-worker", "gpu-2");
-        var waiting = await E2eRuns.UntilAsync(handle, s => s.Approval is not null);
-        await E2eRuns.SignAsync(deployment, handle, input.RunId, "bob", waiting.Approval!.EvidenceDigest);
-        await E2eRuns.SignAsync(deployment, handle, input.RunId, "carol", waiting.Approval.EvidenceDigest);
-        var result = await handle.GetResultAsync();
+        var result = await E2eRuns.ApproveByTwoAndFinishAsync(deployment, handle, input.RunId);
 
         result.Outcome.ShouldBe(RunOutcome.Completed, result.Reason);
         var entries = await E2eRuns.StreamAsync(deployment, AuditStreams.Run(input.RunId));

@@ -98,10 +98,7 @@ public sealed class DriftRetrainEndToEndTests(TemporalEnvironment temporal, Post
     private static async Task<ModelVersion> ApproveAndCompleteAsync(E2eDeployment deployment,
         Temporalio.Client.WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result> run, string runId)
     {
-        var waiting = await E2eRuns.UntilAsync(run, s => s.Approval is not null);
-        await E2eRuns.SignAsync(deployment, run, runId, "bob", waiting.Approval!.EvidenceDigest);
-        await E2eRuns.SignAsync(deployment, run, runId, "carol", waiting.Approval.EvidenceDigest);
-        var result = await run.GetResultAsync();
+        var result = await E2eRuns.ApproveByTwoAndFinishAsync(deployment, run, runId);
         result.Outcome.ShouldBe(RunOutcome.Completed, result.Reason);
         return result.Model.ShouldNotBeNull();
     }

@@ -70,6 +70,15 @@ public static class E2eRuns
         return entry;
     }
 
+    /// <summary>Waits for the approval stage, has bob and carol approve the evidence it asks for, and returns the run's result.</summary>
+    public static async Task<ModelLifecycleWorkflow.Result> ApproveByTwoAndFinishAsync(E2eDeployment deployment, WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result> handle, string runId)
+    {
+        var waiting = await UntilAsync(handle, s => s.Approval is not null);
+        await SignAsync(deployment, handle, runId, "bob", waiting.Approval!.EvidenceDigest);
+        await SignAsync(deployment, handle, runId, "carol", waiting.Approval.EvidenceDigest);
+        return await handle.GetResultAsync();
+    }
+
     /// <summary>Every entry of a stream, oldest first.</summary>
     public static async Task<List<LedgerEntry>> StreamAsync(E2eDeployment deployment, string streamId)
     {
