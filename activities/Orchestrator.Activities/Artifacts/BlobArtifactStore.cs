@@ -12,7 +12,7 @@ namespace Orchestrator.Activities.Artifacts;
 /// </summary>
 public sealed class BlobArtifactStore(BlobContainerClient container)
 {
-    private const string Prefix = "sha256:";
+    internal const string Prefix = "sha256:";
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdef");
 
     /// <summary>Stores <paramref name="content"/> (read to the end) and returns its reference.</summary>

@@ -93,7 +93,7 @@ internal sealed class VerifyingStream(Stream inner, string digest) : Stream
         if (!_checked)
         {
             _checked = true;
-            var actual = "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
+            var actual = BlobArtifactStore.Prefix + Convert.ToHexStringLower(_hash.GetHashAndReset());
             if (!string.Equals(actual, digest, StringComparison.Ordinal))
             {
                 throw new ArtifactIntegrityException(digest, actual);

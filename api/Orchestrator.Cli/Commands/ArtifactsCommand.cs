@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Orchestrator.Activities.Artifacts;
 using Orchestrator.Cli.Client;
 
 namespace Orchestrator.Cli.Commands;
@@ -7,7 +8,6 @@ namespace Orchestrator.Cli.Commands;
 public static class ArtifactsCommand
 {
     private const string Prefix = "sha256:";
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     public static Command Create()
     {
@@ -18,7 +18,7 @@ public static class ArtifactsCommand
         get.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
             var wanted = parse.GetValue(digest)!;
-            if (!IsDigest(wanted))
+            if (!BlobArtifactStore.IsDigest(wanted))
             {
                 throw new CliException(ExitCodes.BadInput, $"'{wanted}' is not a digest of the form sha256:<64 lowercase hex digits>");
             }
@@ -38,7 +38,4 @@ public static class ArtifactsCommand
         artifacts.Subcommands.Add(get);
         return artifacts;
     }
-
-    private static bool IsDigest(string value) =>
-        value.StartsWith(Prefix, StringComparison.Ordinal) && value.Length == Prefix.Length + 64 && !value.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits);
 }
