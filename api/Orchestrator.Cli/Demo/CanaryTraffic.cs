@@ -22,6 +22,20 @@ public sealed class CanaryTraffic(ApiClient api, string model, DemoImages images
     /// <summary>Images the version <paramref name="version"/> served as the canary.</summary>
     public int CanaryServed(int version) => _served.GetValueOrDefault($"v{version} canary");
 
+    /// <summary>
+    /// Sends traffic on every progress tick until run <paramref name="runId"/> completes, logs what was served and
+    /// returns the model's production and canary versions then. Traffic flows from the moment the approvals are in,
+    /// whatever the stage reads: the ledger's stage lags the canary's start, and a canary judged on a handful of
+    /// requests is judged on noise.
+    /// </summary>
+    public async Task<(int? Production, int? Canary)> UntilRunCompletesAsync(DemoLog log, string runId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await RunProgress.UntilAsync(api, log, runId, d => RunProgress.Status(d) == "completed", timeout, cancellationToken,
+            tick: async _ => await SendAsync(cancellationToken));
+        log.Info($"served: {Summary()}");
+        return DemoApi.Production(await DemoApi.ModelAsync(api, model, cancellationToken));
+    }
+
     /// <summary>Sends the configured number of requests; false while nothing is deployed yet (404), which is expected just before the canary starts.</summary>
     public async Task<bool> SendAsync(CancellationToken cancellationToken)
     {

@@ -46,12 +46,7 @@ public sealed class GovernedRun(DemoPeople people, DemoLog log, DemoOptions opti
         var traffic = new CanaryTraffic(people.Alice, options.Model, new DemoImages(options.Seed + 1000, 0), batch: 1, requests: DemoOptions.CanaryRequests);
         await log.StepAsync($"canary: version {version} is deployed; real traffic goes to the predict endpoint until it is judged", async () =>
         {
-            await RunProgress.UntilAsync(people.Alice, log, runId, d => RunProgress.Status(d) == "completed", options.RunTimeout, cancellationToken,
-                // Traffic from the moment the approvals are in, whatever the stage reads: the ledger's stage lags the
-                // canary's start, and a canary judged on a handful of requests is judged on noise.
-                tick: async _ => await traffic.SendAsync(cancellationToken));
-            log.Info($"served: {traffic.Summary()}");
-            var (production, canary) = DemoApi.Production(await DemoApi.ModelAsync(people.Alice, options.Model, cancellationToken));
+            var (production, canary) = await traffic.UntilRunCompletesAsync(log, runId, options.RunTimeout, cancellationToken);
             if (production != version || canary is not null)
             {
                 throw new DemoFailedException($"the run completed but production is version {production?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} (canary {canary?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}), not {version}");

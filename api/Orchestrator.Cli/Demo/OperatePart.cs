@@ -42,12 +42,7 @@ public sealed class OperatePart(DemoPeople people, DemoLog log, DemoOptions opti
         var traffic = new CanaryTraffic(people.Alice, options.Model, new DemoImages(options.Seed + 3000, 0), batch: 1, requests: DemoOptions.CanaryRequests);
         await log.StepAsync($"canary: the drifted source is fixed; version {version} takes a share of the traffic and is judged on it", async () =>
         {
-            await RunProgress.UntilAsync(people.Alice, log, retrainRunId, d => RunProgress.Status(d) == "completed", options.RunTimeout, cancellationToken,
-                // Traffic from the moment the approvals are in, whatever the stage reads: the ledger's stage lags the
-                // canary's start, and a canary judged on a handful of requests is judged on noise.
-                tick: async _ => await traffic.SendAsync(cancellationToken));
-            log.Info($"served: {traffic.Summary()}");
-            var (production, _) = DemoApi.Production(await DemoApi.ModelAsync(people.Alice, options.Model, cancellationToken));
+            var (production, _) = await traffic.UntilRunCompletesAsync(log, retrainRunId, options.RunTimeout, cancellationToken);
             if (production != version)
             {
                 throw new DemoFailedException($"the retrain run completed but production is version {production?.ToString(CultureInfo.InvariantCulture) ?? "none"}, not {version}");
