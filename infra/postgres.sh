@@ -6,6 +6,15 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 dir=$ORCH_LOCAL/postgres
+# As root the cluster runs as 'postgres', which must be able to reach its directory. A checkout inside a
+# private directory (mktemp -d makes it 0700) is out of its reach, so the cluster then lives in a directory of
+# its own under /var/tmp, named after the checkout, which every command of this script finds again.
+if [[ $(id -u) == 0 ]] && id postgres >/dev/null 2>&1; then
+  mkdir -p "$ORCH_LOCAL"
+  if ! runuser -u postgres -- test -x "$ORCH_LOCAL" 2>/dev/null; then
+    dir=/var/tmp/orchestrator-postgres-$(printf %s "$(readlink -f "$ORCH_LOCAL")" | sha256sum | cut -c1-16)
+  fi
+fi
 data=$dir/data
 port_file=$dir/port
 
@@ -18,7 +27,8 @@ pg_bin() {
 }
 
 as_postgres() {
-  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the caller's working directory may be out of the postgres user's reach.
+  if [[ $(id -u) == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 running() { [[ -f $port_file ]] && [[ -f $data/postmaster.pid ]] && port_open "$(cat "$port_file")"; }
