@@ -15,10 +15,10 @@ public sealed record DemoOptions(string Model, string Policy, int Images, int Se
 
     /// <summary>
     /// Single-image predict requests per poll while a canary is judged: enough that canary and production each
-    /// serve a few hundred in the window, since the predicted-class PSI of two samples of n has a noise floor
+    /// serve far more than 70 in the window (about 1,250 each on an idle machine), since the predicted-class PSI of two samples of n has a noise floor
     /// of about (classes - 1) * (1/n1 + 1/n2) and a chi-square-like tail: at 24 and 30 requests a clean canary
     /// was rolled back at PSI 0.345; at 24 per poll a loaded CI machine served only about 70 each and a retrain
-    /// was rolled back at 0.269 (PSI x 35 = 9.4 on 3 degrees of freedom, p about 0.02). At about 300 each the
+    /// was rolled back at 0.269 (PSI x 35 = 9.4 on 3 degrees of freedom, p about 0.02). At 300 each the
     /// 0.25 limit is PSI x 150 = 37.5, p about 1e-7.
     /// </summary>
     public const int CanaryRequests = 96;
