@@ -12,6 +12,8 @@ namespace Orchestrator.Benchmarks.Workflows;
 /// Per-stage orchestration overhead: the median round trip of a stage that records its fact in the
 /// hash-chained ledger (workflow → activity → audit append, no ML work) against the median round trip of
 /// an empty activity, on the same server, worker and run, in interleaved rounds. Target: ratio ≤ 1.25.
+/// A third path, a stage whose activity makes one bare <c>SELECT 1</c> round trip, is printed as the floor
+/// that any stage waiting for PostgreSQL has on the machine, to tell the ledger's own cost from the network's.
 /// Runs against TEMPORAL_ADDRESS when set, else the embedded server hosted in-process.
 /// </summary>
 public sealed class StageOverheadBenchmark : IBenchmark
@@ -35,37 +37,44 @@ public sealed class StageOverheadBenchmark : IBenchmark
 
         var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address)).ConfigureAwait(false);
         var queue = $"bench-stage-{Guid.NewGuid():N}";
-        var activities = new StageOverheadActivities(audit);
+        var activities = new StageOverheadActivities(audit, ledgerDatabase.DataSource);
         using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue)
             .AddWorkflow<StageOverheadWorkflow>()
             .AddAllActivities(activities));
 
         await worker.ExecuteAsync(async () =>
         {
-            // Warm up JIT, connections, Marten's generated code and the server's queues on both paths.
-            await RunAsync(client, queue, audited: true, cancellationToken).ConfigureAwait(false);
-            await RunAsync(client, queue, audited: false, cancellationToken).ConfigureAwait(false);
+            // Warm up JIT, connections, Marten's generated code and the server's queues on every path.
+            foreach (var body in Enum.GetValues<StageBody>())
+            {
+                await RunAsync(client, queue, body, cancellationToken).ConfigureAwait(false);
+            }
 
-            var stage = new List<double>();
-            var empty = new List<double>();
+            var samples = Enum.GetValues<StageBody>().ToDictionary(body => body, _ => new List<double>());
             var runs = BenchContext.Scaled(20);
             for (var run = 0; run < runs; run++)
             {
-                // Interleaved so drift in machine load hits both sides alike.
-                stage.AddRange(await RunAsync(client, queue, audited: true, cancellationToken).ConfigureAwait(false));
-                empty.AddRange(await RunAsync(client, queue, audited: false, cancellationToken).ConfigureAwait(false));
+                // Interleaved so drift in machine load hits every path alike.
+                foreach (var (body, sample) in samples)
+                {
+                    sample.AddRange(await RunAsync(client, queue, body, cancellationToken).ConfigureAwait(false));
+                }
             }
 
-            BenchContext.Note($"{stage.Count} audited and {empty.Count} empty stages; p90 audited {Percentile(stage, 0.9):0.0} ms, empty {Percentile(empty, 0.9):0.0} ms");
+            var stage = samples[StageBody.Audited];
+            var empty = samples[StageBody.Empty];
+            var floor = Measure.Median(samples[StageBody.RoundTrip]);
+            BenchContext.Note($"{stage.Count} stages per path; p90 audited {Percentile(stage, 0.9):0.0} ms, empty {Percentile(empty, 0.9):0.0} ms");
             BenchContext.Note($"the append inside the audited activity: median {Measure.Median([.. activities.AppendTimes]):0.000} ms (warm-up included)");
+            BenchContext.Note($"floor: a stage whose activity makes one bare SELECT 1 round trip to PostgreSQL: median {floor:0.000} ms, ratio {floor / Measure.Median(empty):0.000} to empty");
             context.Ratio(Measure.Median(stage), Measure.Median(empty), "ms");
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<List<double>> RunAsync(TemporalClient client, string queue, bool audited, CancellationToken cancellationToken)
+    private static Task<List<double>> RunAsync(TemporalClient client, string queue, StageBody body, CancellationToken cancellationToken)
     {
         var runId = $"bench-{Guid.NewGuid():N}";
-        return client.ExecuteWorkflowAsync((StageOverheadWorkflow wf) => wf.RunAsync(new StageOverheadWorkflow.Input(runId, StagesPerRun, audited, queue)),
+        return client.ExecuteWorkflowAsync((StageOverheadWorkflow wf) => wf.RunAsync(new StageOverheadWorkflow.Input(runId, StagesPerRun, body, queue)),
             new WorkflowOptions(runId, queue) { Rpc = new RpcOptions { CancellationToken = cancellationToken } });
     }
 

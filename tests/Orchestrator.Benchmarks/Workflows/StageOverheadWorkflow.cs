@@ -1,3 +1,4 @@
+using Npgsql;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Workflows.Lifecycle;
@@ -6,11 +7,23 @@ using Temporalio.Workflows;
 
 namespace Orchestrator.Benchmarks.Workflows;
 
+/// <summary>What a benchmarked stage's activity does.</summary>
+public enum StageBody
+{
+    /// <summary>Nothing: the orchestration's own round trip (the baseline).</summary>
+    Empty,
+
+    /// <summary>One bare <c>SELECT 1</c> round trip to the ledger's PostgreSQL: the floor of any stage that waits for the database.</summary>
+    RoundTrip,
+
+    /// <summary>Records a fact in the hash-chained ledger, as every stage activity does (the measured path).</summary>
+    Audited,
+}
+
 /// <summary>
 /// A run of <c>Stages</c> consecutive stages scheduled the way the lifecycle schedules them (stage activity
-/// options, one activity per stage); each stage either records a fact through <see cref="StageAudit"/>
-/// (the real stage path minus the ML work) or calls an empty activity. Returns each stage's round trip in
-/// workflow time (from the task that schedules it to the task that sees its result).
+/// options, one activity per stage), each with the given <see cref="StageBody"/>. Returns each stage's round
+/// trip in workflow time (from the task that schedules it to the task that sees its result).
 /// </summary>
 [Workflow]
 public sealed class StageOverheadWorkflow
@@ -18,9 +31,9 @@ public sealed class StageOverheadWorkflow
     /// <summary>The run's input.</summary>
     /// <param name="RunId">The run stream the audited stages append to.</param>
     /// <param name="Stages">How many stages to run back to back.</param>
-    /// <param name="Audited">True for the audited stage activity, false for the empty one.</param>
+    /// <param name="Body">What each stage's activity does.</param>
     /// <param name="Queue">The worker's task queue.</param>
-    public sealed record Input(string RunId, int Stages, bool Audited, string Queue);
+    public sealed record Input(string RunId, int Stages, StageBody Body, string Queue);
 
     /// <summary>How many stages have finished (for a watcher of a long run).</summary>
     [WorkflowQuery]
@@ -34,13 +47,17 @@ public sealed class StageOverheadWorkflow
         for (var stage = 0; stage < input.Stages; stage++)
         {
             var before = Workflow.UtcNow;
-            if (input.Audited)
+            switch (input.Body)
             {
-                await Workflow.ExecuteActivityAsync((StageOverheadActivities a) => a.RecordStageAsync(new StageOverheadActivities.StageInput(input.RunId, stage)), options);
-            }
-            else
-            {
-                await Workflow.ExecuteActivityAsync(() => StageOverheadActivities.Empty(stage), options);
+                case StageBody.Audited:
+                    await Workflow.ExecuteActivityAsync((StageOverheadActivities a) => a.RecordStageAsync(new StageOverheadActivities.StageInput(input.RunId, stage)), options);
+                    break;
+                case StageBody.RoundTrip:
+                    await Workflow.ExecuteActivityAsync((StageOverheadActivities a) => a.RoundTripAsync(stage), options);
+                    break;
+                default:
+                    await Workflow.ExecuteActivityAsync(() => StageOverheadActivities.Empty(stage), options);
+                    break;
             }
 
             roundTrips.Add((Workflow.UtcNow - before).TotalMilliseconds);
@@ -51,8 +68,8 @@ public sealed class StageOverheadWorkflow
     }
 }
 
-/// <summary>The two stage bodies: a real audit append through <see cref="StageAudit"/>, and nothing at all.</summary>
-public sealed class StageOverheadActivities(StageAudit audit)
+/// <summary>The stage bodies: a real audit append through <see cref="StageAudit"/>, a bare database round trip, and nothing at all.</summary>
+public sealed class StageOverheadActivities(StageAudit audit, NpgsqlDataSource ledgerDataSource)
 {
     private readonly List<double> _appends = [];
 
@@ -83,6 +100,15 @@ public sealed class StageOverheadActivities(StageAudit audit)
                 return [.. _appends];
             }
         }
+    }
+
+    /// <summary>One <c>SELECT 1</c> on the ledger's connection pool: what waiting for PostgreSQL at all costs a stage.</summary>
+    [Activity("BenchRoundTripStage")]
+    public async Task<int> RoundTripAsync(int stage)
+    {
+        await using var command = ledgerDataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(ActivityExecutionContext.Current.CancellationToken);
+        return stage;
     }
 
     /// <summary>Does nothing: the orchestration's own round trip.</summary>
