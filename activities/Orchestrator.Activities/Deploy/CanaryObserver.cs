@@ -17,18 +17,22 @@ public sealed class CanaryObserver(PredictionLog log)
         }
 
         var prod = await log.HealthAsync(model, p, from, to, cancellationToken).ConfigureAwait(false);
-        return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, prod.Requests, prod.P95LatencyMs, Shift(prod.ClassCounts, c.ClassCounts));
+        var (psi, pValue) = Shift(prod.ClassCounts, c.ClassCounts);
+        return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, prod.Requests, prod.P95LatencyMs, psi, pValue);
     }
 
-    /// <summary>PSI of the canary's predicted classes against production's, over the union of classes seen.</summary>
-    public static double? Shift(IReadOnlyDictionary<string, int> production, IReadOnlyDictionary<string, int> canary)
+    /// <summary>
+    /// PSI of the canary's predicted classes against production's, over the union of classes seen, and the
+    /// chi-square p-value of the same counts; nulls when either side has no successful prediction.
+    /// </summary>
+    public static (double? Psi, double? PValue) Shift(IReadOnlyDictionary<string, int> production, IReadOnlyDictionary<string, int> canary)
     {
         ArgumentNullException.ThrowIfNull(production);
         ArgumentNullException.ThrowIfNull(canary);
         var classes = production.Keys.Union(canary.Keys).Order(StringComparer.Ordinal).ToArray();
-        var psi = DriftStatistics.PopulationStabilityIndex(
-            [.. classes.Select(k => (double)production.GetValueOrDefault(k))],
-            [.. classes.Select(k => (double)canary.GetValueOrDefault(k))]);
-        return double.IsNaN(psi) ? null : psi;
+        double[] before = [.. classes.Select(k => (double)production.GetValueOrDefault(k))];
+        double[] after = [.. classes.Select(k => (double)canary.GetValueOrDefault(k))];
+        var psi = DriftStatistics.PopulationStabilityIndex(before, after);
+        return double.IsNaN(psi) ? (null, null) : (psi, DriftStatistics.HomogeneityPValue(before, after));
     }
 }

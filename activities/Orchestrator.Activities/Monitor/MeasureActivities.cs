@@ -53,10 +53,10 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
         var window = new ObservedWindow(health.Requests, health.Errors, health.P95LatencyMs, [.. samples.Select(s => s.Confidence)],
             [.. samples.Select(s => s.ChannelMeans)], health.ClassCounts, feedback.Labelled, feedback.Correct);
         var t = input.Terms;
-        var measured = HealthComparison.Compare(reference, window, new HealthLimits(t.MinSamples, t.MaxPsi, t.KsAlpha, t.MinOnlineAccuracy, t.MinFeedback, t.MaxErrorRate));
+        var measured = HealthComparison.Compare(reference, window, new HealthLimits(t.MinSamples, t.MaxPsi, t.KsAlpha, t.MinOnlineAccuracy, t.MinFeedback, t.MaxErrorRate, t.ShiftSignificance));
         await RecordAsync(input, state.Reference, health.Requests, measured, cancellationToken).ConfigureAwait(false);
         return new HealthReport(input.Model, input.Version, health.Requests, feedback.Labelled,
-            [.. measured.Select(m => new DriftStatistic(m.Name, m.Value, m.Threshold, m.Breached))], ServingStopped: false);
+            [.. measured.Select(m => new DriftStatistic(m.Name, m.Value, m.Threshold, m.Breached, m.PValue))], ServingStopped: false);
     }
 
     private async Task RecordAsync(MonitorActivities.MeasureInput input, EvidenceDigest? reference, int samples, IReadOnlyList<MeasuredStatistic> measured,
@@ -70,7 +70,7 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
             [StageAudit.Evidence("policy", input.PolicyDigest, null), .. reference is null ? Array.Empty<EvidenceDigest>() : [reference]]);
         foreach (var m in measured)
         {
-            await AppendOnceAsync(stream, new DriftMeasured(input.Version, m.Name, m.Value, m.Threshold, samples), context,
+            await AppendOnceAsync(stream, new DriftMeasured(input.Version, m.Name, m.Value, m.Threshold, samples, m.PValue), context,
                 $"{key}/measured/{m.Name}", cancellationToken).ConfigureAwait(false);
         }
 

@@ -25,4 +25,8 @@ public sealed record BinnedDistribution(IReadOnlyList<double> Edges, IReadOnlyLi
     /// <summary>PSI of <paramref name="actual"/> binned on these edges against the reference counts; NaN when either side is empty.</summary>
     public double PopulationStabilityIndex(IReadOnlyList<double> actual) =>
         DriftStatistics.PopulationStabilityIndex(Counts, DriftStatistics.Histogram(actual, Edges));
+
+    /// <summary>Chi-square p-value of <paramref name="actual"/> binned on these edges against the reference counts (<see cref="DriftStatistics.HomogeneityPValue"/>).</summary>
+    public double HomogeneityPValue(IReadOnlyList<double> actual) =>
+        DriftStatistics.HomogeneityPValue(Counts, DriftStatistics.Histogram(actual, Edges));
 }

@@ -40,6 +40,50 @@ public static class DriftStatistics
         return psi;
     }
 
+    /// <summary>
+    /// The p-value of Pearson's chi-square test that two sets of counts over the same bins come from one
+    /// distribution: the chance that sampling noise alone gives a difference at least this large. PSI
+    /// measures how large a shift is; this says whether the counts are enough to tell it from noise (with
+    /// k bins and n, m samples, PSI under no shift is about (k - 1)(1/n + 1/m) on average). Bins empty on
+    /// both sides are left out; 1 with fewer than two bins left; NaN when either side is empty. With small
+    /// expected counts the test overstates the evidence, so a gate that requires both a large PSI and a
+    /// small p-value still errs towards reporting a shift.
+    /// </summary>
+    public static double HomogeneityPValue(IReadOnlyList<double> firstCounts, IReadOnlyList<double> secondCounts)
+    {
+        ArgumentNullException.ThrowIfNull(firstCounts);
+        ArgumentNullException.ThrowIfNull(secondCounts);
+        if (firstCounts.Count != secondCounts.Count)
+        {
+            throw new ArgumentException("Both distributions need the same bins.", nameof(secondCounts));
+        }
+
+        var n = firstCounts.Sum();
+        var m = secondCounts.Sum();
+        if (n <= 0 || m <= 0)
+        {
+            return double.NaN;
+        }
+
+        var statistic = 0.0;
+        var bins = 0;
+        for (var i = 0; i < firstCounts.Count; i++)
+        {
+            var total = firstCounts[i] + secondCounts[i];
+            if (total <= 0)
+            {
+                continue;
+            }
+
+            bins++;
+            var expectedFirst = n * total / (n + m);
+            var expectedSecond = m * total / (n + m);
+            statistic += (Square(firstCounts[i] - expectedFirst) / expectedFirst) + (Square(secondCounts[i] - expectedSecond) / expectedSecond);
+        }
+
+        return bins < 2 ? 1 : Evaluation.Statistics.ChiSquareSurvival(statistic, bins - 1);
+    }
+
     /// <summary>PSI of two samples binned on <paramref name="edges"/> (interior bin edges, ascending).</summary>
     public static double PopulationStabilityIndex(IReadOnlyList<double> expected, IReadOnlyList<double> actual, IReadOnlyList<double> edges) =>
         PopulationStabilityIndex(Histogram(expected, edges), Histogram(actual, edges));
@@ -121,4 +165,6 @@ public static class DriftStatistics
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 1);
         return Math.Sqrt(-Math.Log(alpha / 2) / 2) * Math.Sqrt((double)(n + m) / ((double)n * m));
     }
+
+    private static double Square(double x) => x * x;
 }

@@ -1,7 +1,11 @@
 namespace Orchestrator.Ml.Monitoring;
 
-/// <summary>The thresholds one health check applies (the policy's drift terms, without the schedule).</summary>
-public sealed record HealthLimits(int MinSamples, double MaxPsi, double KsAlpha, double MinOnlineAccuracy, int MinFeedback, double MaxErrorRate);
+/// <summary>
+/// The thresholds one health check applies (the policy's drift terms, without the schedule; see
+/// <c>DriftTerms</c>). ShiftSignificance: a PSI above MaxPsi is breached only when the chi-square p-value of
+/// the same counts is below it.
+/// </summary>
+public sealed record HealthLimits(int MinSamples, double MaxPsi, double KsAlpha, double MinOnlineAccuracy, int MinFeedback, double MaxErrorRate, double ShiftSignificance = 0.01);
 
 /// <summary>What production did in one window: traffic, failures, the logged inputs and answers, reviewer feedback.</summary>
 /// <param name="Requests">Logged predictions, failed ones included.</param>
@@ -22,14 +26,16 @@ public sealed record ObservedWindow(
     int Labelled,
     int Correct);
 
-/// <summary>One statistic against its threshold.</summary>
-public sealed record MeasuredStatistic(string Name, double Value, double Threshold, bool Breached);
+/// <summary>One statistic against its threshold; PValue: for a PSI, the chi-square p-value of the counts it compares.</summary>
+public sealed record MeasuredStatistic(string Name, double Value, double Threshold, bool Breached, double? PValue = null);
 
 /// <summary>
 /// The pure comparison of a production window with the training reference. PSI per input channel, PSI and
 /// KS on confidence and PSI of the predicted-class mix say whether the inputs or the model's answers moved;
 /// online accuracy, the error rate and p95 latency say how it serves. With fewer than MinSamples logged
 /// predictions nothing is breached (the values are still reported): small windows are noise, not evidence.
+/// A PSI is breached only when it is above MaxPsi and its chi-square p-value is below ShiftSignificance:
+/// large enough to matter and unlikely to be sampling noise.
 /// Statistics that cannot be computed (no traffic, too little feedback, no reference) are left out, so no
 /// value is ever NaN.
 /// </summary>
@@ -62,22 +68,28 @@ public static class HealthComparison
             }
         }
 
+        void AddPsi(string name, double psi, double pValue)
+        {
+            if (!double.IsNaN(psi))
+            {
+                statistics.Add(new MeasuredStatistic(name, psi, limits.MaxPsi, judged && psi > limits.MaxPsi && pValue < limits.ShiftSignificance, pValue));
+            }
+        }
+
         if (reference is not null && window.Confidences.Count > 0)
         {
             for (var ch = 0; ch < 3; ch++)
             {
-                var psi = reference.Channels[ch].PopulationStabilityIndex([.. window.ChannelMeans.Select(m => m[ch])]);
-                Add(ChannelPrefix + ChannelNames[ch], psi, limits.MaxPsi, psi > limits.MaxPsi);
+                double[] channel = [.. window.ChannelMeans.Select(m => m[ch])];
+                AddPsi(ChannelPrefix + ChannelNames[ch], reference.Channels[ch].PopulationStabilityIndex(channel), reference.Channels[ch].HomogeneityPValue(channel));
             }
 
-            var confidencePsi = reference.Confidence.PopulationStabilityIndex(window.Confidences);
-            Add(ConfidencePsi, confidencePsi, limits.MaxPsi, confidencePsi > limits.MaxPsi);
+            AddPsi(ConfidencePsi, reference.Confidence.PopulationStabilityIndex(window.Confidences), reference.Confidence.HomogeneityPValue(window.Confidences));
             var ks = DriftStatistics.KolmogorovSmirnov(reference.ConfidenceQuantiles, window.Confidences);
             var critical = DriftStatistics.KolmogorovSmirnovCritical(reference.Count, window.Confidences.Count, limits.KsAlpha);
             Add(ConfidenceKs, ks, critical, ks > critical);
-            var classPsi = DriftStatistics.PopulationStabilityIndex(reference.ClassCounts,
-                [.. reference.Classes.Select(c => (double)window.ClassCounts.GetValueOrDefault(c))]);
-            Add(ClassPsi, classPsi, limits.MaxPsi, classPsi > limits.MaxPsi);
+            double[] classes = [.. reference.Classes.Select(c => (double)window.ClassCounts.GetValueOrDefault(c))];
+            AddPsi(ClassPsi, DriftStatistics.PopulationStabilityIndex(reference.ClassCounts, classes), DriftStatistics.HomogeneityPValue(reference.ClassCounts, classes));
         }
 
         if (window.Labelled >= limits.MinFeedback && window.Labelled > 0)

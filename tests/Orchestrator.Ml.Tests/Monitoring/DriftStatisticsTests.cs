@@ -1,3 +1,4 @@
+using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 
 namespace Orchestrator.Ml.Tests.Monitoring;
@@ -21,6 +22,39 @@ public sealed class DriftStatisticsTests
         var expected = (0.4 * Math.Log(0.9001 / 0.5001)) + (-0.4 * Math.Log(0.1001 / 0.5001));
 
         DriftStatistics.PopulationStabilityIndex([50, 50], [90, 10]).ShouldBe(expected, 1e-12);
+    }
+
+    [Fact]
+    public void HomogeneityPValue_SameShares_IsOne() =>
+        DriftStatistics.HomogeneityPValue([10, 20, 30], [20, 40, 60]).ShouldBe(1, 1e-12);
+
+    [Fact]
+    public void HomogeneityPValue_TwoByTwo_MatchesHandComputation()
+    {
+        // Column totals 40/40, every expected count 20: chi-square = 4 · 10² / 20 = 20 with 1 degree of freedom.
+        DriftStatistics.HomogeneityPValue([30, 10], [10, 30]).ShouldBe(Statistics.ChiSquareOneDofSurvival(20), 1e-9);
+    }
+
+    [Fact]
+    public void HomogeneityPValue_SmallSamples_TellsNoiseFromAShift()
+    {
+        // 30 against 29 predictions over three classes: PSI 0.46, "significant" by the rule of thumb, yet
+        // chi-square = 6.44 with 2 degrees of freedom: p = e^(-3.22) ≈ 0.04, as likely as that from noise.
+        DriftStatistics.PopulationStabilityIndex([18, 10, 2], [9, 14, 7]).ShouldBeGreaterThan(0.25);
+        DriftStatistics.HomogeneityPValue([18, 10, 2], [9, 14, 7]).ShouldBe(Math.Exp(-6.444444444444445 / 2), 1e-9);
+
+        // Every prediction moved to another class: no doubt at all.
+        DriftStatistics.HomogeneityPValue([40, 0], [0, 30]).ShouldBeLessThan(1e-15);
+    }
+
+    [Fact]
+    public void HomogeneityPValue_EmptyBinsAndSides()
+    {
+        // A bin empty on both sides does not count as a degree of freedom.
+        DriftStatistics.HomogeneityPValue([30, 0, 10], [10, 0, 30]).ShouldBe(DriftStatistics.HomogeneityPValue([30, 10], [10, 30]), 1e-12);
+        DriftStatistics.HomogeneityPValue([5, 0], [7, 0]).ShouldBe(1);
+        double.IsNaN(DriftStatistics.HomogeneityPValue([0, 0], [1, 2])).ShouldBeTrue();
+        Should.Throw<ArgumentException>(() => DriftStatistics.HomogeneityPValue([1, 2], [1, 2, 3]));
     }
 
     [Fact]

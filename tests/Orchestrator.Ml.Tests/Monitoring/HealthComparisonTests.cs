@@ -49,6 +49,22 @@ public sealed class HealthComparisonTests
     }
 
     [Fact]
+    public void Compare_ClassShiftWithinSamplingNoise_IsReportedButNotBreached()
+    {
+        // The same shift (a quarter squares instead of half: PSI 0.275) on 20 and on 300 predictions.
+        var limits = Limits with { MinSamples = 20 };
+        var small = Named(HealthComparison.Compare(Reference(), Window(20, squareShare: 0.25), limits), "psi:predicted-class");
+        var large = Named(HealthComparison.Compare(Reference(), Window(300, squareShare: 0.25), limits), "psi:predicted-class");
+
+        small.Value.ShouldBeGreaterThan(limits.MaxPsi);
+        small.PValue.ShouldNotBeNull().ShouldBeGreaterThan(limits.ShiftSignificance);
+        small.Breached.ShouldBeFalse();
+        large.Value.ShouldBe(small.Value, 1e-9);
+        large.PValue.ShouldNotBeNull().ShouldBeLessThan(1e-6);
+        large.Breached.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Compare_FewerThanMinSamples_ReportsValuesButBreachesNothing()
     {
         var statistics = HealthComparison.Compare(Reference(), Window(50, darker: 0.3, errors: 40), Limits);

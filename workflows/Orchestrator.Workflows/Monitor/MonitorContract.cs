@@ -8,7 +8,9 @@ namespace Orchestrator.Workflows.Monitor;
 /// <param name="MinOnlineAccuracy">Lowest tolerated accuracy on labelled feedback.</param>
 /// <param name="MinFeedback">Labelled predictions needed before online accuracy is judged.</param>
 /// <param name="MaxErrorRate">Highest tolerated share of failed predictions.</param>
-public sealed record DriftTerms(TimeSpan CheckInterval, int MinSamples, double MaxPsi, double KsAlpha, double MinOnlineAccuracy, int MinFeedback, double MaxErrorRate);
+/// <param name="ShiftSignificance">A PSI above MaxPsi counts as drift only when a chi-square test of the same counts puts the chance of sampling noise below this level.</param>
+public sealed record DriftTerms(TimeSpan CheckInterval, int MinSamples, double MaxPsi, double KsAlpha, double MinOnlineAccuracy, int MinFeedback, double MaxErrorRate,
+    double ShiftSignificance = 0.01);
 
 /// <summary>The measurement activity the monitor workflow calls on every check.</summary>
 public static class MonitorActivities
@@ -19,8 +21,8 @@ public static class MonitorActivities
     public sealed record MeasureInput(string Model, int Version, DateTimeOffset From, DateTimeOffset To, DriftTerms Terms, string PolicyDigest, string IdempotencyKey);
 }
 
-/// <summary>One statistic compared with its threshold; Breached says whether it is beyond the policy.</summary>
-public sealed record DriftStatistic(string Name, double Value, double Threshold, bool Breached);
+/// <summary>One statistic compared with its threshold; Breached says whether it is beyond the policy. PValue: for a PSI, the chi-square p-value of the counts it compares.</summary>
+public sealed record DriftStatistic(string Name, double Value, double Threshold, bool Breached, double? PValue = null);
 
 /// <summary>
 /// What one check measured. Samples: logged predictions in the window; Feedback: labelled ones.

@@ -32,8 +32,8 @@ public sealed record ModelPromoted(int Version, string Alias);
 /// <summary>An alias was rolled back from one version to another.</summary>
 public sealed record ModelRolledBack(int FromVersion, int ToVersion, string Alias, string Reason);
 
-/// <summary>A drift statistic was measured on production traffic.</summary>
-public sealed record DriftMeasured(int Version, string Statistic, double Value, double Threshold, int SampleCount);
+/// <summary>A drift statistic was measured on production traffic (PValue: for a PSI, the chi-square p-value of its counts; absent in entries recorded before it was measured).</summary>
+public sealed record DriftMeasured(int Version, string Statistic, double Value, double Threshold, int SampleCount, double? PValue = null);
 
 /// <summary>A drift statistic crossed its threshold.</summary>
 public sealed record DriftDetected(int Version, string Statistic, double Value, double Threshold);
