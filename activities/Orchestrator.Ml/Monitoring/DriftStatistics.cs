@@ -15,15 +15,7 @@ public static class DriftStatistics
     /// </summary>
     public static double PopulationStabilityIndex(IReadOnlyList<double> expectedCounts, IReadOnlyList<double> actualCounts)
     {
-        ArgumentNullException.ThrowIfNull(expectedCounts);
-        ArgumentNullException.ThrowIfNull(actualCounts);
-        if (expectedCounts.Count != actualCounts.Count)
-        {
-            throw new ArgumentException("Both distributions need the same bins.", nameof(actualCounts));
-        }
-
-        var expectedTotal = expectedCounts.Sum();
-        var actualTotal = actualCounts.Sum();
+        var (expectedTotal, actualTotal) = Totals(expectedCounts, actualCounts);
         if (expectedTotal <= 0 || actualTotal <= 0)
         {
             return double.NaN;
@@ -51,15 +43,7 @@ public static class DriftStatistics
     /// </summary>
     public static double HomogeneityPValue(IReadOnlyList<double> firstCounts, IReadOnlyList<double> secondCounts)
     {
-        ArgumentNullException.ThrowIfNull(firstCounts);
-        ArgumentNullException.ThrowIfNull(secondCounts);
-        if (firstCounts.Count != secondCounts.Count)
-        {
-            throw new ArgumentException("Both distributions need the same bins.", nameof(secondCounts));
-        }
-
-        var n = firstCounts.Sum();
-        var m = secondCounts.Sum();
+        var (n, m) = Totals(firstCounts, secondCounts);
         if (n <= 0 || m <= 0)
         {
             return double.NaN;
@@ -167,4 +151,14 @@ public static class DriftStatistics
     }
 
     private static double Square(double x) => x * x;
+
+    // Both sides' totals, after checking they are counts over the same bins.
+    private static (double First, double Second) Totals(IReadOnlyList<double> first, IReadOnlyList<double> second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        return first.Count == second.Count
+            ? (first.Sum(), second.Sum())
+            : throw new ArgumentException("Both distributions need the same bins.", nameof(second));
+    }
 }
