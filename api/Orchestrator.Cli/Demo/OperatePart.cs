@@ -73,7 +73,7 @@ public sealed class OperatePart(DemoPeople people, DemoLog log, DemoOptions opti
                 {
                     case "drift_measured":
                         measured = true;
-                        log.Progress($"DriftMeasured v{DemoApi.Whole(data, "version")} {Str(data, "statistic")} = {Num(data, "value")} (threshold {Num(data, "threshold")}, {Str(data, "sampleCount")} samples)");
+                        log.Progress($"DriftMeasured v{DemoApi.Whole(data, "version")} {Str(data, "statistic")} = {Num(data, "value")} (threshold {Num(data, "threshold")}, {Str(data, "sampleCount")} samples{PValue(data)})");
                         break;
                     case "drift_detected":
                         detected = true;
@@ -146,6 +146,10 @@ public sealed class OperatePart(DemoPeople people, DemoLog log, DemoOptions opti
 
         throw new DemoFailedException($"version {old} still served a pinned predict call after it was decommissioned");
     }
+
+    // A PSI's chi-square p-value (ADR 0020), when the entry has one.
+    private static string PValue(JsonElement e) =>
+        e.TryGetProperty("pValue", out var v) && v.ValueKind == JsonValueKind.Number ? ", p " + v.GetDouble().ToString("G2", CultureInfo.InvariantCulture) : "";
 
     private static string Num(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.####", CultureInfo.InvariantCulture) : "?";
