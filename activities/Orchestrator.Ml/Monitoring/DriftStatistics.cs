@@ -38,8 +38,8 @@ public static class DriftStatistics
     /// measures how large a shift is; this says whether the counts are enough to tell it from noise (with
     /// k bins and n, m samples, PSI under no shift is about (k - 1)(1/n + 1/m) on average). Bins empty on
     /// both sides are left out; 1 with fewer than two bins left; NaN when either side is empty. With small
-    /// expected counts the test overstates the evidence, so a gate that requires both a large PSI and a
-    /// small p-value still errs towards reporting a shift.
+    /// expected counts (below about 5 per cell) the p-value tends to come out too small, so a gate that
+    /// requires both a large PSI and a small p-value then leans towards reporting a shift.
     /// </summary>
     public static double HomogeneityPValue(IReadOnlyList<double> firstCounts, IReadOnlyList<double> secondCounts)
     {
