@@ -58,7 +58,7 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         var engineer = api.Token("alice", "ml-engineer");
         var auditor = api.Token("audrey", "auditor");
         await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--token", engineer);
-        var bundle = Path.Combine(api.Directory, $"bundle-{Guid.NewGuid():N}.zip");
+        var bundle = Path.Combine(api.StateDirectory, $"bundle-{Guid.NewGuid():N}.zip");
 
         var export = await Cli.RunAsync(api, "audit", "export", "--output", bundle, "--token", auditor);
         var verify = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
@@ -109,27 +109,27 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes($"# Evidence report {Guid.NewGuid()}\n");
         var stored = await api.Services.GetRequiredService<BlobArtifactStore>().PutAsync(bytes, "text/markdown", TestContext.Current.CancellationToken);
-        var file = Path.Combine(api.Directory, $"report-{Guid.NewGuid():N}.md");
+        var file = Path.Combine(api.StateDirectory, $"report-{Guid.NewGuid():N}.md");
 
         var result = await Cli.RunAsync(api, "artifacts", "get", stored.Digest, "--output", file, "--token", api.Token("paula", "approver"));
 
         result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
         (await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)).ShouldBe(bytes);
         result.Out.ShouldContain("sha256 matches");
-        Directory.GetFiles(api.Directory, "*.partial").ShouldBeEmpty();
+        Directory.GetFiles(api.StateDirectory, "*.partial").ShouldBeEmpty();
     }
 
     [Fact]
     public async Task ArtifactsGet_UnknownDigest_ExitsNotFoundAndWritesNothing()
     {
-        var file = Path.Combine(api.Directory, $"missing-{Guid.NewGuid():N}.md");
+        var file = Path.Combine(api.StateDirectory, $"missing-{Guid.NewGuid():N}.md");
 
         var result = await Cli.RunAsync(api, "artifacts", "get", "sha256:" + new string('0', 64), "-o", file, "--token", api.Token("audrey", "auditor"));
 
         result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
         result.Error.Trim().ShouldStartWith("orchestrator: 404 No artifact is stored under sha256:");
         File.Exists(file).ShouldBeFalse();
-        Directory.GetFiles(api.Directory, "*.partial").ShouldBeEmpty();
+        Directory.GetFiles(api.StateDirectory, "*.partial").ShouldBeEmpty();
     }
 
     [Theory]
@@ -137,7 +137,7 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     [InlineData("sha256:ABC")]
     public async Task ArtifactsGet_MalformedDigest_ExitsBadInputWithoutCallingTheApi(string digest)
     {
-        var file = Path.Combine(api.Directory, $"bad-{Guid.NewGuid():N}.md");
+        var file = Path.Combine(api.StateDirectory, $"bad-{Guid.NewGuid():N}.md");
 
         var result = await Cli.RunAsync(api, "artifacts", "get", digest, "-o", file, "--token", api.Token("audrey", "auditor"));
 
