@@ -14,8 +14,8 @@ namespace Orchestrator.Api.Tests;
 /// </summary>
 public sealed class ApiFactory() : ServiceFactory("api")
 {
-    public const string Issuer = "orchestrator";
-    public const string Audience = "orchestrator-api";
+    public const string Issuer = AuthOptions.DefaultIssuer;
+    public const string Audience = AuthOptions.DefaultAudience;
 
     public SymmetricSecurityKey SigningKey { get; } = new(RandomNumberGenerator.GetBytes(32));
 

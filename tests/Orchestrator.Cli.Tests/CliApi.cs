@@ -14,7 +14,7 @@ public sealed class CliApi() : ServiceFactory("cli")
     /// <summary>The signing key, base64 in a file (what `dev token --key-path` reads).</summary>
     public string KeyPath => Path.Combine(StateDirectory, "dev-signing.key");
 
-    public string Token(string user, params string[] roles) => DevelopmentTokens.Mint(_key, "orchestrator", "orchestrator-api", user, roles, TimeSpan.FromMinutes(10));
+    public string Token(string user, params string[] roles) => DevelopmentTokens.Mint(_key, AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, user, roles, TimeSpan.FromMinutes(10));
 
     public override async ValueTask InitializeAsync()
     {

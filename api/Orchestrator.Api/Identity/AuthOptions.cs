@@ -9,11 +9,17 @@ public sealed class AuthOptions
 {
     public const string Section = "Orchestrator:Auth";
 
+    /// <summary>The issuer the service expects unless configured otherwise (and development tokens carry).</summary>
+    public const string DefaultIssuer = "orchestrator";
+
+    /// <summary>The audience the service expects unless configured otherwise (and development tokens carry).</summary>
+    public const string DefaultAudience = "orchestrator-api";
+
     /// <summary>Expected "iss" of tokens.</summary>
-    public string Issuer { get; set; } = "orchestrator";
+    public string Issuer { get; set; } = DefaultIssuer;
 
     /// <summary>Expected "aud" of tokens.</summary>
-    public string Audience { get; set; } = "orchestrator-api";
+    public string Audience { get; set; } = DefaultAudience;
 
     /// <summary>An OpenID Connect authority whose published keys sign the tokens (production).</summary>
     public string? Authority { get; set; }

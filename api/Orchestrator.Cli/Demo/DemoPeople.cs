@@ -12,9 +12,6 @@ namespace Orchestrator.Cli.Demo;
 /// </summary>
 public sealed class DemoPeople : IDisposable
 {
-    private const string Issuer = "orchestrator";
-    private const string Audience = "orchestrator-api";
-
     private DemoPeople(ApiClient alice, ApiClient bob, ApiClient carol, ApiClient dave)
     {
         Alice = alice;
@@ -48,7 +45,7 @@ public sealed class DemoPeople : IDisposable
     }
 
     private static string Mint(SecurityKey key, string user, string[] roles) =>
-        DevelopmentTokens.Mint(key, Issuer, Audience, user, roles, TimeSpan.FromHours(2));
+        DevelopmentTokens.Mint(key, AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, user, roles, TimeSpan.FromHours(2));
 
     public void Dispose()
     {
