@@ -30,9 +30,9 @@ public sealed class CanaryObserver(PredictionLog log)
         ArgumentNullException.ThrowIfNull(production);
         ArgumentNullException.ThrowIfNull(canary);
         var classes = production.Keys.Union(canary.Keys).Order(StringComparer.Ordinal).ToArray();
-        double[] before = [.. classes.Select(k => (double)production.GetValueOrDefault(k))];
-        double[] after = [.. classes.Select(k => (double)canary.GetValueOrDefault(k))];
-        var psi = DriftStatistics.PopulationStabilityIndex(before, after);
-        return double.IsNaN(psi) ? (null, null) : (psi, DriftStatistics.HomogeneityPValue(before, after));
+        var (psi, pValue) = DriftStatistics.Shift(
+            [.. classes.Select(k => (double)production.GetValueOrDefault(k))],
+            [.. classes.Select(k => (double)canary.GetValueOrDefault(k))]);
+        return double.IsNaN(psi) ? (null, null) : (psi, pValue);
     }
 }

@@ -26,7 +26,7 @@ public sealed record BinnedDistribution(IReadOnlyList<double> Edges, IReadOnlyLi
     public double PopulationStabilityIndex(IReadOnlyList<double> actual) =>
         DriftStatistics.PopulationStabilityIndex(Counts, DriftStatistics.Histogram(actual, Edges));
 
-    /// <summary>Chi-square p-value of <paramref name="actual"/> binned on these edges against the reference counts (<see cref="DriftStatistics.HomogeneityPValue"/>).</summary>
-    public double HomogeneityPValue(IReadOnlyList<double> actual) =>
-        DriftStatistics.HomogeneityPValue(Counts, DriftStatistics.Histogram(actual, Edges));
+    /// <summary><paramref name="actual"/> binned once on these edges: its PSI and chi-square p-value against the reference counts (<see cref="DriftStatistics.Shift"/>).</summary>
+    public (double Psi, double PValue) Shift(IReadOnlyList<double> actual) =>
+        DriftStatistics.Shift(Counts, DriftStatistics.Histogram(actual, Edges));
 }

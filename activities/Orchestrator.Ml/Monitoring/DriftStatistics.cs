@@ -68,6 +68,10 @@ public static class DriftStatistics
         return bins < 2 ? 1 : Evaluation.Statistics.ChiSquareSurvival(statistic, bins - 1);
     }
 
+    /// <summary>PSI of two sets of counts over the same bins and the chi-square p-value of the same counts (NaNs when either side is empty).</summary>
+    public static (double Psi, double PValue) Shift(IReadOnlyList<double> expectedCounts, IReadOnlyList<double> actualCounts) =>
+        (PopulationStabilityIndex(expectedCounts, actualCounts), HomogeneityPValue(expectedCounts, actualCounts));
+
     /// <summary>PSI of two samples binned on <paramref name="edges"/> (interior bin edges, ascending).</summary>
     public static double PopulationStabilityIndex(IReadOnlyList<double> expected, IReadOnlyList<double> actual, IReadOnlyList<double> edges) =>
         PopulationStabilityIndex(Histogram(expected, edges), Histogram(actual, edges));

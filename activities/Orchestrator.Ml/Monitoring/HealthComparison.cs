@@ -60,36 +60,30 @@ public static class HealthComparison
         ArgumentNullException.ThrowIfNull(limits);
         var judged = window.Requests >= limits.MinSamples;
         var statistics = new List<MeasuredStatistic>();
-        void Add(string name, double value, double threshold, bool beyond)
+        void Add(string name, double value, double threshold, bool beyond, double? pValue = null)
         {
             if (!double.IsNaN(value))
             {
-                statistics.Add(new MeasuredStatistic(name, value, threshold, judged && beyond));
+                statistics.Add(new MeasuredStatistic(name, value, threshold, judged && beyond, pValue));
             }
         }
 
-        void AddPsi(string name, double psi, double pValue)
-        {
-            if (!double.IsNaN(psi))
-            {
-                statistics.Add(new MeasuredStatistic(name, psi, limits.MaxPsi, judged && psi > limits.MaxPsi && pValue < limits.ShiftSignificance, pValue));
-            }
-        }
+        // A PSI is breached when large and unlikely to be noise.
+        void AddShift(string name, (double Psi, double PValue) shift) =>
+            Add(name, shift.Psi, limits.MaxPsi, shift.Psi > limits.MaxPsi && shift.PValue < limits.ShiftSignificance, shift.PValue);
 
         if (reference is not null && window.Confidences.Count > 0)
         {
             for (var ch = 0; ch < 3; ch++)
             {
-                double[] channel = [.. window.ChannelMeans.Select(m => m[ch])];
-                AddPsi(ChannelPrefix + ChannelNames[ch], reference.Channels[ch].PopulationStabilityIndex(channel), reference.Channels[ch].HomogeneityPValue(channel));
+                AddShift(ChannelPrefix + ChannelNames[ch], reference.Channels[ch].Shift([.. window.ChannelMeans.Select(m => m[ch])]));
             }
 
-            AddPsi(ConfidencePsi, reference.Confidence.PopulationStabilityIndex(window.Confidences), reference.Confidence.HomogeneityPValue(window.Confidences));
+            AddShift(ConfidencePsi, reference.Confidence.Shift(window.Confidences));
             var ks = DriftStatistics.KolmogorovSmirnov(reference.ConfidenceQuantiles, window.Confidences);
             var critical = DriftStatistics.KolmogorovSmirnovCritical(reference.Count, window.Confidences.Count, limits.KsAlpha);
             Add(ConfidenceKs, ks, critical, ks > critical);
-            double[] classes = [.. reference.Classes.Select(c => (double)window.ClassCounts.GetValueOrDefault(c))];
-            AddPsi(ClassPsi, DriftStatistics.PopulationStabilityIndex(reference.ClassCounts, classes), DriftStatistics.HomogeneityPValue(reference.ClassCounts, classes));
+            AddShift(ClassPsi, DriftStatistics.Shift(reference.ClassCounts, [.. reference.Classes.Select(c => (double)window.ClassCounts.GetValueOrDefault(c))]));
         }
 
         if (window.Labelled >= limits.MinFeedback && window.Labelled > 0)
