@@ -27,16 +27,7 @@ public sealed class BlobArtifactStore(BlobContainerClient container)
             long size;
             await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-
-                digest = Prefix + Convert.ToHexStringLower(hash.GetHashAndReset());
+                digest = Prefix + await CopyHashedAsync(content, file, cancellationToken).ConfigureAwait(false);
                 size = file.Length;
                 file.Position = 0;
                 var blob = container.GetBlobClient(BlobName(digest));
@@ -111,6 +102,23 @@ public sealed class BlobArtifactStore(BlobContainerClient container)
         {
             throw new ArtifactNotFoundException(digest);
         }
+    }
+
+    /// <summary>Copies <paramref name="source"/> to its end into <paramref name="destination"/>, hashing on the way; returns the SHA-256 in lowercase hex.</summary>
+    public static async Task<string> CopyHashedAsync(Stream source, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Whether <paramref name="digest"/> has the form artifacts are named by: sha256:&lt;64 lowercase hex digits&gt;.</summary>

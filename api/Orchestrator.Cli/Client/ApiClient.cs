@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orchestrator.Activities.Artifacts;
 
 namespace Orchestrator.Cli.Client;
 
@@ -62,18 +63,9 @@ public sealed class ApiClient : IDisposable
             string sha256;
             await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 await using var input = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-
+                sha256 = await BlobArtifactStore.CopyHashedAsync(input, output, cancellationToken);
                 bytes = output.Length;
-                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
             if (response.Content.Headers.ContentLength is { } expected && expected != bytes)
