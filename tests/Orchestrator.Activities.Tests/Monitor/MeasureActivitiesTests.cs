@@ -83,7 +83,7 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
     }
 
     private static void Print(string title, HealthReport report) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"{title}: " + string.Join("; ", report.Statistics.Select(s => $"{s.Name}={s.Value:0.####} (threshold {s.Threshold:0.####}{(s.Breached ? ", BREACHED" : "")})")));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{title}: " + string.Join("; ", report.Statistics.Select(s => $"{s.Name}={s.Value:0.####} (threshold {s.Threshold:0.####}{(s.PValue is { } p ? $", p {p:G3}" : "")}{(s.Breached ? ", BREACHED" : "")})")));
 
     [Fact]
     public async Task Measure_NonDriftedTraffic_BreachesNothingAndRecordsEachStatistic()
@@ -99,7 +99,8 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
         report.Statistics.Select(s => s.Name).ShouldBe(["psi:channel-r", "psi:channel-g", "psi:channel-b", "psi:confidence", "ks:confidence", "psi:predicted-class", "error-rate", "latency-p95-ms"]);
         report.Statistics.ShouldAllBe(s => !s.Breached);
         var recorded = (await ModelEventsAsync(Model)).Skip(before).ToList();
-        recorded.OfType<DriftMeasured>().Select(m => (m.Statistic, m.Value, m.SampleCount)).ShouldBe(report.Statistics.Select(s => (s.Name, s.Value, 300)));
+        recorded.OfType<DriftMeasured>().Select(m => (m.Statistic, m.Value, m.SampleCount, m.PValue)).ShouldBe(report.Statistics.Select(s => (s.Name, s.Value, 300, s.PValue)));
+        report.Statistics.Where(s => s.Name.StartsWith("psi:", StringComparison.Ordinal)).ShouldAllBe(s => s.PValue != null);
         recorded.OfType<DriftDetected>().ShouldBeEmpty();
     }
 
