@@ -17,11 +17,13 @@ project=tests/Orchestrator.Benchmarks/Orchestrator.Benchmarks.csproj
 log=$ORCH_LOCAL/bench-build.log
 dotnet build "$project" -c Release --nologo -v q >"$log" 2>&1 \
   || { grep -E ': error ' "$log" | sort -u | head -20 >&2; echo "bench.sh: build failed (log: $log)" >&2; exit 1; }
+dll=tests/Orchestrator.Benchmarks/bin/Release/net10.0/Orchestrator.Benchmarks.dll
 if [[ ${1:-} != --list ]]; then
+  cpu_backend_env "$dll"   # libtorch must compute correctly on this CPU (docs/adr/0021)
   for s in postgres azurite; do
     infra/"$s".sh status | grep -q running || started+=("$s")
     env_out=$(infra/"$s".sh start) || exit 1
     eval "$env_out"
   done
 fi
-dotnet tests/Orchestrator.Benchmarks/bin/Release/net10.0/Orchestrator.Benchmarks.dll "$@"
+dotnet "$dll" "$@"

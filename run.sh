@@ -27,20 +27,6 @@ if [[ $mode == demo ]] && ! cli_help=$(./orchestrator --help 2>&1); then
   tail -5 <<<"$cli_help" >&2
   exit 1
 fi
-if [[ $mode == demo ]] && ! grep -qE "^  demo( |$)" <<<"$cli_help"; then
-  # The demo drives a governed run through the HTTP API; it arrives with the API issue. Until then
-  # say what exists instead of pretending.
-  cat >&2 <<TXT
-run.sh demo: the end-to-end demo driver is not built yet. The HTTP API (runs, approvals, audit, datasets,
-policies, models) and the CLI exist, so the governed run can be driven by hand (README, "CLI"):
-  ./run.sh &                                  the service with in-process workers on :5080
-  ./orchestrator dev token --user alice --role ml-engineer | tail -1    a token; then runs start, approvals
-                                              approve, audit verify / export / verify-bundle
-  ./test.sh      every test
-  ./bench.sh     the benchmarks (./bench.sh --list)
-TXT
-  exit 2
-fi
 
 started=()
 service_pid=
@@ -59,6 +45,8 @@ for s in postgres azurite temporal; do
 done
 
 dotnet build "$api_project" -c Release --nologo -v q >/dev/null || { echo "run.sh: building the service failed" >&2; exit 1; }
+# The service's workers train with libtorch: start it under an ISA limit that computes correctly here (docs/adr/0021).
+cpu_backend_env api/Orchestrator.Api/bin/Release/net10.0/Orchestrator.Api.dll
 if [[ $mode == serve ]]; then
   exec_url=http://127.0.0.1:$port
   say "service on $exec_url (Ctrl-C stops it and the servers this script started)"

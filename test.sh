@@ -34,6 +34,9 @@ if ! dotnet build Orchestrator.sln -c Debug --nologo -v q -clp:NoSummary >"$log_
   finish 0 1 0 1
 fi
 
+# libtorch must compute correctly on this CPU before any test trains (docs/adr/0021).
+cpu_backend_env api/Orchestrator.Api/bin/Debug/net10.0/Orchestrator.Api.dll
+
 for s in postgres azurite; do
   if ! infra/"$s".sh status | grep -q running; then started+=("$s"); fi
   env_out=$(infra/"$s".sh start) || { echo "test.sh: could not start $s" >&2; finish 0 1 0 1; }

@@ -52,3 +52,45 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
     || die "apt-get install ${missing[*]} failed"
 }
+
+# The oneDNN ISA limit under which libtorch computes correctly on this host (docs/adr/0021): the first of
+# default (no limit), AVX2, AVX, SSE41 whose process passes the numerical self-check (`DLL --self-check`).
+# Prints the level ("default" for none needed, "none" when nothing passes), or nothing when there is no
+# cached answer for this CPU and no built probe among the DLLs given. The answer is cached per CPU model,
+# flags and libtorch version in $ORCH_LOCAL.
+cpu_backend_isa() {
+  local signature version cache dll isa
+  version=$(grep -oE 'libtorch-cpu-linux-x64" Version="[^"]+' "$ORCH_ROOT/Directory.Packages.props" | sed 's/.*Version="//')
+  signature=$({ awk '/^(vendor_id|cpu family|model|model name|stepping|flags)[[:space:]]*:/ {print} /^$/ {exit}' /proc/cpuinfo 2>/dev/null
+    echo "libtorch $version"; } | md5sum | cut -c1-12)
+  cache=$ORCH_LOCAL/cpu-backend-$signature
+  if [[ -s $cache ]]; then cat "$cache"; return 0; fi
+  for dll in "$@"; do
+    [[ -f $dll ]] || continue
+    for isa in default AVX2 AVX SSE41; do
+      if [[ $isa == default ]]; then
+        env -u DNNL_MAX_CPU_ISA dotnet "$dll" --self-check >/dev/null 2>&1 && break
+      else
+        DNNL_MAX_CPU_ISA=$isa dotnet "$dll" --self-check >/dev/null 2>&1 && break
+      fi
+      isa=none
+    done
+    echo "$isa" >"$cache"
+    echo "$isa"
+    return 0
+  done
+}
+
+# Exports DNNL_MAX_CPU_ISA for the processes this script starts, unless the caller set it (an operator's
+# override is kept, and the processes' own self-check still guards it). Arguments: probe DLLs, as above.
+cpu_backend_env() {
+  local isa
+  [[ -z ${DNNL_MAX_CPU_ISA:-} ]] || { say "cpu backend: DNNL_MAX_CPU_ISA=$DNNL_MAX_CPU_ISA (set by the caller)"; return 0; }
+  isa=$(cpu_backend_isa "$@")
+  case $isa in
+    "") ;;
+    default) ;;
+    none) say "warning: libtorch fails its numerical self-check on this CPU at every ISA level; training and TorchSharp evaluation will be refused (README, Troubleshooting)" ;;
+    *) export DNNL_MAX_CPU_ISA=$isa; say "cpu backend: DNNL_MAX_CPU_ISA=$isa (the highest oneDNN ISA level that passes the self-check on this CPU)" ;;
+  esac
+}

@@ -17,7 +17,14 @@ servers=("$@")
 
 case $cmd in
   start)
-    for s in "${servers[@]}"; do "$here/$s.sh" start; done | tee "$ORCH_LOCAL/servers.env" ;;
+    {
+      for s in "${servers[@]}"; do "$here/$s.sh" start; done
+      # For the processes started from this shell: libtorch's ISA limit for this CPU, when known (docs/adr/0021).
+      if [[ -z ${DNNL_MAX_CPU_ISA:-} ]]; then
+        isa=$(cpu_backend_isa "$ORCH_ROOT"/api/Orchestrator.Api/bin/{Debug,Release}/net10.0/Orchestrator.Api.dll)
+        case $isa in "" | default | none) ;; *) echo "export DNNL_MAX_CPU_ISA=$isa" ;; esac
+      fi
+    } | tee "$ORCH_LOCAL/servers.env" ;;
   stop)
     for s in temporal azurite postgres; do "$here/$s.sh" stop; done
     rm -f "$ORCH_LOCAL/servers.env" ;;

@@ -12,6 +12,13 @@ using Orchestrator.Api.Predictions;
 using Orchestrator.Api.Policies;
 using Orchestrator.Api.Runs;
 using Orchestrator.Hosting.Workers;
+using Orchestrator.Ml.Devices;
+
+// The launchers' probe (infra/lib.sh): does libtorch compute correctly in a process started like this one?
+if (args is [BackendSelfCheck.Argument])
+{
+    return BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
@@ -44,3 +51,4 @@ app.MapPolicyEndpoints();
 app.MapArtifactEndpoints();
 
 app.Run();
+return 0;

@@ -9,6 +9,11 @@ var all = typeof(IBenchmark).Assembly.GetTypes()
     .OrderBy(b => b.Name, StringComparer.Ordinal)
     .ToList();
 
+if (args is [Orchestrator.Ml.Devices.BackendSelfCheck.Argument])
+{
+    return Orchestrator.Ml.Devices.BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
+}
+
 if (args is ["--list"])
 {
     all.ForEach(b => Console.WriteLine($"{b.Name,-20} {b.Description}"));

@@ -39,6 +39,7 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var tolerance = Tolerance(input.PolicyDigest);
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
         using var model = checkpoint.CreateModel();
+        ComputeFailures.EnsureBackend(model.parameters().First().device);
         var preprocessing = Preprocessing.Centered(checkpoint.Spec.InputSize);
         var onnx = ResNetOnnxExporter.Export(model, preprocessing, classes);
 

@@ -35,7 +35,14 @@ public static class ComputeDevice
         }
     }
 
-    /// <summary>Library versions recorded with every training run in the audit trail.</summary>
-    public static string Describe(torch.Device device) =>
-        $"device={device.type.ToString().ToLowerInvariant()} torchsharp={typeof(torch).Assembly.GetName().Version} libtorch={torch.__version__} build={BuiltFor}";
+    /// <summary>
+    /// Library versions recorded with every training run in the audit trail and, on the CPU, the host's
+    /// capability and the <see cref="BackendSelfCheck"/> result.
+    /// </summary>
+    public static string Describe(torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var libraries = $"device={device.type.ToString().ToLowerInvariant()} torchsharp={typeof(torch).Assembly.GetName().Version} libtorch={torch.__version__} build={BuiltFor}";
+        return device.type == DeviceType.CPU ? $"{libraries} {BackendSelfCheck.Result.Describe()}" : libraries;
+    }
 }

@@ -2,14 +2,16 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Orchestrator.Hosting.Workers;
 using Temporalio.Api.WorkflowService.V1;
 using Temporalio.Client;
 
 namespace Orchestrator.Api.Hosting;
 
 /// <summary>
-/// /readyz: the service is ready when PostgreSQL, Blob Storage and Temporal all answer. A missing
-/// setting is reported by name, so an operator sees what to configure.
+/// /readyz: the service is ready when PostgreSQL, Blob Storage and Temporal all answer and its workers
+/// were not refused by the CPU backend self-check. A missing setting is reported by name, so an operator
+/// sees what to configure.
 /// </summary>
 public sealed class ReadinessProbes(IConfiguration configuration) : IAsyncDisposable
 {
@@ -59,6 +61,16 @@ public sealed class ReadinessProbes(IConfiguration configuration) : IAsyncDispos
                 var connection = await probes.TemporalConnectionAsync(address);
                 await connection.WorkflowService.GetSystemInfoAsync(new GetSystemInfoRequest(), new RpcOptions { CancellationToken = token });
             }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether this process's workers run: healthy when the role hosts none that use TorchSharp or the CPU
+    /// backend passed its self-check; unhealthy, with the refusal and its fix, when the workers were refused.
+    /// </summary>
+    public sealed class Compute(WorkerBackendStatus status) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(status.Refused ? HealthCheckResult.Unhealthy(status.Describe()) : HealthCheckResult.Healthy(status.Describe()));
     }
 
     private async Task<TemporalConnection> TemporalConnectionAsync(string address)

@@ -38,7 +38,8 @@ public static class ServiceDefaults
         builder.Services.AddHealthChecks()
             .AddCheck<ReadinessProbes.Postgres>("postgres", tags: ["ready"])
             .AddCheck<ReadinessProbes.BlobStorage>("blob-storage", tags: ["ready"])
-            .AddCheck<ReadinessProbes.Temporal>("temporal", tags: ["ready"]);
+            .AddCheck<ReadinessProbes.Temporal>("temporal", tags: ["ready"])
+            .AddCheck<ReadinessProbes.Compute>("compute", tags: ["ready"]);
         return builder;
     }
 

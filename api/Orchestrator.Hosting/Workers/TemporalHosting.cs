@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Hosting;
 using Orchestrator.Hosting.Tracing;
+using Orchestrator.Ml.Devices;
 using Temporalio.Client;
 
 namespace Orchestrator.Hosting.Workers;
@@ -20,13 +21,18 @@ public static class TemporalHosting
     /// Adds <see cref="ITemporalClient"/> (lazy: the process starts while Temporal is still coming up;
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
-    /// worker (train, export, evaluate). Replaces any ITemporalClient registered before.
+    /// worker (train, export, evaluate). Replaces any ITemporalClient registered before. A role that runs TorchSharp
+    /// hosts no worker at all when <paramref name="backendCheck"/> (by default this process's
+    /// <see cref="BackendSelfCheck"/>) fails: it logs why and keeps the API (<see cref="WorkerBackendStatus"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var role = Role(builder.Configuration[RoleSetting]);
+        var backend = WorkerBackendStatus.For(role, backendCheck ?? (() => BackendSelfCheck.Result));
+        services.RemoveAll<WorkerBackendStatus>();
+        services.AddSingleton(backend);
         services.AddOptions<TemporalHostingOptions>().Bind(builder.Configuration.GetSection(TemporalHostingOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TemporalHostingOptions>, TemporalHostingOptions.Validator>());
         services.TryAddSingleton<TraceContextInterceptor>();
@@ -47,6 +53,12 @@ public static class TemporalHosting
 
         if (role == ProcessRole.Api)
         {
+            return builder;
+        }
+
+        if (backend.Refused)
+        {
+            services.AddHostedService<WorkerRefusalNotice>();
             return builder;
         }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Hosting.Workers;
+using Orchestrator.Ml.Devices;
 using Temporalio.Client;
 
 namespace Orchestrator.Hosting.Tests.Workers;
@@ -47,11 +48,54 @@ public sealed class TemporalHostingTests
         }
     }
 
-    private static IHost Build(Dictionary<string, string?> settings)
+    [Theory]
+    [InlineData("all")]
+    [InlineData("gpu-worker")]
+    public void AddOrchestratorTemporal_BackendFailsItsSelfCheck_RefusesEveryWorkerAndSaysWhy(string role)
+    {
+        // A reference that no backend can meet: the check fails as it does on a host whose kernels are wrong.
+        var failing = BackendSelfCheck.Run(reference => reference["input gradient"][0] += 1);
+        using var host = Build(new() { ["Orchestrator:Role"] = role, ["Orchestrator:Temporal:Address"] = "127.0.0.1:1" }, () => failing);
+
+        var status = host.Services.GetRequiredService<WorkerBackendStatus>();
+        status.Refused.ShouldBeTrue();
+        status.Describe().ShouldStartWith("worker roles refused: the CPU backend failed its numerical self-check (input gradient off by");
+        status.Describe().ShouldContain("DNNL_MAX_CPU_ISA");
+        // The client stays (the API keeps serving); the only hosted service is the notice, no Temporal worker.
+        host.Services.GetRequiredService<ITemporalClient>().ShouldNotBeNull();
+        host.Services.GetServices<IHostedService>().ShouldHaveSingleItem().GetType().Name.ShouldBe("WorkerRefusalNotice");
+    }
+
+    [Fact]
+    public void AddOrchestratorTemporal_CpuWorkerRole_RunsNoSelfCheck()
+    {
+        using var host = Build(new() { ["Orchestrator:Role"] = "cpu-worker", ["Orchestrator:Temporal:Address"] = "127.0.0.1:1" },
+            () => throw new InvalidOperationException("a role without TorchSharp must not run the check"));
+
+        host.Services.GetRequiredService<WorkerBackendStatus>().Check.ShouldBeNull();
+    }
+
+    [Fact]
+    public void AddOrchestratorTemporal_BackendPasses_HostsTheWorkers()
+    {
+        var passing = BackendSelfCheck.Run();
+        passing.Passed.ShouldBeTrue(passing.Passed ? "" : passing.RefusalMessage);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Orchestrator:Role"] = "all", ["Orchestrator:Temporal:Address"] = "127.0.0.1:1" });
+
+        builder.AddOrchestratorTemporal(() => passing);
+
+        // Not resolved: the workers would need the ledger's settings. Registered: the CPU and GPU workers (and the activities' services), no notice.
+        var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
+        hosted.Count.ShouldBeGreaterThanOrEqualTo(2);
+        hosted.ShouldNotContain(d => d.ImplementationType != null && d.ImplementationType.Name == "WorkerRefusalNotice");
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings, Func<BackendCheckResult>? backendCheck = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddOrchestratorTemporal();
+        builder.AddOrchestratorTemporal(backendCheck);
         return builder.Build();
     }
 }
