@@ -62,6 +62,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
 
         var device = ComputeDevice.Select("auto");
+        ComputeFailures.EnsureBackend(device);
         var deviceDescription = ComputeDevice.Describe(device);
         // A resumption is its own fact (keyed by the epoch it continues from), never a second "started".
         var started = new TrainingStarted(transfer.Describe(Hyperparameters(input, spec)), deviceDescription, options.Epochs, lastCheckpoint);
@@ -97,8 +98,16 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
             },
         };
 
-        var result = await new Trainer(new ImagePreprocessor(Preprocessing.Centered(spec.InputSize)), options)
-            .TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
+        TrainingResult result;
+        try
+        {
+            result = await new Trainer(new ImagePreprocessor(Preprocessing.Centered(spec.InputSize)), options)
+                .TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw ComputeFailures.Diverged(e);
+        }
 
         // A retry after the last epoch's checkpoint has nothing left to train: its checkpoint is the result.
         var final = stored ?? await store.PutAsync(resumeFrom!.Bytes, CheckpointMediaType, cancellationToken).ConfigureAwait(false);

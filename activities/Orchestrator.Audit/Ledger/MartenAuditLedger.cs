@@ -33,9 +33,22 @@ public sealed class MartenAuditLedger(LedgerDatabase database, TimeProvider time
         ArgumentNullException.ThrowIfNull(context);
         var eventId = IdempotencyKeys.EventId(streamId, idempotencyKey);
         var type = LedgerJson.TypeName(fact.GetType());
-        var data = _batch.Serializer.ToJson(fact);
+        string data;
+        byte[] contextJson;
+        try
+        {
+            data = _batch.Serializer.ToJson(fact);
+            contextJson = Encoding.UTF8.GetBytes(_batch.Serializer.ToJson(context));
+        }
+        catch (ArgumentException)
+        {
+            // System.Text.Json only says a number "cannot be written as valid JSON", deep inside: name the figure.
+            FiniteNumbers.Ensure(fact, $"{fact.GetType().Name} on {streamId}");
+            FiniteNumbers.Ensure(context, $"the audit context of {fact.GetType().Name} on {streamId}");
+            throw;
+        }
+
         var dataJson = Encoding.UTF8.GetBytes(data);
-        var contextJson = Encoding.UTF8.GetBytes(_batch.Serializer.ToJson(context));
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

@@ -10,7 +10,9 @@ namespace Orchestrator.Ml.Training;
 /// Trains a <see cref="ResNet"/> on decoded images: background batch loading, the chosen optimiser and
 /// schedule, gradient clipping, class-imbalance handling and early stopping on validation loss. Reports
 /// every batch, checkpoints every epoch, resumes from a checkpoint, and stops within one batch of
-/// cancellation. On the CPU, the same seed gives the same weights, resumed or not.
+/// cancellation. On the CPU, the same seed gives the same weights, resumed or not. Refuses to run on a CPU
+/// backend that failed <see cref="Devices.BackendSelfCheck"/>, and stops with <see cref="TrainingDivergedException"/>
+/// in the batch whose loss or gradient norm is not finite.
 /// </summary>
 public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions options)
 {
@@ -35,6 +37,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         }
 
         var device = model.parameters().First().device;
+        Devices.BackendSelfCheck.EnsurePassed(device);
         foreach (var p in model.BackboneParameters())
         {
             p.requires_grad = !options.FreezeBackbone;
@@ -108,6 +111,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
+        Devices.BackendSelfCheck.EnsurePassed(device);
         model.eval();
         using var noGrad = no_grad();
         using var loader = new BatchLoader(images, preprocessor, AugmentationOptions.None, options.BatchSize, false, options.Seed, 0, cancellationToken);
@@ -148,14 +152,22 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
             optimizer.zero_grad();
             var logits = model.call(x);
             var loss = Losses.Compute(options, logits, y, classWeights);
-            loss.backward();
-            if (options.GradientClipNorm > 0)
+            var batchLoss = loss.item<float>();
+            if (!float.IsFinite(batchLoss))
             {
-                nn.utils.clip_grad_norm_(optimizer.parameters(), options.GradientClipNorm);
+                throw new TrainingDivergedException("loss", batchLoss, epoch + 1, batch.Index + 1, lr);
+            }
+
+            loss.backward();
+            // The total norm is computed either way (clipping at infinity leaves the gradients as they are), so a
+            // non-finite gradient stops the run before the optimiser writes it into the weights.
+            var gradientNorm = nn.utils.clip_grad_norm_(optimizer.parameters(), options.GradientClipNorm > 0 ? options.GradientClipNorm : double.PositiveInfinity);
+            if (!double.IsFinite(gradientNorm))
+            {
+                throw new TrainingDivergedException("gradient norm", gradientNorm, epoch + 1, batch.Index + 1, lr);
             }
 
             optimizer.step();
-            var batchLoss = loss.item<float>();
             lossSum += batchLoss * batch.Count;
             correct += logits.argmax(1).eq(y).sum().item<long>();
             seen += batch.Count;

@@ -31,6 +31,25 @@ public sealed class AppendTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     }
 
     [Fact]
+    public async Task AppendAsync_NonFiniteFigure_RefusedNamingItAndNothingWritten()
+    {
+        var ledger = fixture.NewLedger();
+        var stream = AuditStreams.Run($"r-{Guid.NewGuid():N}");
+        var diverged = new Events.Runs.TrainingEpochCompleted(1, double.NaN, 0.5, 0.9, "sha256:" + new string('a', 64));
+
+        var refused = await Should.ThrowAsync<NonFiniteNumberException>(
+            () => ledger.AppendAsync(stream, diverged, Samples.Worker("r1"), "wf/act-1/epoch-1", Token));
+
+        refused.Message.ShouldBe($"TrainingEpochCompleted on {stream} cannot be recorded: TrainLoss is NaN; audit entries and evidence hold finite numbers only");
+        (await ledger.ReadStreamAsync(stream, cancellationToken: Token)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void FindNonFinite_InfinityInsideAList_NamesTheElement() =>
+        FiniteNumbers.FindNonFinite(new Events.Runs.TrainingCompleted(2, "sha256:x", [0.5, double.PositiveInfinity], [0.9, 0.8]))
+            .ShouldBe(("LossCurve[1]", "+infinity"));
+
+    [Fact]
     public async Task AppendAsync_SameKeyRetried_ReturnsFirstEntryWithoutSecondRow()
     {
         var stream = AuditStreams.Run($"r-{Guid.NewGuid():N}");

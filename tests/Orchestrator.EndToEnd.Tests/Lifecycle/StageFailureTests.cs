@@ -1,10 +1,14 @@
 using Orchestrator.Audit.Events;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Audit.Replay;
+using Orchestrator.Audit.Verification;
 using Orchestrator.EndToEnd.Tests.Support;
 using Orchestrator.Testing;
 using Orchestrator.Testing.Temporal;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.Train;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -48,5 +52,33 @@ public sealed class StageFailureTests(TemporalEnvironment temporal, PostgresData
         runFailed.Stage.ShouldBe(Stages.Acquire);
         runFailed.Reason.ShouldContain(container, Case.Insensitive);
         (await E2eRuns.FactsAsync(deployment, AuditStreams.Model(input.ModelName))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_LearningRateThatDiverges_FailsAtTrainSayingWhyAndTheLedgerVerifies()
+    {
+        await using var deployment = await E2eDeployment.CreateAsync(temporal, database, blob);
+        await deployment.StartHostAsync("all");
+        var input = E2eRuns.Input(deployment, E2ePolicies.Diverging);
+
+        var handle = await E2eRuns.StartAsync(deployment, input);
+        var failure = await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+
+        failure.InnerException.ShouldBeOfType<ApplicationFailureException>().Message.ShouldContain("training diverged:");
+        var history = await handle.FetchHistoryAsync();
+        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == TrainActivity.Name).EventId;
+        var failed = history.Events.Single(e => e.EventType == EventType.ActivityTaskFailed && e.ActivityTaskFailedEventAttributes.ScheduledEventId == train);
+        failed.ActivityTaskFailedEventAttributes.Failure.ApplicationFailureInfo.Type.ShouldBe("TrainingDiverged");
+        failed.ActivityTaskFailedEventAttributes.Failure.ApplicationFailureInfo.NonRetryable.ShouldBeTrue();
+
+        // The run's failure in the ledger, and the summary the API serves (GET /api/runs/{id}) folded from it, say why.
+        var runFailed = (await E2eRuns.StreamAsync(deployment, AuditStreams.Run(input.RunId))).Select(e => e.Data).OfType<RunFailed>().ShouldHaveSingleItem();
+        runFailed.Stage.ShouldBe(Stages.Train);
+        runFailed.Reason.ShouldMatch(@"^train failed: training diverged: (loss|gradient norm) is (NaN|\+infinity) at epoch 1, batch \d+ \(learning rate \d(\.\d+)?E\+(29|30)\)$");
+        var summary = await deployment.Services.GetRequiredService<LedgerReplay>().RunAsync(AuditStreams.Run(input.RunId), cancellationToken: TestContext.Current.CancellationToken);
+        summary.ShouldNotBeNull().FailureReason.ShouldBe(runFailed.Reason);
+        var report = await deployment.Services.GetRequiredService<LedgerVerifier>()
+            .VerifyStreamAsync(AuditStreams.Run(input.RunId), deployment.PublicKeyPem, TestContext.Current.CancellationToken);
+        report.IsValid.ShouldBeTrue(report.FirstFailure?.ToString());
     }
 }

@@ -28,6 +28,9 @@ public static class E2ePolicies
     /// </summary>
     public static PolicyRef Monitored { get; } = new("e2e-monitored", 1);
 
+    /// <summary>The lenient terms with a learning rate so large that training diverges in its first epoch.</summary>
+    public static PolicyRef Diverging { get; } = new("e2e-diverging", 1);
+
     /// <summary>Epochs of <see cref="Interrupted"/>.</summary>
     public const int InterruptedEpochs = 8;
 
@@ -40,6 +43,8 @@ public static class E2ePolicies
             InterruptedEpochs, ", \"heartbeatTimeout\": \"00:00:15\"")),
         ("e2e-endless.v1.json", Document("e2e-endless", "End-to-end policy whose training only ends by cancellation.", minAccuracy: "0.0", maxCalibrationError: "1.0",
             10_000, ", \"heartbeatTimeout\": \"00:00:15\"")),
+        ("e2e-diverging.v1.json", Document("e2e-diverging", "End-to-end policy whose training diverges.", minAccuracy: "0.0", maxCalibrationError: "1.0",
+            learningRate: "1e30")),
         ("e2e-monitored.v1.json", Document("e2e-monitored", "End-to-end policy for monitoring: drift on 100 predictions, short grace period.", minAccuracy: "0.0", maxCalibrationError: "1.0",
             sections: """
               "drift": { "checkInterval": "01:00:00", "minSamples": 100, "maxPsi": 0.25, "ksAlpha": 0.01, "minOnlineAccuracy": 0.85, "minFeedback": 50, "maxErrorRate": 0.05 },
@@ -47,7 +52,7 @@ public static class E2ePolicies
             """)),
     ];
 
-    private static string Document(string name, string description, string minAccuracy, string maxCalibrationError, int epochs = 2, string trainingExtra = "", string sections = "") => $$"""
+    private static string Document(string name, string description, string minAccuracy, string maxCalibrationError, int epochs = 2, string trainingExtra = "", string sections = "", string learningRate = "0.002") => $$"""
     {
       "name": "{{name}}",
       "version": 1,
@@ -55,7 +60,7 @@ public static class E2ePolicies
       "maxAnnotationRounds": 0,
       "approval": { "quorum": 2, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
       "canary": { "trafficShare": 0.1, "window": "00:00:02", "maxErrorRate": 0.05, "maxLatencyRatio": 3.0, "maxDistributionShift": 0.25, "minRequests": 20 },
-      "training": { "architecture": "resnet-small", "epochs": {{epochs}}, "batchSize": 32, "learningRate": 0.002, "seed": 7{{trainingExtra}} },
+      "training": { "architecture": "resnet-small", "epochs": {{epochs}}, "batchSize": 32, "learningRate": {{learningRate}}, "seed": 7{{trainingExtra}} },
       {{sections}}
       "quality": {
         "minItems": 200, "maxCorruptFraction": 0.01, "minFleissKappa": 0.6, "minKrippendorffAlpha": 0.667,

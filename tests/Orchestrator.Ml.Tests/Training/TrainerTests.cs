@@ -27,6 +27,23 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public async Task TrainAsync_LearningRateThatDiverges_StopsInTheFirstNonFiniteBatchSayingWhy()
+    {
+        using var model = NewModel();
+        var batches = new List<TrainingProgress>();
+        var options = Options(3) with { LearningRate = 1e30, Schedule = ScheduleKind.Constant };
+
+        var diverged = await Should.ThrowAsync<TrainingDivergedException>(() => NewTrainer(options).TrainAsync(model, Train, Validation, null,
+            new TrainingCallbacks { OnBatch = batches.Add }, TestContext.Current.CancellationToken));
+
+        // Every reported batch was finite; the failing one is the next, and nothing after it ran.
+        batches.ShouldAllBe(b => double.IsFinite(b.Loss));
+        (diverged.Epoch, diverged.Batch).ShouldBe((batches.Count / 6 + 1, batches.Count % 6 + 1));
+        diverged.Message.ShouldMatch(@"^training diverged: (loss|gradient norm) is (NaN|\+infinity) at epoch \d+, batch \d+ \(learning rate 1E\+30\)$");
+        model.parameters().All(p => p.isfinite().all().item<bool>()).ShouldBeTrue("the optimiser must not write the diverged step into the weights");
+    }
+
+    [Fact]
     public async Task TrainAsync_SameSeedTwice_IdenticalWeights()
     {
         using var first = NewModel();
