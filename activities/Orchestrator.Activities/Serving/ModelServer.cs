@@ -11,8 +11,11 @@ namespace Orchestrator.Activities.Serving;
 /// <summary>One image's answer.</summary>
 public sealed record ImagePrediction(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities);
 
-/// <summary>What serving answered: the route decision and, when served, the predictions; <paramref name="Error"/> when inference failed.</summary>
-public sealed record ServeResult(RouteDecision Decision, IReadOnlyList<ImagePrediction> Predictions, string? Error = null)
+/// <summary>
+/// What serving answered: the route decision and, when served, the predictions; <paramref name="Error"/> when
+/// inference failed, with <paramref name="InvalidOutput"/> when it ran but answered NaN or infinity.
+/// </summary>
+public sealed record ServeResult(RouteDecision Decision, IReadOnlyList<ImagePrediction> Predictions, string? Error = null, bool InvalidOutput = false)
 {
     public bool Served => Decision.Kind == RouteKind.Serve && Error is null;
 }
@@ -53,7 +56,9 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
             var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             await log.AppendAsync([.. images.Select(_ => new PredictionRecord(Guid.NewGuid(), model, served.Version, decision.Route, at, latency, false, null, null, null, Error: e.Message))],
                 cancellationToken).ConfigureAwait(false);
-            return new ServeResult(decision, [], $"Model '{model}' version {served.Version} could not serve the request.");
+            return e is NonFiniteOutputException nonFinite
+                ? new ServeResult(decision, [], $"Model '{model}' version {served.Version} answered NaN or infinite logits for {nonFinite.Images} of {nonFinite.Total} image(s).", InvalidOutput: true)
+                : new ServeResult(decision, [], $"Model '{model}' version {served.Version} could not serve the request.");
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -15,8 +15,11 @@ public static class ColourBaselineModel
     /// <summary>The classes, in output order.</summary>
     public static IReadOnlyList<string> Classes { get; } = ["red", "green", "blue"];
 
-    /// <summary>The ONNX bytes for square inputs of <paramref name="inputSize"/> pixels.</summary>
-    public static byte[] Create(int inputSize = 32)
+    /// <summary>
+    /// The ONNX bytes for square inputs of <paramref name="inputSize"/> pixels; <paramref name="bias"/> (one per
+    /// class, zero by default) lets a test build a broken model, e.g. one that answers NaN.
+    /// </summary>
+    public static byte[] Create(int inputSize = 32, float[]? bias = null)
     {
         var graph = new OnnxGraph("colour-baseline");
         graph.AddInput("input", OnnxDim.Named("batch"), 3, inputSize, inputSize);
@@ -24,8 +27,8 @@ public static class ColourBaselineModel
         var flat = graph.AddNode("Flatten", [pooled], "flat", OnnxAttr.Of("axis", 1L));
         // Each class scores its own channel against the mean of the other two (weights [in=3, out=3]).
         var weights = graph.AddInitializer("weights", [4f, -2f, -2f, -2f, 4f, -2f, -2f, -2f, 4f], 3, 3);
-        var bias = graph.AddInitializer("bias", [0f, 0f, 0f], 3);
-        graph.AddNode("Gemm", [flat, weights, bias], "logits");
+        var offsets = graph.AddInitializer("bias", bias ?? [0f, 0f, 0f], 3);
+        graph.AddNode("Gemm", [flat, weights, offsets], "logits");
         graph.AddOutput("logits", OnnxDim.Named("batch"), Classes.Count);
         foreach (var (key, value) in Preprocessing.Centered(inputSize).ToMetadata())
         {

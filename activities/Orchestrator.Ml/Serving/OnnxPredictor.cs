@@ -51,7 +51,10 @@ public sealed class OnnxPredictor : IDisposable
         return options;
     }
 
-    /// <summary>Class probabilities for each image (row-major, <see cref="ClassCount"/> per image).</summary>
+    /// <summary>
+    /// Class probabilities for each image (row-major, <see cref="ClassCount"/> per image). Throws
+    /// <see cref="NonFiniteOutputException"/> when the model's logits for any image are not finite.
+    /// </summary>
     public float[] Predict(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -74,6 +77,24 @@ public sealed class OnnxPredictor : IDisposable
         using (var run = new RunOptions())
         {
             _session.Run(run, [_input], [inputValue], [_output], [outputValue]);
+        }
+
+        var broken = 0;
+        for (var i = 0; i < images.Count; i++)
+        {
+            foreach (var logit in logits.AsSpan(i * ClassCount, ClassCount))
+            {
+                if (!float.IsFinite(logit))
+                {
+                    broken++;
+                    break;
+                }
+            }
+        }
+
+        if (broken > 0)
+        {
+            throw new NonFiniteOutputException(broken, images.Count);
         }
 
         var probabilities = new float[logits.Length];

@@ -18,6 +18,9 @@ public static class ServingProblems
     /// <summary>503: the version could not run the request (it counts as an error in monitoring).</summary>
     public const string InferenceFailed = Base + "inference-failed";
 
+    /// <summary>500: the version ran but answered NaN or infinite outputs (it counts as an error in monitoring).</summary>
+    public const string InvalidModelOutput = Base + "model-output-not-finite";
+
     /// <summary>400: an image could not be decoded.</summary>
     public const string UndecodableImage = Base + "undecodable-image";
 

@@ -66,7 +66,9 @@ public static class PredictionEndpoints
 
         if (result.Error is not null)
         {
-            return TypedResults.Problem(result.Error, statusCode: 503, title: "Inference failed", type: ServingProblems.InferenceFailed);
+            return result.InvalidOutput
+                ? TypedResults.Problem(result.Error, statusCode: 500, title: "Model output not finite", type: ServingProblems.InvalidModelOutput)
+                : TypedResults.Problem(result.Error, statusCode: 503, title: "Inference failed", type: ServingProblems.InferenceFailed);
         }
 
         return TypedResults.Ok(new PredictResponse(name, result.Decision.Version!.Version, result.Decision.Route,

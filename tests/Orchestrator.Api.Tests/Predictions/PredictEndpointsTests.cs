@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Serving;
 
 namespace Orchestrator.Api.Tests.Predictions;
 
@@ -35,6 +36,24 @@ public sealed class PredictEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
         var labels = (await ReadAsync(batch)).GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()).ToList();
         labels.ShouldBe(["blue", "green"]);
         (await ServingFixture.Log(api).CountAsync(model, Token)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Predict_ModelAnsweringNaN_Returns500WithItsOwnProblemTypeAndLogsTheError()
+    {
+        var model = ServingFixture.NewModel();
+        await ServingFixture.SeedAsync(api, model, onnxModel: ColourBaselineModel.Create(16, bias: [float.NaN, 0f, 0f]));
+        using var client = api.ClientAs("alice", "ml-engineer");
+        using var red = ServingFixture.Png(230, 10, 10);
+
+        using var response = await client.PostAsync($"/api/models/{model}/predict", red, Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        var problem = await ReadAsync(response);
+        problem.GetProperty("type").GetString().ShouldBe("https://orchestrator.dev/problems/model-output-not-finite");
+        problem.GetProperty("detail").GetString().ShouldBe($"Model '{model}' version 1 answered NaN or infinite logits for 1 of 1 image(s).");
+        // Logged as a failed request, so the canary check and the monitor count it as an error.
+        (await ServingFixture.Log(api).CountAsync(model, Token)).ShouldBe(1);
     }
 
     [Fact]

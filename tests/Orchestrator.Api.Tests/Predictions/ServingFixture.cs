@@ -17,12 +17,15 @@ internal static class ServingFixture
 
     public static string NewModel() => "m-" + Guid.NewGuid().ToString("N")[..10];
 
-    /// <summary>Registers, approves and deploys <paramref name="versions"/> versions in order; the last one is production.</summary>
-    public static async Task SeedAsync(ApiFactory api, string model, int versions = 1)
+    /// <summary>
+    /// Registers, approves and deploys <paramref name="versions"/> versions in order; the last one is production.
+    /// Each version is <paramref name="onnxModel"/>, by default the colour baseline.
+    /// </summary>
+    public static async Task SeedAsync(ApiFactory api, string model, int versions = 1, byte[]? onnxModel = null)
     {
         var store = api.Services.GetRequiredService<BlobArtifactStore>();
         var ledger = api.Services.GetRequiredService<IAuditLedger>();
-        var onnx = await store.PutAsync(ColourBaselineModel.Create(16), "application/onnx", Token);
+        var onnx = await store.PutAsync(onnxModel ?? ColourBaselineModel.Create(16), "application/onnx", Token);
         var context = new AuditContext(Actor.Service("test", "test"), new Correlation("seed", "seed"), null, []);
         var stream = AuditStreams.Model(model);
         for (var v = 1; v <= versions; v++)

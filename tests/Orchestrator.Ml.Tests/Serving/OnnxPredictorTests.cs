@@ -39,6 +39,17 @@ public sealed class OnnxPredictorTests
     }
 
     [Fact]
+    public void Predict_ModelAnsweringNaN_RefusesToTurnItIntoProbabilities()
+    {
+        using var predictor = new OnnxPredictor(ColourBaselineModel.Create(16, bias: [0f, float.NaN, 0f]));
+
+        var refused = Should.Throw<NonFiniteOutputException>(() => predictor.Predict([Solid(230, 20, 20), Solid(10, 200, 30)]));
+
+        (refused.Images, refused.Total).ShouldBe((2, 2));
+        refused.Message.ShouldBe("the model's output is not finite for 2 of 2 image(s) (NaN or infinite logits)");
+    }
+
+    [Fact]
     public void ChannelMeans_SolidImage_ReturnsIntensitiesInUnitRange()
     {
         OnnxPredictor.ChannelMeans(Solid(255, 0, 51)).ShouldBe([1.0, 0.0, 0.2], tolerance: 1e-12);
