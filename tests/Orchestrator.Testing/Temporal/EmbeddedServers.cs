@@ -11,6 +11,9 @@ namespace Orchestrator.Testing.Temporal;
 internal static class EmbeddedServers
 {
     private const int StartAttempts = 3;
+
+    // The SDK waits 5 s by default (Temporalio 1.22's StartupTimeout); a loaded machine can need more for a .NET server's cold start.
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly Dictionary<bool, (WorkflowEnvironment Environment, int Users)> Running = [];
 
@@ -65,11 +68,11 @@ internal static class EmbeddedServers
                 return timeSkipping
                     ? await WorkflowEnvironment.StartTimeSkippingAsync(new WorkflowEnvironmentStartTimeSkippingOptions
                     {
-                        TestServer = new TestServerOptions { ExistingPath = serverPath },
+                        TestServer = new TestServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout },
                     }).ConfigureAwait(false)
                     : await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
                     {
-                        DevServerOptions = new DevServerOptions { ExistingPath = serverPath },
+                        DevServerOptions = new DevServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout },
                     }).ConfigureAwait(false);
             }
             catch (InvalidOperationException e) when (attempt < StartAttempts && e.Message.Contains("did not start", StringComparison.Ordinal))
