@@ -1,7 +1,6 @@
 using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
-using Orchestrator.Api.Backends;
 using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
@@ -12,12 +11,12 @@ using Orchestrator.Api.Predictions;
 using Orchestrator.Api.Policies;
 using Orchestrator.Api.Runs;
 using Orchestrator.Hosting.Workers;
-using Orchestrator.Ml.Devices;
+using Orchestrator.Operations.Hosting;
 
 // The launchers' probe (infra/lib.sh): does libtorch compute correctly in a process started like this one?
-if (args is [BackendSelfCheck.Argument])
+if (TemporalHosting.TryRunSelfCheck(args, out var selfCheck))
 {
-    return BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
+    return selfCheck;
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,10 +24,10 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 builder.AddServiceDefaults();
 builder.AddOrchestratorIdentity();
-builder.AddOrchestratorBackends();
+builder.Services.AddOrchestratorBackends(builder.Configuration, development: !builder.Environment.IsProduction());
 builder.AddOrchestratorTemporal();
 builder.Services.AddOrchestratorApi();
-builder.AddModelServing();
+builder.Services.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
 

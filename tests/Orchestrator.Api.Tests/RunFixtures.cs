@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Api.Tests;
 
@@ -38,7 +39,7 @@ public static class RunFixtures
         var stream = AuditStreams.Run(runId);
         var context = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
         await ledger.AppendAsync(stream, new RunStarted($"model-lifecycle-{runId}", api.TaskQueue), context, "run-started", Token);
-        var digest = "sha256:" + new string('a', 64);
+        var digest = Digest.FromHex(new string('a', 64)).ToString();
         await ledger.AppendAsync(stream, new ApprovalRequested("shapes", 1, digest, ["approver"], 2, DateTimeOffset.UtcNow.AddHours(1)), context, "approval-requested", Token);
         return digest;
     }

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -20,13 +20,12 @@ namespace Orchestrator.Activities.Acquire;
 /// <param name="store">Where images and the manifest are stored.</param>
 /// <param name="audit">Records the stage's audit event.</param>
 /// <param name="artifacts">The worker's artifact container; its account resolves blob locations (null: local directories only).</param>
-public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null)
+public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null) : IAcquireActivities
 {
     /// <summary>Media type of the canonical manifest document.</summary>
     public const string ManifestMediaType = "application/vnd.orchestrator.manifest.v1+json";
 
-    [Activity(AcquireActivity.Name)]
-    public async Task<DatasetVersion> AcquireAsync(AcquireActivity.Input input)
+    public async Task<DatasetVersion> AcquireAsync(IAcquireActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
@@ -51,7 +50,7 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
             new DatasetAcquired(manifest.Source, stored.Digest, manifest.Items.Count, classCounts, terms.Licence, terms.Retention),
             "dataset-acquired", [StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri)]).ConfigureAwait(false);
         return new DatasetVersion(stored.Digest, stored.Uri, manifest.Items.Count, manifest.Classes, result.Corrupt.Count,
-            [.. result.Corrupt.Take(AcquireActivity.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")]);
+            [.. result.Corrupt.Take(IAcquireActivities.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")]);
     }
 
     private async Task<IImageSource> CreateSourceAsync(DatasetSource source, CancellationToken cancellationToken)

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Annotate;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -14,13 +14,12 @@ namespace Orchestrator.Activities.Annotate;
 /// The annotate stage: labels a dataset version (simulated annotators, or a CSV/JSON Lines file), takes the
 /// Dawid-Skene consensus, stores annotations and consensus content-addressed and records AnnotationsImported once.
 /// </summary>
-public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit)
+public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit) : IAnnotateActivities
 {
     /// <summary>Consensus support below this flags an item for disagreement (QC counts the same flags).</summary>
     public const double MinimumSupport = 0.6;
 
-    [Activity(AnnotateActivity.Name)]
-    public async Task<LabelSet> AnnotateAsync(AnnotateActivity.Input input)
+    public async Task<LabelSet> AnnotateAsync(IAnnotateActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;

@@ -1,5 +1,5 @@
-using Orchestrator.Activities.Serving;
 using Orchestrator.Ml.Monitoring;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Deploy;
 
 namespace Orchestrator.Activities.Deploy;

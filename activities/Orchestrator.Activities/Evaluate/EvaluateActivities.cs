@@ -1,11 +1,12 @@
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Activities;
@@ -19,15 +20,11 @@ namespace Orchestrator.Activities.Evaluate;
 /// one, stores the report, applies the pure <see cref="EvaluationGate"/> with the pinned policy and
 /// records ModelEvaluated once on the model's stream.
 /// </summary>
-public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog) : IEvaluateActivities
 {
-    /// <summary>The ModelEvaluated evidence entry naming the version's training reference (the drift monitor reads it).</summary>
-    public const string TrainingReferenceEvidence = "training-reference";
-
     private const int BatchSize = 32;
 
-    [Activity(EvaluateActivity.Name)]
-    public async Task<Evaluation> EvaluateAsync(EvaluateActivity.Input input)
+    public async Task<Evaluation> EvaluateAsync(IEvaluateActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
@@ -43,8 +40,8 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         }
 
         var evaluationPolicy = catalog.Section<EvaluationPolicy>(policy.Digest, "evaluation") ?? new EvaluationPolicy();
-        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(input.ModelName, cancellationToken).ConfigureAwait(false);
-        var version = ModelRegistryReader.Exported(registry, input.RunId, input.Model.OnnxDigest)
+        var model = await ModelState.LoadAsync(audit.Ledger, input.ModelName, cancellationToken).ConfigureAwait(false);
+        var version = model.Exported(input.RunId, input.Model.OnnxDigest)
             ?? throw InvalidInput($"ONNX model {input.Model.OnnxDigest} of run {input.RunId} is not an exported version of model '{input.ModelName}' (ExportOnnx records it).");
         var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken, only: DataSplit.Test).ConfigureAwait(false);
         if (data.Test.Count == 0)
@@ -69,7 +66,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
             cancellationToken).ConfigureAwait(false);
         var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
         context.Heartbeat("robustness");
-        var champion = await ChampionAsync(registry, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
+        var champion = await ChampionAsync(model, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
         context.Heartbeat("champion");
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
@@ -85,7 +82,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
                 StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
-                StageAudit.Evidence(TrainingReferenceEvidence, reference.Digest, reference.Uri),
+                StageAudit.Evidence(ModelState.TrainingReferenceEvidence, reference.Digest, reference.Uri),
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
@@ -93,10 +90,10 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
     }
 
     /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes differ.</summary>
-    private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(Audit.Replay.ModelRegistryEntry registry, int version, TrainingData data,
+    private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(ModelState model, int version, TrainingData data,
         Predictions challenger, CancellationToken cancellationToken)
     {
-        if (ModelRegistryReader.Production(registry) is not { } production || production.Version == version)
+        if (model.ProductionRecord is not { } production || production.Version == version)
         {
             return null;
         }
@@ -111,7 +108,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
     }
 
-    private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data)
+    private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data)
     {
         var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
         return new ModelCardFacts(

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Operations.Artifacts;
 
 namespace Orchestrator.Activities.Evaluate;
 

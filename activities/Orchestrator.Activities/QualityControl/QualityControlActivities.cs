@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.QualityControl;
 using Temporalio.Activities;
@@ -18,7 +18,7 @@ namespace Orchestrator.Activities.QualityControl;
 /// The QC stage: measures the stored dataset version and labels, applies the pure <see cref="QualityGate"/>
 /// with the pinned policy's "quality" section, stores the evidence and records QualityEvaluated once.
 /// </summary>
-public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog) : IQualityControlActivities
 {
     /// <summary>Media type of the stored QC evidence.</summary>
     public const string EvidenceMediaType = "application/vnd.orchestrator.qc-evidence.v1+json";
@@ -30,8 +30,7 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
         WriteIndented = true,
     };
 
-    [Activity(QualityControlActivity.Name)]
-    public async Task<GateOutcome> EvaluateAsync(QualityControlActivity.Input input)
+    public async Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;

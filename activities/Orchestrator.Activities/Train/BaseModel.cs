@@ -1,7 +1,7 @@
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Audit.Events;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Train;
 using Temporalio.Exceptions;
 
@@ -30,7 +30,7 @@ internal sealed class BaseModel
     }
 
     /// <summary>Loads the base checkpoint named by <paramref name="input"/> (verified by digest), if any.</summary>
-    public static async Task<BaseModel> LoadAsync(BlobArtifactStore store, TrainActivity.Input input, ModelSpec spec, IReadOnlyList<string> classes, CancellationToken cancellationToken)
+    public static async Task<BaseModel> LoadAsync(BlobArtifactStore store, ITrainActivities.Input input, ModelSpec spec, IReadOnlyList<string> classes, CancellationToken cancellationToken)
     {
         if (input.BaseCheckpointDigest is not { } digest)
         {

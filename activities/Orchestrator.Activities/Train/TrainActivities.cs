@@ -1,11 +1,12 @@
 using System.Globalization;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Train;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -18,12 +19,11 @@ namespace Orchestrator.Activities.Train;
 /// heartbeated, so a retried attempt continues from the last finished epoch instead of starting over;
 /// the audit facts are keyed per activity (and per epoch), so a retry never records them twice.
 /// </summary>
-public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
+public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) : ITrainActivities
 {
     public const string CheckpointMediaType = "application/vnd.orchestrator.checkpoint";
 
-    [Activity(TrainActivity.Name)]
-    public async Task<TrainedModel> TrainAsync(TrainActivity.Input input)
+    public async Task<TrainedModel> TrainAsync(ITrainActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
@@ -128,22 +128,8 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
     /// </summary>
     private async Task<string?> LastCheckpointAsync(string runId, ActivityInfo info, CancellationToken cancellationToken)
     {
-        TrainingEpochCompleted? recorded = null;
-        const int page = 200;
-        for (long from = 1; ; from += page)
-        {
-            var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), from, page, cancellationToken).ConfigureAwait(false);
-            foreach (var epoch in entries.Select(e => e.Data).OfType<TrainingEpochCompleted>())
-            {
-                recorded = recorded is null || epoch.Epoch > recorded.Epoch ? epoch : recorded;
-            }
-
-            if (entries.Count < page)
-            {
-                break;
-            }
-        }
-
+        var entries = await audit.Ledger.ReadAllAsync(AuditStreams.Run(runId), cancellationToken).ConfigureAwait(false);
+        var recorded = entries.Select(e => e.Data).OfType<TrainingEpochCompleted>().MaxBy(e => e.Epoch);
         if (recorded is not null)
         {
             return recorded.CheckpointDigest;
@@ -158,7 +144,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit)
         return last.LastCheckpointDigest;
     }
 
-    private static Dictionary<string, string> Hyperparameters(TrainActivity.Input input, ModelSpec spec) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Hyperparameters(ITrainActivities.Input input, ModelSpec spec) => new(StringComparer.Ordinal)
     {
         ["architecture"] = input.Spec.Architecture,
         ["model-spec"] = spec.ToString(),

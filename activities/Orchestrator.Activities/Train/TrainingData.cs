@@ -1,8 +1,8 @@
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 

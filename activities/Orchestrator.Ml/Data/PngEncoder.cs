@@ -1,62 +1,92 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 
 namespace Orchestrator.Ml.Data;
 
 /// <summary>
-/// Writes 8-bit RGB PNGs with stored (uncompressed) deflate blocks. The bytes depend on the pixels
-/// alone, not on a compressor's version, so a synthetic dataset's digests stay the same on every
-/// runtime; and it is ~100x faster than a compressing encoder. Small noisy images (synthetic shapes,
-/// CIFAR-10) barely compress anyway: measured 3,172 bytes average with stb's compressor for 32x32,
-/// against 3,159 stored.
+/// Writes 8-bit RGB PNGs (no interlace, filter "none" on every row), in two flavours that share the chunk
+/// framing and the CRC table. Dataset images use stored (uncompressed) deflate blocks: the bytes depend on
+/// the pixels alone, not on a compressor's version, so a synthetic dataset's digests stay the same on every
+/// runtime, and it is ~100x faster than a compressing encoder (small noisy images barely compress anyway:
+/// measured 3,172 bytes average with stb's compressor for 32x32, against 3,159 stored). Report plots, large
+/// flat areas of colour, go through the BCL's zlib instead.
 /// </summary>
 internal static class PngEncoder
 {
     private const int MaxStoredBlock = 65535;
     private static readonly uint[] CrcTable = BuildCrcTable();
 
+    private static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>A dataset image: stored deflate blocks, the same bytes for the same pixels everywhere.</summary>
     public static byte[] Encode(RgbImage image)
     {
         var stride = (image.Width * 3) + 1;
         var raw = stride * image.Height;
         var blocks = Math.Max(1, (raw + MaxStoredBlock - 1) / MaxStoredBlock);
-        var idatLength = 2 + raw + (5 * blocks) + 4;
-        var png = new byte[8 + (12 + 13) + (12 + idatLength) + 12];
-        ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-        signature.CopyTo(png);
-        var at = 8;
-
-        var header = png.AsSpan(at + 8, 13);
-        BinaryPrimitives.WriteInt32BigEndian(header, image.Width);
-        BinaryPrimitives.WriteInt32BigEndian(header[4..], image.Height);
-        header[8] = 8;  // bit depth
-        header[9] = 2;  // colour type: RGB; compression, filter and interlace stay 0
-        at = Chunk(png, at, "IHDR"u8, 13);
-
-        var idat = png.AsSpan(at + 8, idatLength);
+        var idat = new byte[2 + raw + (5 * blocks) + 4];
         idat[0] = 0x78; // zlib: deflate, 32K window
         idat[1] = 0x01; // no preset dictionary, fastest level; 0x7801 is divisible by 31 as required
-        // Scanlines: a filter byte 0 ("none") before each row of pixels.
-        var scanlines = new byte[raw];
-        var rowBytes = image.Width * 3;
-        for (var row = 0; row < image.Height; row++)
-        {
-            image.Pixels.AsSpan(row * rowBytes, rowBytes).CopyTo(scanlines.AsSpan((row * stride) + 1));
-        }
-
+        var scanlines = Scanlines(image.Width, image.Height, image.Pixels);
         var written = 2;
         for (var block = 0; block < blocks; block++)
         {
             var start = block * MaxStoredBlock;
             var length = Math.Min(MaxStoredBlock, raw - start);
             idat[written] = (byte)(block == blocks - 1 ? 1 : 0);
-            BinaryPrimitives.WriteUInt16LittleEndian(idat[(written + 1)..], (ushort)length);
-            BinaryPrimitives.WriteUInt16LittleEndian(idat[(written + 3)..], (ushort)~length);
-            scanlines.AsSpan(start, length).CopyTo(idat[(written + 5)..]);
+            BinaryPrimitives.WriteUInt16LittleEndian(idat.AsSpan(written + 1), (ushort)length);
+            BinaryPrimitives.WriteUInt16LittleEndian(idat.AsSpan(written + 3), (ushort)~length);
+            scanlines.AsSpan(start, length).CopyTo(idat.AsSpan(written + 5));
             written += 5 + length;
         }
 
-        BinaryPrimitives.WriteUInt32BigEndian(idat[written..], Adler32(scanlines));
-        at = Chunk(png, at, "IDAT"u8, idatLength);
+        BinaryPrimitives.WriteUInt32BigEndian(idat.AsSpan(written), Adler32(scanlines));
+        return Assemble(image.Width, image.Height, idat);
+    }
+
+    /// <summary>A report plot: rows of RGB (3 bytes per pixel, top to bottom) compressed with zlib.</summary>
+    public static byte[] EncodeCompressed(int width, int height, ReadOnlySpan<byte> rgb)
+    {
+        if (rgb.Length != width * height * 3)
+        {
+            throw new ArgumentException($"Expected {width * height * 3} bytes for {width}x{height} RGB.", nameof(rgb));
+        }
+
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(Scanlines(width, height, rgb));
+        }
+
+        return Assemble(width, height, compressed.ToArray());
+    }
+
+    // Scanlines: a filter byte 0 ("none") before each row of pixels.
+    private static byte[] Scanlines(int width, int height, ReadOnlySpan<byte> rgb)
+    {
+        var rowBytes = width * 3;
+        var scanlines = new byte[(rowBytes + 1) * height];
+        for (var row = 0; row < height; row++)
+        {
+            rgb.Slice(row * rowBytes, rowBytes).CopyTo(scanlines.AsSpan((row * (rowBytes + 1)) + 1));
+        }
+
+        return scanlines;
+    }
+
+    // Signature, IHDR (8-bit RGB), one IDAT with the zlib stream, IEND.
+    private static byte[] Assemble(int width, int height, ReadOnlySpan<byte> zlib)
+    {
+        var png = new byte[8 + (12 + 13) + (12 + zlib.Length) + 12];
+        Signature.CopyTo(png);
+        var header = png.AsSpan(8 + 8, 13);
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
+        header[8] = 8;  // bit depth
+        header[9] = 2;  // colour type: RGB; compression, filter and interlace stay 0
+        var at = Chunk(png, 8, "IHDR"u8, 13);
+        zlib.CopyTo(png.AsSpan(at + 8));
+        at = Chunk(png, at, "IDAT"u8, zlib.Length);
         Chunk(png, at, "IEND"u8, 0);
         return png;
     }

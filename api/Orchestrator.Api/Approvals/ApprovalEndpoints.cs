@@ -6,6 +6,7 @@ using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Contracts;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
@@ -42,7 +43,7 @@ public static class ApprovalEndpoints
         }
 
         var cancellationToken = http.RequestAborted;
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), cancellationToken) is not { } run)
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), cancellationToken) is not { } run)
         {
             return Problems.NotFound($"No run '{runId}'.");
         }
@@ -65,13 +66,13 @@ public static class ApprovalEndpoints
 
         var decision = request.Decision == "approve" ? LedgerDecision.Approve : LedgerDecision.Reject;
         var signed = new ApprovalSigned(user, roles, decision, request.Reason, request.EvidenceDigest);
-        var context = new AuditContext(Actor.User(user, roles), new Correlation(RunWorkflows.WorkflowId(runId), runId),
-            key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}", [new EvidenceDigest("approval-evidence", request.EvidenceDigest["sha256:".Length..], null)]);
+        var context = new AuditContext(Actor.User(user, roles), new Correlation(ModelLifecycleWorkflow.WorkflowId(runId), runId),
+            key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}", [EvidenceDigest.Of("approval-evidence", Digest.Parse(request.EvidenceDigest), null)]);
         var ledgerKey = $"approval-signed/{Idempotency.DeriveId("approval", user, key ?? Idempotency.NewId())}";
         LedgerEntry entry;
         try
         {
-            entry = await ledger.AppendAsync(RunWorkflows.Stream(runId), signed, context, ledgerKey, cancellationToken);
+            entry = await ledger.AppendAsync(AuditStreams.Run(runId), signed, context, ledgerKey, cancellationToken);
         }
         catch (IdempotencyConflictException)
         {
@@ -80,7 +81,7 @@ public static class ApprovalEndpoints
 
         try
         {
-            await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(RunWorkflows.WorkflowId(runId))
+            await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(ModelLifecycleWorkflow.WorkflowId(runId))
                 .SignalAsync(wf => wf.SubmitApprovalAsync(new LedgerEntryRef(entry.StreamId, entry.Version, entry.Hash)),
                     new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } });
         }
@@ -90,7 +91,7 @@ public static class ApprovalEndpoints
                 + $"repeat the request with the same {Idempotency.Header} to signal again.");
         }
 
-        metrics.ApprovalSigned(request.Decision, await SinceRequestAsync(ledger, run.StreamVersion, RunWorkflows.Stream(runId), time, cancellationToken));
+        metrics.ApprovalSigned(request.Decision, await SinceRequestAsync(ledger, run.StreamVersion, AuditStreams.Run(runId), time, cancellationToken));
         return TypedResults.Accepted($"/api/runs/{runId}", new ApprovalAccepted(runId, entry.StreamId, entry.Version, entry.Hash, request.Decision));
     }
 

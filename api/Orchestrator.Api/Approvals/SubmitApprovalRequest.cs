@@ -1,4 +1,5 @@
 using FluentValidation;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Api.Approvals;
 
@@ -14,7 +15,7 @@ public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApp
     {
         RuleFor(r => r.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("Decision must be \"approve\" or \"reject\".");
         RuleFor(r => r.Reason).NotEmpty().Must(RequestRules.IsReason).WithMessage("Reason must be 1-2000 characters without control characters.");
-        RuleFor(r => r.EvidenceDigest).NotEmpty().Matches(RequestRules.DigestPattern).WithMessage(RequestRules.DigestMessage);
+        RuleFor(r => r.EvidenceDigest).NotEmpty().Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage);
     }
 }
 

@@ -1,12 +1,11 @@
-using Orchestrator.Activities.Decommission;
-using Orchestrator.Activities.Deploy;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Client;
@@ -47,7 +46,7 @@ public static class ModelEndpoints
         var models = await readModels.ListModelsAsync(http.RequestAborted);
         return TypedResults.Ok(models.Select(m =>
         {
-            var alias = m.Aliases.GetValueOrDefault(Aliases.Production);
+            var alias = m.Aliases.GetValueOrDefault(ModelState.ProductionAlias);
             return new ModelSummary(m.Name, m.Versions.Count, alias?.Version, alias?.CanaryVersion, alias?.CanaryShare ?? 0, m.Stopped, m.UpdatedAt);
         }).ToList());
     }
@@ -74,7 +73,7 @@ public static class ModelEndpoints
             var done = await decommissioner.DecommissionAsync(name, version, request.Reason, retention, Context(http, name), http.RequestAborted);
             return TypedResults.Ok(done);
         }
-        catch (DecommissionRefusedException e)
+        catch (OperationRefusedException e)
         {
             return e.NotFound ? Problems.NotFound(e.Message) : Problems.Conflict(e.Message);
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Api.Policies;

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Api.Models;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Api.Predictions;
 

@@ -1,6 +1,7 @@
 using Orchestrator.Api.Hosting;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Projections;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
@@ -127,7 +128,7 @@ public static class RunEndpoints
 
     private static async Task<IResult> GetAsync(string runId, AuditReadModels readModels, ITemporalClient temporal, CancellationToken cancellationToken)
     {
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), cancellationToken) is not { } summary)
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), cancellationToken) is not { } summary)
         {
             return Problems.NotFound($"No run '{runId}'.");
         }
@@ -139,7 +140,7 @@ public static class RunEndpoints
             timeout.CancelAfter(QueryTimeout);
             try
             {
-                workflow = await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(RunWorkflows.WorkflowId(runId))
+                workflow = await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(ModelLifecycleWorkflow.WorkflowId(runId))
                     .QueryAsync(wf => wf.Status(), new WorkflowQueryOptions { Rpc = new RpcOptions { CancellationToken = timeout.Token } });
             }
             catch (Exception e) when (e is RpcException or WorkflowQueryFailedException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
@@ -160,7 +161,7 @@ public static class RunEndpoints
             return Problems.Validation("reason", "Must be 1-2000 characters without control characters.");
         }
 
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), http.RequestAborted) is not { } summary)
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), http.RequestAborted) is not { } summary)
         {
             return Problems.NotFound($"No run '{runId}'.");
         }
@@ -178,7 +179,7 @@ public static class RunEndpoints
 
         try
         {
-            await temporal.GetWorkflowHandle(RunWorkflows.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
+            await temporal.GetWorkflowHandle(ModelLifecycleWorkflow.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
         }
         catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
         {

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Activities.Runs;
-using Orchestrator.Api.Backends;
 using Orchestrator.Api.Hosting;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Hosting.Workers;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Lifecycle;
@@ -17,7 +17,7 @@ namespace Orchestrator.Api.Runs;
 /// Starts a run for a verified user through the shared <see cref="RunLauncher"/> (which the monitor's retrain
 /// uses too): RunRequested with the requester first, then the lifecycle workflow under an id derived from the run id.
 /// </summary>
-public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, PolicyCatalog policies, IOptions<TemporalOptions> options, ApiMetrics metrics)
+public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, PolicyCatalog policies, IOptions<TemporalHostingOptions> options, ApiMetrics metrics)
 {
     /// <summary>The run id and workflow id of a started (or, on a repeated idempotency key, already started) run.</summary>
     public sealed record Started(string RunId, string WorkflowId, string PolicyVersion);

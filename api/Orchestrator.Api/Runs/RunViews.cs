@@ -1,4 +1,6 @@
+using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Replay;
+using Orchestrator.Workflows.Lifecycle;
 using WorkflowRunStatus = Orchestrator.Workflows.Lifecycle.RunStatus;
 
 namespace Orchestrator.Api.Runs;
@@ -36,7 +38,7 @@ internal static class RunViewMapping
         new(s.RunId ?? s.Id, s.ModelName, s.Status.ToString().ToLowerInvariant(), s.Stage, s.RequestedBy, s.RequestedAt, s.UpdatedAt, s.ModelVersion);
 
     public static RunLinks Links(string runId) =>
-        new($"/api/runs/{runId}", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/events", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/state",
+        new($"/api/runs/{runId}", $"/api/audit/streams/{AuditStreams.Run(runId)}/events", $"/api/audit/streams/{AuditStreams.Run(runId)}/state",
             $"/api/runs/{runId}/approvals");
 
     public static IReadOnlyDictionary<string, string> Evidence(RunSummary s)

@@ -1,5 +1,6 @@
 using FluentValidation;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Api.Runs;
@@ -39,7 +40,7 @@ public sealed class StartRunRequestValidator : AbstractValidator<StartRunRequest
         RuleFor(r => r.Policy).Must(p => catalog.Find(new PolicyRef(p?.Name ?? RequestRules.DefaultPolicy, p?.Version)) is not null)
             .WithMessage("No such policy (GET /api/policies lists them).")
             .When(r => r.Policy is null || (RequestRules.IsName(r.Policy.Name) && r.Policy.Version is null or > 0));
-        RuleFor(r => r.BaseCheckpointDigest).Matches(RequestRules.DigestPattern).WithMessage(RequestRules.DigestMessage).When(r => r.BaseCheckpointDigest is not null);
+        RuleFor(r => r.BaseCheckpointDigest).Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage).When(r => r.BaseCheckpointDigest is not null);
     }
 }
 

@@ -80,6 +80,17 @@ public static class TemporalHosting
         return builder;
     }
 
+    /// <summary>
+    /// The launchers' probe (infra/lib.sh): when <paramref name="args"/> is the single <see cref="BackendSelfCheck.Argument"/>,
+    /// runs libtorch's numerical self-check in this process, prints its one line and returns true with the exit code;
+    /// the host then exits without starting (docs/adr/0021-cpu-backend-self-check.md).
+    /// </summary>
+    public static bool TryRunSelfCheck(string[] args, out int exitCode)
+    {
+        exitCode = args is [BackendSelfCheck.Argument] ? BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error) : 0;
+        return args is [BackendSelfCheck.Argument];
+    }
+
     /// <summary>Parses the role setting; null or empty is <see cref="ProcessRole.All"/>.</summary>
     public static ProcessRole Role(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {

@@ -1,8 +1,8 @@
 using Orchestrator.Activities.Acquire;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Exceptions;
@@ -29,7 +29,7 @@ public sealed class AcquireFromLocationTests(PostgresDatabase database, BlobCont
         await UploadAsync("dog/1.png", Png(200));
         await UploadAsync("dog/broken.png", "not an image"u8.ToArray());
         await container.Client.UploadBlobAsync($"elsewhere/{Guid.NewGuid():N}/bird/1.png", BinaryData.FromBytes(Png(10)), Token);
-        var input = new AcquireActivity.Input(_runId, Source("image-folder", $"blob://{container.Name}/{_prefix}"), "p");
+        var input = new IAcquireActivities.Input(_runId, Source("image-folder", $"blob://{container.Name}/{_prefix}"), "p");
 
         var first = await Activity("wf-run", "acquire", attempt: 1).RunAsync(() => Activities.AcquireAsync(input));
         var second = await Activity("wf-run", "acquire", attempt: 2).RunAsync(() => Activities.AcquireAsync(input));
@@ -51,7 +51,7 @@ public sealed class AcquireFromLocationTests(PostgresDatabase database, BlobCont
         byte[] test = [.. Cifar10Files.Record(0, 4), .. Cifar10Files.Record(1, 5)[..700]];
         await UploadAsync("data_batch_1.bin", training);
         await UploadAsync("test_batch.bin", test);
-        var input = new AcquireActivity.Input(_runId, Source("cifar10", $"blob://{container.Name}/{_prefix}/"), "p");
+        var input = new IAcquireActivities.Input(_runId, Source("cifar10", $"blob://{container.Name}/{_prefix}/"), "p");
 
         var first = await Activity("wf-run", "acquire", attempt: 1).RunAsync(() => Activities.AcquireAsync(input));
         var second = await Activity("wf-run", "acquire", attempt: 2).RunAsync(() => Activities.AcquireAsync(input));

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Evaluate;
 using Orchestrator.Activities.Monitor;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Monitor;
 using Orchestrator.Workflows.Policies;
@@ -60,10 +61,10 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
         }
     }
 
-    private static MonitorActivities.MeasureInput Input(string model, int version, int hour, string key) =>
+    private static IMeasureActivities.Input Input(string model, int version, int hour, string key) =>
         new(model, version, Epoch.AddHours(hour), Epoch.AddHours(hour + 1), DriftTermsDefaults.Value, PolicyDigest, key);
 
-    private Task<HealthReport> MeasureAsync(MonitorActivities.MeasureInput input, int attempt = 1) =>
+    private Task<HealthReport> MeasureAsync(IMeasureActivities.Input input, int attempt = 1) =>
         Activity("monitor-run", $"measure-{input.IdempotencyKey}", attempt).RunAsync(() => Activities.MeasureAsync(input));
 
     private async Task<IReadOnlyList<object>> ModelEventsAsync(string model)
@@ -192,7 +193,7 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
     {
         var model = $"stopped-{Guid.NewGuid():N}"[..20];
         var context = new AuditContext(Actor.Service("test", "test"), new Correlation("seed", "seed"), null, []);
-        await Ledger.AppendAsync(AuditStreams.Model(model), new ModelExported(1, "run-1", "sha256:" + new string('d', 64), "sha256:" + new string('a', 64), "blob://m", 0), context, $"{model}/e", Token);
+        await Ledger.AppendAsync(AuditStreams.Model(model), new ModelExported(1, "run-1", Digest.FromHex(new string('d', 64)).ToString(), Digest.FromHex(new string('a', 64)).ToString(), "blob://m", 0), context, $"{model}/e", Token);
         await Ledger.AppendAsync(AuditStreams.Model(model), new ModelServingStopped("bad answers reported"), context, $"{model}/s", Token);
 
         var report = await MeasureAsync(Input(model, 1, 6, "stopped"));

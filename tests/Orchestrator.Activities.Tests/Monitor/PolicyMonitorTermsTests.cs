@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Activities.Tests.Monitor;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Policies;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Policies;
 using Orchestrator.Workflows.QualityControl;
 using Temporalio.Exceptions;
@@ -16,10 +18,10 @@ public sealed class PolicyActivitiesTests : IDisposable
     [Fact]
     public async Task LoadPolicy_ShippedDefault_PinsTermsAndDigest()
     {
-        var pinned = await new ActivityEnvironment().RunAsync(() => new PolicyActivities(Catalog()).LoadPolicy(new PolicyActivity.Input("run", new PolicyRef("default"))));
+        var pinned = await new ActivityEnvironment().RunAsync(() => new PolicyActivities(Catalog()).LoadPolicyAsync(new IPolicyActivities.Input("run", new PolicyRef("default"))));
 
         pinned.Version.ShouldBe(1);
-        pinned.Digest.ShouldStartWith("sha256:");
+        pinned.Digest.ShouldStartWith(Digest.Prefix);
         pinned.Terms.Approval.Quorum.ShouldBe(2);
         pinned.Terms.Approval.Deadline.ShouldBe(TimeSpan.FromDays(3));
     }
@@ -39,7 +41,7 @@ public sealed class PolicyActivitiesTests : IDisposable
     public async Task LoadPolicy_UnknownVersion_FailsWithoutRetry()
     {
         var error = await Should.ThrowAsync<ApplicationFailureException>(() =>
-            new ActivityEnvironment().RunAsync(() => new PolicyActivities(Catalog()).LoadPolicy(new PolicyActivity.Input("run", new PolicyRef("default", 99)))));
+            new ActivityEnvironment().RunAsync(() => new PolicyActivities(Catalog()).LoadPolicyAsync(new IPolicyActivities.Input("run", new PolicyRef("default", 99)))));
 
         error.NonRetryable.ShouldBeTrue();
         error.Message.ShouldContain("version 99");

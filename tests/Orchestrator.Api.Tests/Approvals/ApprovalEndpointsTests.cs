@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Orchestrator.Audit.Events.Runs;
 using Temporalio.Api.Enums.V1;
+using Orchestrator.Contracts;
 using Temporalio.Client;
 using static Orchestrator.Api.Tests.RunFixtures;
 
@@ -58,7 +59,7 @@ public sealed class ApprovalEndpointsTests(ApiFactory api) : IClassFixture<ApiFa
         var before = (await StreamAsync(api, runId)).Count;
 
         using var response = await approver.PostAsJsonAsync($"/api/runs/{runId}/approvals",
-            new { decision = "approve", reason = "ok", evidenceDigest = "sha256:" + new string('b', 64) }, Token);
+            new { decision = "approve", reason = "ok", evidenceDigest = Digest.FromHex(new string('b', 64)).ToString() }, Token);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await StreamAsync(api, runId)).Count.ShouldBe(before);
@@ -72,7 +73,7 @@ public sealed class ApprovalEndpointsTests(ApiFactory api) : IClassFixture<ApiFa
         var runId = await StartRunAsync(engineer);
 
         using var response = await approver.PostAsJsonAsync($"/api/runs/{runId}/approvals",
-            new { decision = "reject", reason = "too early", evidenceDigest = "sha256:" + new string('a', 64) }, Token);
+            new { decision = "reject", reason = "too early", evidenceDigest = Digest.FromHex(new string('a', 64)).ToString() }, Token);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
     }

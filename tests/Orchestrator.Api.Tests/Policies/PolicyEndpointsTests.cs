@@ -1,4 +1,5 @@
 using System.Net;
+using Orchestrator.Contracts;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Policies;
@@ -13,7 +14,7 @@ public sealed class PolicyEndpointsTests(ApiFactory api) : IClassFixture<ApiFact
         using var response = await client.GetAsync("/api/policies", Token);
 
         var policy = (await ReadAsync(response)).EnumerateArray().Single(p => p.GetProperty("name").GetString() == "default" && p.GetProperty("version").GetInt32() == 1);
-        policy.GetProperty("digest").GetString()!.ShouldStartWith("sha256:");
+        policy.GetProperty("digest").GetString()!.ShouldStartWith(Digest.Prefix);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Temporalio.Activities;
+
 namespace Orchestrator.Workflows.Acquire;
 
 /// <summary>Where a run's images come from.</summary>
@@ -16,13 +18,14 @@ public sealed record DatasetSource(
 /// <param name="ItemCount">Images in the version.</param>
 /// <param name="Classes">The label vocabulary.</param>
 /// <param name="CorruptCount">Images the source delivered that could not be read or decoded (left out).</param>
-/// <param name="CorruptItems">The first of those as "item id: reason" (at most <see cref="AcquireActivity.MaxReportedCorrupt"/>, to keep the payload small); null from versions recorded before it existed.</param>
+/// <param name="CorruptItems">The first of those as "item id: reason" (at most <see cref="IAcquireActivities.MaxReportedCorrupt"/>, to keep the payload small); null from versions recorded before it existed.</param>
 public sealed record DatasetVersion(
     string ManifestDigest, string ManifestUri, int ItemCount, IReadOnlyList<string> Classes, int CorruptCount, IReadOnlyList<string>? CorruptItems = null);
 
 /// <summary>The acquire stage's activity.</summary>
-public static class AcquireActivity
+public interface IAcquireActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Acquire";
 
     /// <summary>How many corrupt items a <see cref="DatasetVersion"/> names; the count is always complete.</summary>
@@ -30,4 +33,8 @@ public static class AcquireActivity
 
     /// <summary>Acquire a dataset version for a run.</summary>
     public sealed record Input(string RunId, DatasetSource Source, string PolicyDigest);
+
+    /// <summary>Reads the source, stores every image and the manifest content-addressed, and records DatasetAcquired.</summary>
+    [Activity(Name)]
+    Task<DatasetVersion> AcquireAsync(Input input);
 }

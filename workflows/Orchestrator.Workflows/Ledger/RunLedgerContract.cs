@@ -1,5 +1,6 @@
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Deploy;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Ledger;
 
@@ -15,12 +16,21 @@ public enum RunOutcome
 /// The run-level facts the workflow itself records in the audit ledger (stage activities record their
 /// own). Every call is idempotent: the activity derives its key from the workflow id and the fact.
 /// </summary>
-public static class RunLedgerActivities
+public interface IRunLedgerActivities
 {
+    /// <summary>The activity type names (recorded in every history: never change them).</summary>
     public const string RecordStartedName = "RecordRunStarted";
+
+    /// <inheritdoc cref="RecordStartedName"/>
     public const string RecordEndedName = "RecordRunEnded";
+
+    /// <inheritdoc cref="RecordStartedName"/>
     public const string RequestApprovalName = "RequestApproval";
+
+    /// <inheritdoc cref="RecordStartedName"/>
     public const string ConfirmApprovalName = "ConfirmApproval";
+
+    /// <inheritdoc cref="RecordStartedName"/>
     public const string RecordApprovalName = "RecordApprovalOutcome";
 
     /// <summary>The run's workflow started under a pinned policy.</summary>
@@ -62,4 +72,24 @@ public static class RunLedgerActivities
     /// <summary>Record a judgement; <paramref name="Signatures"/> are the ledger entries it concerns.</summary>
     public sealed record ApprovalOutcomeInput(
         string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers, DateTimeOffset Deadline);
+
+    /// <summary>RunStarted, with the pinned policy as evidence.</summary>
+    [Activity(RecordStartedName)]
+    Task RecordStartedAsync(StartedInput input);
+
+    /// <summary>RunCompleted, RunFailed or RunCancelled.</summary>
+    [Activity(RecordEndedName)]
+    Task RecordEndedAsync(EndedInput input);
+
+    /// <summary>ApprovalRequested with the evidence digest approvers sign.</summary>
+    [Activity(RequestApprovalName)]
+    Task<ApprovalRequestRecord> RequestApprovalAsync(RequestApprovalInput input);
+
+    /// <summary>Reads back the entry a signal pointed at; the signal's content is never trusted on its own.</summary>
+    [Activity(ConfirmApprovalName)]
+    Task<SignedApproval> ConfirmApprovalAsync(ConfirmApprovalInput input);
+
+    /// <summary>ApprovalAccepted, ApprovalRejected (also for one refused signature) or ApprovalExpired.</summary>
+    [Activity(RecordApprovalName)]
+    Task RecordApprovalOutcomeAsync(ApprovalOutcomeInput input);
 }

@@ -4,7 +4,7 @@ using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
-using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+using Kind = Orchestrator.Workflows.Ledger.IRunLedgerActivities.ApprovalOutcomeKind;
 
 namespace Orchestrator.Workflows.Lifecycle;
 
@@ -40,8 +40,8 @@ public sealed partial class ModelLifecycleWorkflow
         var opened = new StageRecord(Stages.Approval, Workflow.UtcNow, null, null);
         _stages.Add(opened);
         var deadline = Workflow.UtcNow + policy.Terms.Approval.Deadline;
-        var record = await Bookkeep<RunLedgerActivities.ApprovalRequestRecord>(RunLedgerActivities.RequestApprovalName,
-            new RunLedgerActivities.RequestApprovalInput(input.RunId, version, evidence, deadline, policy.Terms.Approval));
+        var requested = new IRunLedgerActivities.RequestApprovalInput(input.RunId, version, evidence, deadline, policy.Terms.Approval);
+        var record = await Bookkeep((IRunLedgerActivities a) => a.RequestApprovalAsync(requested));
         var request = new ApprovalRequest(input.Requester, [input.Requester], record.EvidenceDigest, deadline);
         var accepted = new List<SignedApproval>();
         Publish(request, policy.Terms.Approval, accepted);
@@ -58,7 +58,8 @@ public sealed partial class ModelLifecycleWorkflow
             SignedApproval signed;
             try
             {
-                signed = await Bookkeep<SignedApproval>(RunLedgerActivities.ConfirmApprovalName, new RunLedgerActivities.ConfirmApprovalInput(input.RunId, entry));
+                var confirm = new IRunLedgerActivities.ConfirmApprovalInput(input.RunId, entry);
+                signed = await Bookkeep((IRunLedgerActivities a) => a.ConfirmApprovalAsync(confirm));
             }
             catch (ActivityFailureException e)
             {
@@ -92,15 +93,17 @@ public sealed partial class ModelLifecycleWorkflow
     private async Task Refuse(Input input, LedgerEntryRef entry, string reason, ApprovalRequest request, PinnedPolicy policy, List<SignedApproval> accepted)
     {
         _refusals.Add(reason);
-        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], [], request.Deadline));
+        var refused = new IRunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], [], request.Deadline);
+        await Bookkeep((IRunLedgerActivities a) => a.RecordApprovalOutcomeAsync(refused));
         Publish(request, policy.Terms.Approval, accepted);
     }
 
     private async Task<IReadOnlyList<LedgerEntryRef>?> CloseAsync(
         StageRecord opened, Kind kind, string reason, List<SignedApproval> accepted, IReadOnlyList<LedgerEntryRef>? approving)
     {
-        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(
-            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList(), _pendingApproval!.Deadline));
+        var outcome = new IRunLedgerActivities.ApprovalOutcomeInput(
+            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList(), _pendingApproval!.Deadline);
+        await Bookkeep((IRunLedgerActivities a) => a.RecordApprovalOutcomeAsync(outcome));
         _stages[_stages.IndexOf(opened)] = opened with { Ended = Workflow.UtcNow, Outcome = kind.ToString().ToLowerInvariant() };
         _pendingApproval = null;
         _approvalFailure = approving is null ? "approval " + kind.ToString().ToLowerInvariant() + ": " + reason : "";

@@ -19,9 +19,8 @@ public sealed partial class ModelMonitorWorkflow
         HealthReport report;
         try
         {
-            report = await Workflow.ExecuteActivityAsync<HealthReport>(MonitorActivities.MeasureName,
-                [new MonitorActivities.MeasureInput(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}")],
-                MonitorActivityOptions.Measure(Queues));
+            var measure = new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}");
+            report = await Workflow.ExecuteActivityAsync((IMeasureActivities a) => a.MeasureAsync(measure), MonitorActivityOptions.Measure(Queues));
         }
         catch (Exception e) when (Failed(e))
         {
@@ -53,9 +52,8 @@ public sealed partial class ModelMonitorWorkflow
         var detection = _state.Detections + 1;
         try
         {
-            var run = await Workflow.ExecuteActivityAsync<RetrainActivities.RequestOutput>(RetrainActivities.RequestName,
-                [new RetrainActivities.RequestInput(_model, production, detection, verdict.Reason, Workflow.Info.WorkflowId)],
-                MonitorActivityOptions.Retrain(Queues));
+            var request = new IRetrainActivities.RequestInput(_model, production, detection, verdict.Reason, Workflow.Info.WorkflowId);
+            var run = await Workflow.ExecuteActivityAsync((IRetrainActivities a) => a.RequestRetrainAsync(request), MonitorActivityOptions.Retrain(Queues));
             _state = _state with
             {
                 Detections = detection,
@@ -80,8 +78,8 @@ public sealed partial class ModelMonitorWorkflow
 
         try
         {
-            var open = await Workflow.ExecuteActivityAsync<bool>(RetrainActivities.RunStateName, [new RetrainActivities.RunStateInput(retrain.RunId)],
-                MonitorActivityOptions.Retrain(Queues));
+            var state = new IRetrainActivities.RunStateInput(retrain.RunId);
+            var open = await Workflow.ExecuteActivityAsync((IRetrainActivities a) => a.RetrainRunStateAsync(state), MonitorActivityOptions.Retrain(Queues));
             if (!open && _state.Retrain?.RunId == retrain.RunId)
             {
                 _state = _state with { Retrain = null };
@@ -100,8 +98,8 @@ public sealed partial class ModelMonitorWorkflow
             string outcome;
             try
             {
-                var done = await Workflow.ExecuteActivityAsync<DecommissionActivity.Output>(DecommissionActivity.Name,
-                    [new DecommissionActivity.Input(_model, pending.Version, pending.Reason, pending.PolicyDigest)], MonitorActivityOptions.Decommission(Queues));
+                var retire = new IDecommissionActivities.Input(_model, pending.Version, pending.Reason, pending.PolicyDigest);
+                var done = await Workflow.ExecuteActivityAsync((IDecommissionActivities a) => a.DecommissionAsync(retire), MonitorActivityOptions.Decommission(Queues));
                 outcome = done.AlreadyDecommissioned ? $"v{pending.Version} was already decommissioned" : $"v{pending.Version} decommissioned: {pending.Reason}";
             }
             catch (Exception e) when (Failed(e))

@@ -1,3 +1,5 @@
+using Temporalio.Activities;
+
 namespace Orchestrator.Workflows.Monitor;
 
 /// <summary>Drift thresholds as in the policy JSON "drift" section (Policies/Catalog/default.v1.json).</summary>
@@ -13,12 +15,17 @@ public sealed record DriftTerms(TimeSpan CheckInterval, int MinSamples, double M
     double ShiftSignificance = 0.01);
 
 /// <summary>The measurement activity the monitor workflow calls on every check.</summary>
-public static class MonitorActivities
+public interface IMeasureActivities
 {
-    public const string MeasureName = "MeasureModelHealth";
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
+    public const string Name = "MeasureModelHealth";
 
     /// <summary>Window: predictions logged for (Model, Version) since From. PolicyDigest pins the thresholds that get recorded.</summary>
-    public sealed record MeasureInput(string Model, int Version, DateTimeOffset From, DateTimeOffset To, DriftTerms Terms, string PolicyDigest, string IdempotencyKey);
+    public sealed record Input(string Model, int Version, DateTimeOffset From, DateTimeOffset To, DriftTerms Terms, string PolicyDigest, string IdempotencyKey);
+
+    /// <summary>Compares the window with the version's training reference and records every statistic once.</summary>
+    [Activity(Name)]
+    Task<HealthReport> MeasureAsync(Input input);
 }
 
 /// <summary>One statistic compared with its threshold; Breached says whether it is beyond the policy. PValue: for a PSI, the chi-square p-value of the counts it compares.</summary>

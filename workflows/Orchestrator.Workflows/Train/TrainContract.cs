@@ -1,6 +1,7 @@
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Policies;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Train;
 
@@ -17,11 +18,11 @@ public sealed record OnnxModel(string OnnxDigest, string OnnxUri, double ParityM
 /// <summary>Progress the train activity heartbeats (and resumes from after a retry).</summary>
 public sealed record TrainingHeartbeat(int Epoch, int Batch, int BatchesPerEpoch, double Loss, string? LastCheckpointDigest);
 
-/// <summary>The train and export activities (GPU task queue).</summary>
-public static class TrainActivity
+/// <summary>The train activity (GPU task queue).</summary>
+public interface ITrainActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Train";
-    public const string ExportName = "ExportOnnx";
 
     /// <summary>Train on a dataset version; <paramref name="BaseCheckpointDigest"/> for transfer learning.</summary>
     /// <param name="RunId">The run.</param>
@@ -35,11 +36,26 @@ public static class TrainActivity
     public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, TrainingSpec Spec, string? BaseCheckpointDigest,
         bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null);
 
+    /// <summary>Trains, checkpointing every epoch (a retry resumes from the last one) and heartbeating <see cref="TrainingHeartbeat"/>.</summary>
+    [Activity(Name)]
+    Task<TrainedModel> TrainAsync(Input input);
+}
+
+/// <summary>The export activity (GPU task queue).</summary>
+public interface IExportActivities
+{
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
+    public const string Name = "ExportOnnx";
+
     /// <summary>Export <paramref name="Model"/> to ONNX and record it as the next version of <paramref name="ModelName"/>.</summary>
     /// <param name="RunId">The run.</param>
     /// <param name="Model">The trained checkpoint.</param>
     /// <param name="ModelName">The model the version belongs to (required: the export records ModelExported on its stream).</param>
     /// <param name="DatasetDigest">The dataset manifest digest the model was trained on (lineage in ModelExported).</param>
     /// <param name="PolicyDigest">The pinned policy; its evaluation.maxParityError is the tolerance (else 1e-4).</param>
-    public sealed record ExportInput(string RunId, TrainedModel Model, string? ModelName = null, string? DatasetDigest = null, string? PolicyDigest = null);
+    public sealed record Input(string RunId, TrainedModel Model, string? ModelName = null, string? DatasetDigest = null, string? PolicyDigest = null);
+
+    /// <summary>Writes the ONNX file, checks its parity with TorchSharp and records the model's next version.</summary>
+    [Activity(Name)]
+    Task<OnnxModel> ExportAsync(Input input);
 }
