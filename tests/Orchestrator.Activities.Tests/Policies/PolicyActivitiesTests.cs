@@ -48,6 +48,47 @@ public sealed class PolicyActivitiesTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadPolicy_RunStartedWithADigest_PinsExactlyThatDocument()
+    {
+        File.WriteAllText(Path.Combine(_directory, "v2.json"), Shipped().Replace("\"version\": 1", "\"version\": 2", StringComparison.Ordinal));
+        var catalog = Catalog(_directory);
+        var v1 = catalog.Find(new PolicyRef("default", 1))!;
+
+        // The API resolved "default" to v1 before v2 was published: the run keeps v1 although v2 is now the latest.
+        var pinned = await new ActivityEnvironment().RunAsync(() => new PolicyActivities(catalog).LoadPolicyAsync(new IPolicyActivities.Input("run", new PolicyRef("default"), v1.Digest)));
+
+        pinned.Version.ShouldBe(1);
+        pinned.Digest.ShouldBe(v1.Digest);
+    }
+
+    [Fact]
+    public async Task LoadPolicy_DigestOfAnotherPolicy_RefusedWithoutRetry()
+    {
+        var catalog = Catalog();
+        var demo = catalog.Find(new PolicyRef("demo"))!;
+
+        var error = await Should.ThrowAsync<ApplicationFailureException>(() =>
+            new ActivityEnvironment().RunAsync(() => new PolicyActivities(catalog).LoadPolicyAsync(new IPolicyActivities.Input("run", new PolicyRef("default", 1), demo.Digest))));
+
+        error.NonRetryable.ShouldBeTrue();
+        error.ErrorType.ShouldBe("PolicyViolation");
+        error.Message.ShouldContain("is policy 'demo'");
+    }
+
+    [Fact]
+    public async Task LoadPolicy_DigestThisWorkerDoesNotHold_RefusedWithoutRetry()
+    {
+        var unknown = Digest.FromHex(new string('7', 64)).ToString();
+
+        var error = await Should.ThrowAsync<ApplicationFailureException>(() =>
+            new ActivityEnvironment().RunAsync(() => new PolicyActivities(Catalog()).LoadPolicyAsync(new IPolicyActivities.Input("run", new PolicyRef("default"), unknown))));
+
+        error.NonRetryable.ShouldBeTrue();
+        error.ErrorType.ShouldBe("NotFound");
+        error.Message.ShouldContain(unknown);
+    }
+
+    [Fact]
     public void Catalog_DirectoryAddsNewerVersion_LatestIsChosen()
     {
         File.WriteAllText(Path.Combine(_directory, "strict.json"), Shipped().Replace("\"version\": 1", "\"version\": 2", StringComparison.Ordinal));
