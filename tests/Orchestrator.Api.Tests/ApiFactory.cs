@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using Orchestrator.Testing.Service;
 
 namespace Orchestrator.Api.Tests;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Api.Models;
+using Orchestrator.Client;
 using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Api.Predictions;

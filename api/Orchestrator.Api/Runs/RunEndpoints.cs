@@ -3,6 +3,7 @@ using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Client;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
 using Temporalio.Exceptions;

@@ -22,10 +22,15 @@ public static class TemporalHosting
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
     /// worker (train, export, evaluate). Replaces any ITemporalClient registered before. A role that runs TorchSharp
-    /// hosts no worker at all when <paramref name="backendCheck"/> (by default this process's
+    /// hosts no worker at all when the CPU backend self-check (this process's
     /// <see cref="BackendSelfCheck"/>) fails: it logs why and keeps the API (<see cref="WorkerBackendStatus"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null)
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder) => AddOrchestratorTemporal(builder, backendCheck: null);
+
+    /// <inheritdoc cref="AddOrchestratorTemporal(IHostApplicationBuilder)"/>
+    /// <param name="builder">The host.</param>
+    /// <param name="backendCheck">The CPU backend self-check to decide on (tests pass their own; null: this process's).</param>
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;

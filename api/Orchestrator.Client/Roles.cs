@@ -1,6 +1,6 @@
-namespace Orchestrator.Api.Identity;
+namespace Orchestrator.Client;
 
-/// <summary>The roles a verified identity can hold (the token's "roles" claim).</summary>
+/// <summary>The roles a verified identity can hold (the token's "roles" claim), as the API authorizes them and clients mint them.</summary>
 public static class Roles
 {
     /// <summary>Starts and cancels own runs; reads.</summary>
@@ -16,14 +16,4 @@ public static class Roles
     public const string Admin = "admin";
 
     public static IReadOnlyList<string> All { get; } = [MlEngineer, Approver, Auditor, Admin];
-}
-
-/// <summary>Authorization policy names, one per kind of access; endpoints name exactly one.</summary>
-public static class AccessPolicies
-{
-    public const string Read = "read";
-    public const string StartRuns = "start-runs";
-    public const string Approve = "approve";
-    public const string Audit = "audit";
-    public const string Operate = "operate";
 }

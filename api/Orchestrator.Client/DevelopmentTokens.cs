@@ -3,15 +3,22 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Orchestrator.Api.Identity;
+namespace Orchestrator.Client;
 
 /// <summary>
 /// Signed development tokens: an HMAC-SHA256 key generated once per checkout (mode 600, git-ignored)
 /// and JWTs minted with it, for local use and tests (`./orchestrator dev token`). Production
-/// validates tokens from a real identity provider instead.
+/// validates tokens from a real identity provider instead. Shared by the API, which validates them, and the
+/// clients that mint them (the CLI, the demo, tests), so the format is defined once.
 /// </summary>
 public static class DevelopmentTokens
 {
+    /// <summary>The issuer the service expects unless configured otherwise (and development tokens carry).</summary>
+    public const string DefaultIssuer = "orchestrator";
+
+    /// <summary>The audience the service expects unless configured otherwise (and development tokens carry).</summary>
+    public const string DefaultAudience = "orchestrator-api";
+
     private const int KeyBytes = 32;
 
     /// <summary>The checkout's .local/dev-signing.key, found by walking up to Orchestrator.sln.</summary>
