@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Storage;
@@ -35,24 +34,10 @@ public sealed class CheckpointWriter(LedgerDatabase database, IAuditLedger ledge
         }
     }
 
-    /// <summary>The most recent checkpoint, or null when none was taken.</summary>
-    public async Task<CheckpointSigned?> LatestAsync(CancellationToken cancellationToken = default)
-    {
-        var head = await _rows.HeadAsync(AuditStreams.Checkpoints, cancellationToken).ConfigureAwait(false);
-        if (head.Version == 0)
-        {
-            return null;
-        }
-
-        var rows = await _rows.StreamAsync(AuditStreams.Checkpoints, head.Version, 1, null, cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<CheckpointSigned>(rows[0].DataJson, LedgerJson.Options);
-    }
-
     private async Task<List<StreamHead>> HeadsAsync(CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT s.id, s.version, e.headers ->> 'hash' FROM {database.Table("mt_streams")} s "
-            + $"JOIN {database.Table("mt_events")} e ON e.stream_id = s.id AND e.version = s.version WHERE s.id <> $1");
+            EventTables.Heads(database));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var heads = new List<StreamHead>();

@@ -29,9 +29,9 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
         await checkpoints.TakeAsync(cancellationToken).ConfigureAwait(false);
         var streams = await DeclaredAsync(streamIds, cancellationToken).ConfigureAwait(false);
         var events = await WriteAsync(Path.Combine(directory, BundleManifest.EventsFile),
-            "stream_id = ANY($1) ORDER BY stream_id, version", streams.Select(s => s.Id).ToArray(), cancellationToken).ConfigureAwait(false);
+            EventTables.ExportedStreams(database, EntryRows.Columns), streams.Select(s => s.Id).ToArray(), cancellationToken).ConfigureAwait(false);
         var checkpointCount = await WriteAsync(Path.Combine(directory, BundleManifest.CheckpointsFile),
-            "stream_id = ANY($1) ORDER BY version", [AuditStreams.Checkpoints], cancellationToken).ConfigureAwait(false);
+            EventTables.ExportedCheckpoints(database, EntryRows.Columns), [AuditStreams.Checkpoints], cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleManifest.PublicKeyFile), signer.PublicKeyPem, cancellationToken).ConfigureAwait(false);
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -71,10 +71,10 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<long> WriteAsync(string path, string where, string[] streams, CancellationToken cancellationToken)
+    private async Task<long> WriteAsync(string path, string sql, string[] streams, CancellationToken cancellationToken)
     {
         await using var file = File.Create(path);
-        await using var command = database.DataSource.CreateCommand($"SELECT {EntryRows.Columns} FROM {database.Table("mt_events")} WHERE {where}");
+        await using var command = database.DataSource.CreateCommand(sql);
         command.Parameters.Add(new() { Value = streams });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -97,7 +97,7 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
     private async Task<List<ExportedStreamHead>> DeclaredAsync(IReadOnlyCollection<string>? streamIds, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT id, version FROM {database.Table("mt_streams")} WHERE id <> $1 AND ($2::text[] IS NULL OR id = ANY($2)) ORDER BY id");
+            EventTables.ExportedHeads(database));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)streamIds?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -92,7 +92,7 @@ public sealed class LedgerVerifier(LedgerDatabase database)
     private async Task ProduceAsync(ChannelWriter<RowBatch> writer, ConcurrentQueue<RowBatch> recycled, string? onlyStream, HashSet<string> seen, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT {RowColumns} FROM {database.Table("mt_events")} WHERE stream_id <> $1 AND ($2::text IS NULL OR stream_id = $2) ORDER BY stream_id, version");
+            EventTables.WalkRows(database, RowColumns));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
@@ -178,7 +178,7 @@ public sealed class LedgerVerifier(LedgerDatabase database)
 
     private async Task<List<StoredEntry>> ReadAsync(string streamId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {database.Table("mt_events")} WHERE stream_id = $1 ORDER BY version");
+        await using var command = database.DataSource.CreateCommand(EventTables.StreamRows(database, Columns));
         command.Parameters.Add(new() { Value = streamId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<StoredEntry>();
@@ -193,7 +193,7 @@ public sealed class LedgerVerifier(LedgerDatabase database)
     private async Task<Dictionary<string, long>> DeclaredVersionsAsync(string? onlyStream, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT id, version FROM {database.Table("mt_streams")} WHERE id <> $1 AND ($2::text IS NULL OR id = $2)");
+            EventTables.DeclaredVersions(database));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

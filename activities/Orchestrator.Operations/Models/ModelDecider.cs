@@ -186,11 +186,8 @@ public static class ModelDecider
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(command);
-        var key = new CanaryKeys(command.RunId, command.Version).Approved;
-        return state.Recorded(key) is not null
-            ? ModelDecision.Done<Recorded>(default)
-            : ModelDecision.Record<Recorded>(default, new ModelFact(
-                new ModelVersionApproved(command.Version, command.RunId, command.Approvers, command.EvidenceDigest, command.Approvals), key));
+        return Once(state, new ModelVersionApproved(command.Version, command.RunId, command.Approvers, command.EvidenceDigest, command.Approvals),
+            new CanaryKeys(command.RunId, command.Version).Approved);
     }
 
     /// <summary>The canary deployment, once per run and version.</summary>
@@ -198,10 +195,7 @@ public static class ModelDecider
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(command);
-        var key = new CanaryKeys(command.RunId, command.Version).Canary;
-        return state.Recorded(key) is not null
-            ? ModelDecision.Done<Recorded>(default)
-            : ModelDecision.Record<Recorded>(default, new ModelFact(new ModelDeployed(command.Version, Production, command.Share), key));
+        return Once(state, new ModelDeployed(command.Version, Production, command.Share), new CanaryKeys(command.RunId, command.Version).Canary);
     }
 
     /// <summary>
@@ -232,6 +226,10 @@ public static class ModelDecider
         return ModelDecision.Record<DeploymentOutcome>(new DeploymentOutcome(false, reason, null),
             new ModelFact(new ModelRolledBack(command.Version, command.ProductionBefore ?? 0, Production, reason), keys.RolledBack));
     }
+
+    /// <summary>Records <paramref name="fact"/> under <paramref name="key"/> unless an entry with that key is already recorded.</summary>
+    private static ModelDecision<Recorded> Once(ModelState state, object fact, string key) =>
+        state.Recorded(key) is not null ? ModelDecision.Done<Recorded>(default) : ModelDecision.Record<Recorded>(default, new ModelFact(fact, key));
 
     private static ModelDecision<T>? Unregistered<T>(ModelState state) =>
         state.Exists ? null : ModelDecision.Refuse<T>($"No model '{state.Model}' is registered.", notFound: true);

@@ -8,6 +8,7 @@ using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Models;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Testing;
+using Orchestrator.Testing.Models;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Exceptions;

@@ -8,6 +8,7 @@ using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Serving;
+using Orchestrator.Testing.Models;
 
 namespace Orchestrator.Api.Tests.Predictions;
 

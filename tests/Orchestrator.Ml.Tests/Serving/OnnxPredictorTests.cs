@@ -1,5 +1,6 @@
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Testing.Models;
 
 namespace Orchestrator.Ml.Tests.Serving;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 
-namespace Orchestrator.Ml.Serving;
+namespace Orchestrator.Testing.Models;
 
 /// <summary>
 /// A baseline ONNX classifier that needs no training: global average pooling of the normalised RGB input
