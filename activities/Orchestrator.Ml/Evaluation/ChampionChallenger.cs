@@ -20,6 +20,7 @@ public sealed record ChampionChallengerResult(
     {
         ArgumentNullException.ThrowIfNull(champion);
         ArgumentNullException.ThrowIfNull(challenger);
+        ArgumentOutOfRangeException.ThrowIfZero(champion.Count);
         if (champion.Count != challenger.Count || !champion.Labels.SequenceEqual(challenger.Labels))
         {
             throw new ArgumentException("Champion and challenger must be evaluated on the same items in the same order.", nameof(challenger));
