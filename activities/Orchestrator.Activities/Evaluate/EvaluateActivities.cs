@@ -64,9 +64,10 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var predictions = evaluator.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken);
         var metrics = ClassificationMetrics.Compute(predictions);
         context.Heartbeat("evaluated");
-        // The drift monitor's reference for this version: what the model saw and answered on the held-out split.
-        var reference = await store.PutAsync(TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType,
-            cancellationToken).ConfigureAwait(false);
+        // The drift monitor's reference for this version: what the model saw and answered on the held-out split
+        // (none when no output was finite: such a version fails its gate and is never served).
+        var reference = predictions.NonFiniteCount == predictions.Count ? null : await store.PutAsync(
+            TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType, cancellationToken).ConfigureAwait(false);
         var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
         context.Heartbeat("robustness");
         var champion = await ChampionAsync(registry, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
@@ -85,7 +86,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
                 StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
-                StageAudit.Evidence(TrainingReferenceEvidence, reference.Digest, reference.Uri),
+                .. reference is null ? [] : new[] { StageAudit.Evidence(TrainingReferenceEvidence, reference.Digest, reference.Uri) },
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
