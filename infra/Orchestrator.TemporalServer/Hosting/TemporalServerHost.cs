@@ -74,6 +74,7 @@ public sealed class TemporalServerHost : IAsyncDisposable
         NamespaceHandlers.Register(workflowService, engine);
         WorkflowHandlers.Register(workflowService, engine);
         TaskHandlers.Register(workflowService, engine);
+        OperatorHandlers.Register(new HandlerMap(router, ServiceNames.Operator, engine), engine);
         TestServiceHandlers.Register(new HandlerMap(router, ServiceNames.Test, engine), engine);
         app.MapGrpcService<WorkflowServiceEndpoint>();
         app.MapGrpcService<OperatorServiceEndpoint>();

@@ -28,7 +28,7 @@ internal sealed partial class Engine
     /// <summary>Schedules a workflow task unless one is already scheduled or running.</summary>
     public void ScheduleWorkflowTask(WorkflowRun run, int attempt = 1)
     {
-        if (!run.IsRunning || run.WorkflowTask is not null)
+        if (!run.IsRunning || run.WorkflowTask is not null || run.FirstTaskDue is not null)
         {
             return;
         }
@@ -60,7 +60,9 @@ internal sealed partial class Engine
             ScheduledEventId = scheduledEventId,
             Identity = identity,
             RequestId = Guid.NewGuid().ToString(),
+            HistorySizeBytes = run.HistorySizeBytes,
         };
+        SuggestContinueAsNew(run, started.WorkflowTaskStartedEventAttributes);
         run.Append(started);
         task.StartedEventId = started.EventId;
         task.StartedTime = Now;
@@ -110,6 +112,12 @@ internal sealed partial class Engine
         if (CommandValidation.Validate(run, request.Commands) is { } invalid)
         {
             FailWorkflowTask(run, task, invalid.Cause, new Failure { Message = invalid.Message, Source = "Server" }, request.Identity);
+            if (invalid.Unsupported)
+            {
+                // Retrying cannot help: the run ends at once, saying why, instead of failing its task forever.
+                Terminate(run, invalid.Message, null, "server");
+            }
+
             return;
         }
 
@@ -134,15 +142,20 @@ internal sealed partial class Engine
                 break;
             }
 
+            var firstEvent = run.History.Count;
             ApplyCommand(context, command);
+            if (command.UserMetadata is { } metadata && run.History.Count > firstEvent)
+            {
+                run.AttachUserMetadata(firstEvent, metadata);
+            }
         }
 
         run.WorkflowTask = null;
         run.LastCompletedStartedEventId = task.StartedEventId;
-        ReleaseDeferredQueries(run);
         if (!run.IsRunning)
         {
             run.DropBuffered();
+            ReleaseDeferredQueries(run);
             return;
         }
 
@@ -152,6 +165,8 @@ internal sealed partial class Engine
             ScheduleWorkflowTask(run);
         }
 
+        // Only now: a query that waited may have to wait again for the task the buffered events brought.
+        ReleaseDeferredQueries(run);
         Clock.NotifyChanged();
     }
 
@@ -194,16 +209,37 @@ internal sealed partial class Engine
     {
         task.Timeout?.Cancelled = true;
         run.WorkflowTask = null;
-        ReleaseDeferredQueries(run);
         run.FlushBuffered();
         if (attempt <= 2)
         {
             ScheduleWorkflowTask(run, attempt);
-            return;
+        }
+        else
+        {
+            var pause = TimeSpan.FromSeconds(Math.Min(10, attempt - 2));
+            Clock.Schedule(pause, () => ScheduleWorkflowTask(run, attempt));
         }
 
-        var pause = TimeSpan.FromSeconds(Math.Min(10, attempt - 2));
-        Clock.Schedule(pause, () => ScheduleWorkflowTask(run, attempt));
+        ReleaseDeferredQueries(run);
+    }
+
+    /// <summary>Temporal's default thresholds (limit.historyCount/historySize.suggestContinueAsNew).</summary>
+    private const int SuggestContinueAsNewEvents = 4 * 1024;
+    private const long SuggestContinueAsNewBytes = 4L * 1024 * 1024;
+
+    private static void SuggestContinueAsNew(WorkflowRun run, WorkflowTaskStartedEventAttributes started)
+    {
+        if (run.History.Count + 1 >= SuggestContinueAsNewEvents)
+        {
+            started.SuggestContinueAsNewReasons.Add(SuggestContinueAsNewReason.TooManyHistoryEvents);
+        }
+
+        if (run.HistorySizeBytes >= SuggestContinueAsNewBytes)
+        {
+            started.SuggestContinueAsNewReasons.Add(SuggestContinueAsNewReason.HistorySizeTooLarge);
+        }
+
+        started.SuggestContinueAsNew = started.SuggestContinueAsNewReasons.Count > 0;
     }
 
     private static bool IsClosingCommand(CommandType type) => type is CommandType.CompleteWorkflowExecution

@@ -85,6 +85,18 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
 
     public Memo Memo { get; set; } = new();
 
+    /// <summary>The static summary and details given at start (shown by describe).</summary>
+    public Temporalio.Api.Sdk.V1.UserMetadata? UserMetadata { get; set; }
+
+    /// <summary>The top-level workflow of a tree of children; null when this run is its own root.</summary>
+    public WorkflowExecution? Root { get; set; }
+
+    /// <summary>When the first workflow task may be scheduled (continue-as-new backoff); null: at once.</summary>
+    public DateTime? FirstTaskDue { get; set; }
+
+    /// <summary>The serialized size of the history, as Temporal reports it to workers (history_size_bytes).</summary>
+    public long HistorySizeBytes { get; private set; }
+
     public WorkflowTaskState? WorkflowTask { get; set; }
 
     /// <summary>Query tasks held back while a workflow task is in flight; dispatched when it ends.</summary>
@@ -125,6 +137,7 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
         e.TaskId = e.EventId;
         FixStartedEventId(e);
         History.Add(e);
+        HistorySizeBytes += e.CalculateSize();
         if (e.EventType == EventType.ChildWorkflowExecutionStarted
             && Children.TryGetValue(e.ChildWorkflowExecutionStartedEventAttributes.InitiatedEventId, out var child))
         {
@@ -135,6 +148,15 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
         historyChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
         return e;
+    }
+
+    /// <summary>Attaches a command's user metadata (summary, details) to the event the command wrote.</summary>
+    public void AttachUserMetadata(int index, Temporalio.Api.Sdk.V1.UserMetadata metadata)
+    {
+        var e = History[index];
+        HistorySizeBytes -= e.CalculateSize();
+        e.UserMetadata = metadata;
+        HistorySizeBytes += e.CalculateSize();
     }
 
     /// <summary>Writes the event now, or after the running workflow task when one is running.</summary>
@@ -192,5 +214,5 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
 
 }
 
-/// <summary>The parent of a child run.</summary>
-internal sealed record ParentInfo(string Namespace, string NamespaceId, string WorkflowId, string RunId, long InitiatedEventId);
+/// <summary>The parent of a child run, and the root of the tree it belongs to.</summary>
+internal sealed record ParentInfo(string Namespace, string NamespaceId, string WorkflowId, string RunId, long InitiatedEventId, WorkflowExecution Root);
