@@ -81,5 +81,9 @@ internal static class WorkflowHandlers
             await engine.GetHistoryAsync(request, context).ConfigureAwait(false));
         map.Async<QueryWorkflowRequest>("QueryWorkflow", async (request, context) =>
             await engine.QueryAsync(request, context).ConfigureAwait(false));
+        map.Async<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (request, context) =>
+            await engine.UpdateAsync(request, context).ConfigureAwait(false));
+        map.Async<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (request, context) =>
+            await engine.PollUpdateAsync(request, context).ConfigureAwait(false));
     }
 }

@@ -15,12 +15,13 @@ internal sealed record InvalidCommand(WorkflowTaskFailedCause Cause, string Mess
 /// </summary>
 internal static class CommandValidation
 {
-    public static InvalidCommand? Validate(WorkflowRun run, IEnumerable<Command> commands)
+    public static InvalidCommand? Validate(WorkflowRun run, IEnumerable<Command> commands, IEnumerable<string> messageIds)
     {
         var timers = new HashSet<string>(run.Timers.Keys, StringComparer.Ordinal);
+        var messages = new HashSet<string>(messageIds, StringComparer.Ordinal);
         foreach (var command in commands)
         {
-            if (Check(run, command, timers) is { } invalid)
+            if (Check(run, command, timers, messages) is { } invalid)
             {
                 return invalid;
             }
@@ -29,7 +30,7 @@ internal static class CommandValidation
         return null;
     }
 
-    private static InvalidCommand? Check(WorkflowRun run, Command command, HashSet<string> timers)
+    private static InvalidCommand? Check(WorkflowRun run, Command command, HashSet<string> timers, HashSet<string> messageIds)
     {
         switch (command.CommandType)
         {
@@ -61,6 +62,9 @@ internal static class CommandValidation
                 or CommandType.CancelWorkflowExecution or CommandType.SignalExternalWorkflowExecution
                 or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties:
                 return null;
+            case CommandType.ProtocolMessage:
+                return messageIds.Contains(command.ProtocolMessageCommandAttributes.MessageId) ? null
+                    : new(WorkflowTaskFailedCause.BadUpdateWorkflowExecutionMessage, $"protocol message {command.ProtocolMessageCommandAttributes.MessageId} is not in the task's messages");
             case CommandType.ScheduleNexusOperation or CommandType.RequestCancelNexusOperation:
                 return Unsupported(WorkflowTaskFailedCause.BadScheduleNexusOperationAttributes, $"command {command.CommandType} (Nexus)");
             default:

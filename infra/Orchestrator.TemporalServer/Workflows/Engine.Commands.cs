@@ -18,6 +18,9 @@ internal sealed class CommandContext(WorkflowRun run, long completedEventId, str
     /// <summary>Set when a command's outcome must be seen by the workflow even if no event was buffered.</summary>
     public bool NeedsWorkflowTask { get; set; }
 
+    /// <summary>The update protocol messages of the task completion, for PROTOCOL_MESSAGE commands.</summary>
+    public Updates.UpdateMessages? Messages { get; init; }
+
     /// <summary>The user metadata (summary, details) of the command being applied.</summary>
     public Temporalio.Api.Sdk.V1.UserMetadata? UserMetadata { get; set; }
 }
@@ -122,6 +125,9 @@ internal sealed partial class Engine
                     WorkflowTaskCompletedEventId = context.CompletedEventId,
                 };
                 run.Append(modified);
+                break;
+            case CommandType.ProtocolMessage:
+                ApplyProtocolMessage(context, command.ProtocolMessageCommandAttributes.MessageId);
                 break;
             default:
                 throw RpcErrors.Unsupported($"command {command.CommandType}");

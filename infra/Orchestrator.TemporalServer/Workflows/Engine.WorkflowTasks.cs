@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Orchestrator.TemporalServer.Grpc;
 using Orchestrator.TemporalServer.Matching;
+using Orchestrator.TemporalServer.Updates;
 using Orchestrator.TemporalServer.Workflows;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
@@ -22,34 +23,61 @@ internal sealed partial class Engine
         }
 
         run.AppendOrBuffer(e);
+        if (run.WorkflowTask is { Speculative: true, Started: false } speculative)
+        {
+            // New events: the task that was to carry only updates now carries them too, so it is written.
+            WriteScheduledEvent(run, speculative);
+        }
+
         ScheduleWorkflowTask(run);
     }
 
-    /// <summary>Schedules a workflow task unless one is already scheduled or running.</summary>
-    public void ScheduleWorkflowTask(WorkflowRun run, int attempt = 1)
+    /// <summary>
+    /// Schedules a workflow task unless one is already scheduled or running. A speculative task (for updates
+    /// alone) writes its events only if it completes with something to record.
+    /// </summary>
+    public void ScheduleWorkflowTask(WorkflowRun run, int attempt = 1, bool speculative = false)
     {
         if (!run.IsRunning || run.WorkflowTask is not null || run.FirstTaskDue is not null)
         {
             return;
         }
 
-        var scheduled = WorkflowRun.NewEvent(EventType.WorkflowTaskScheduled, Now);
+        var task = new WorkflowTaskState { Attempt = attempt, ScheduledTime = Now, Speculative = true };
+        run.WorkflowTask = task;
+        if (!speculative)
+        {
+            WriteScheduledEvent(run, task);
+        }
+
+        Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new WorkflowTaskDispatch(this, run, task));
+        Clock.NotifyChanged();
+    }
+
+    private static void WriteScheduledEvent(WorkflowRun run, WorkflowTaskState task)
+    {
+        var scheduled = ScheduledEvent(run, task);
+        run.Append(scheduled);
+        task.ScheduledEventId = scheduled.EventId;
+        task.Speculative = false;
+    }
+
+    private static HistoryEvent ScheduledEvent(WorkflowRun run, WorkflowTaskState task)
+    {
+        var scheduled = WorkflowRun.NewEvent(EventType.WorkflowTaskScheduled, task.ScheduledTime);
         scheduled.WorkflowTaskScheduledEventAttributes = new WorkflowTaskScheduledEventAttributes
         {
             TaskQueue = new ApiTaskQueue { Name = run.TaskQueue, Kind = TaskQueueKind.Normal },
             StartToCloseTimeout = run.WorkflowTaskTimeout,
-            Attempt = attempt,
+            Attempt = task.Attempt,
         };
-        run.Append(scheduled);
-        run.WorkflowTask = new WorkflowTaskState { ScheduledEventId = scheduled.EventId, Attempt = attempt, ScheduledTime = Now };
-        Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new WorkflowTaskDispatch(this, run, scheduled.EventId));
-        Clock.NotifyChanged();
+        return scheduled;
     }
 
     /// <summary>Hands a scheduled workflow task to a poller: writes its started event and returns the full history.</summary>
-    private PollWorkflowTaskQueueResponse? StartWorkflowTask(WorkflowRun run, long scheduledEventId, string identity)
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(WorkflowRun run, WorkflowTaskState task, string identity)
     {
-        if (!run.IsRunning || run.WorkflowTask is not { Started: false } task || task.ScheduledEventId != scheduledEventId)
+        if (!run.IsRunning || !ReferenceEquals(run.WorkflowTask, task) || task.Started)
         {
             return null;
         }
@@ -57,19 +85,34 @@ internal sealed partial class Engine
         var started = WorkflowRun.NewEvent(EventType.WorkflowTaskStarted, Now);
         started.WorkflowTaskStartedEventAttributes = new WorkflowTaskStartedEventAttributes
         {
-            ScheduledEventId = scheduledEventId,
             Identity = identity,
             RequestId = Guid.NewGuid().ToString(),
             HistorySizeBytes = run.HistorySizeBytes,
         };
         SuggestContinueAsNew(run, started.WorkflowTaskStartedEventAttributes);
-        run.Append(started);
+        if (task.Speculative)
+        {
+            // Shown to the worker with the ids they will have if written; nothing is written meanwhile, since
+            // every event that arrives while the task runs is buffered.
+            var scheduled = ScheduledEvent(run, task);
+            scheduled.EventId = scheduled.TaskId = run.NextEventId;
+            started.EventId = started.TaskId = run.NextEventId + 1;
+            started.WorkflowTaskStartedEventAttributes.ScheduledEventId = scheduled.EventId;
+            task.ScheduledEventId = scheduled.EventId;
+            task.UnwrittenEvents.AddRange([scheduled, started]);
+        }
+        else
+        {
+            started.WorkflowTaskStartedEventAttributes.ScheduledEventId = task.ScheduledEventId;
+            run.Append(started);
+        }
+
         task.StartedEventId = started.EventId;
         task.StartedTime = Now;
         task.Timeout = Clock.Schedule(run.WorkflowTaskTimeout.ToTimeSpan(), () => TimeOutWorkflowTask(run, task));
         var response = new PollWorkflowTaskQueueResponse
         {
-            TaskToken = new TaskToken(TaskKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, scheduledEventId, task.Attempt).ToByteString(),
+            TaskToken = new TaskToken(TaskKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, task.ScheduledEventId, task.Attempt, task.Instance).ToByteString(),
             WorkflowExecution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
             WorkflowType = new WorkflowType { Name = run.WorkflowType },
             PreviousStartedEventId = run.LastCompletedStartedEventId,
@@ -81,7 +124,21 @@ internal sealed partial class Engine
             StartedTime = started.EventTime,
         };
         response.History.Events.AddRange(run.History.Select(e => e.Clone()));
+        response.History.Events.AddRange(task.UnwrittenEvents.Select(e => e.Clone()));
+        response.Messages.AddRange(UpdateRequestMessages(run, task, started.EventId));
         return response;
+    }
+
+    /// <summary>Writes a speculative task's events after all, when what it did must be recorded.</summary>
+    private static void WriteUnwrittenEvents(WorkflowRun run, WorkflowTaskState task)
+    {
+        foreach (var e in task.UnwrittenEvents)
+        {
+            run.Append(e);
+        }
+
+        task.UnwrittenEvents.Clear();
+        task.Speculative = false;
     }
 
     /// <summary>The started workflow task a token names, or NOT_FOUND when it is gone (timed out, run closed).</summary>
@@ -90,7 +147,7 @@ internal sealed partial class Engine
         var parsed = TaskToken.Parse(token, TaskKind.Workflow);
         var run = FindRun(parsed.Namespace, parsed.WorkflowId, parsed.RunId);
         if (!run.IsRunning || run.WorkflowTask is not { Started: true } task
-            || task.ScheduledEventId != parsed.ScheduledEventId || task.Attempt != parsed.Attempt)
+            || task.ScheduledEventId != parsed.ScheduledEventId || task.Attempt != parsed.Attempt || task.Instance != parsed.QueryId)
         {
             throw RpcErrors.NotFound("workflow task not found (it timed out, failed or the run closed)");
         }
@@ -98,18 +155,19 @@ internal sealed partial class Engine
         return (run, task);
     }
 
-    public void CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request)
+    public RespondWorkflowTaskCompletedResponse CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request)
     {
+        var response = new RespondWorkflowTaskCompletedResponse();
         var (run, task) = RunningWorkflowTask(request.TaskToken);
         if (run.HasBufferedEvents && request.Commands.Any(c => IsClosingCommand(c.CommandType)))
         {
             // New events arrived while the task ran: the workflow must see them before it may close (Temporal
             // fails such a task as UNHANDLED_COMMAND and hands the workflow a new one).
             FailWorkflowTask(run, task, WorkflowTaskFailedCause.UnhandledCommand, null, request.Identity, retryAsFirstAttempt: true);
-            return;
+            return response;
         }
 
-        if (CommandValidation.Validate(run, request.Commands) is { } invalid)
+        if (CommandValidation.Validate(run, request.Commands, request.Messages.Select(m => m.Id)) is { } invalid)
         {
             FailWorkflowTask(run, task, invalid.Cause, new Failure { Message = invalid.Message, Source = "Server" }, request.Identity);
             if (invalid.Unsupported)
@@ -118,9 +176,24 @@ internal sealed partial class Engine
                 Terminate(run, invalid.Message, null, "server");
             }
 
-            return;
+            return response;
         }
 
+        var messages = UpdateMessages.Read(request.Messages);
+        task.Timeout?.Cancelled = true;
+        if (task.Speculative && request.Commands.Count == 0 && !messages.RecordsAnything && !request.ForceCreateNewWorkflowTask
+            && (LastCompletedTaskEnd(run) == run.History.Count || request.Capabilities?.DiscardSpeculativeWorkflowTaskWithEvents == true))
+        {
+            // Only rejections: as in Temporal, the speculative task vanishes, the history is unchanged, and the
+            // worker is told to roll back to the last completed task.
+            run.WorkflowTask = null;
+            ApplyUpdateMessages(run, task, messages, null);
+            FinishWorkflowTask(run, scheduleNext: false);
+            response.ResetHistoryEventId = run.LastCompletedStartedEventId;
+            return response;
+        }
+
+        WriteUnwrittenEvents(run, task);
         var completed = WorkflowRun.NewEvent(EventType.WorkflowTaskCompleted, Now);
         completed.WorkflowTaskCompletedEventAttributes = new WorkflowTaskCompletedEventAttributes
         {
@@ -133,8 +206,7 @@ internal sealed partial class Engine
             WorkerVersion = request.WorkerVersionStamp,
         };
         run.Append(completed);
-        task.Timeout?.Cancelled = true;
-        var context = new CommandContext(run, completed.EventId, request.Identity ?? "");
+        var context = new CommandContext(run, completed.EventId, request.Identity ?? "") { Messages = messages };
         foreach (var command in request.Commands)
         {
             if (!run.IsRunning)
@@ -152,6 +224,14 @@ internal sealed partial class Engine
 
         run.WorkflowTask = null;
         run.LastCompletedStartedEventId = task.StartedEventId;
+        ApplyUpdateMessages(run, task, messages, context);
+        FinishWorkflowTask(run, scheduleNext: request.ForceCreateNewWorkflowTask || context.NeedsWorkflowTask);
+        return response;
+    }
+
+    /// <summary>After a task completed: buffered events are written and a next task follows when anything waits.</summary>
+    private void FinishWorkflowTask(WorkflowRun run, bool scheduleNext)
+    {
         if (!run.IsRunning)
         {
             run.DropBuffered();
@@ -160,9 +240,13 @@ internal sealed partial class Engine
         }
 
         var flushed = run.FlushBuffered();
-        if (flushed > 0 || request.ForceCreateNewWorkflowTask || context.NeedsWorkflowTask)
+        if (flushed > 0 || scheduleNext)
         {
             ScheduleWorkflowTask(run);
+        }
+        else if (run.UnsentUpdates.Any())
+        {
+            ScheduleWorkflowTask(run, speculative: true);
         }
 
         // Only now: a query that waited may have to wait again for the task the buffered events brought.
@@ -172,6 +256,7 @@ internal sealed partial class Engine
 
     public void FailWorkflowTask(WorkflowRun run, WorkflowTaskState task, WorkflowTaskFailedCause cause, Failure? failure, string? identity, bool retryAsFirstAttempt = false)
     {
+        WriteUnwrittenEvents(run, task);
         var failed = WorkflowRun.NewEvent(EventType.WorkflowTaskFailed, Now);
         failed.WorkflowTaskFailedEventAttributes = new WorkflowTaskFailedEventAttributes
         {
@@ -192,6 +277,7 @@ internal sealed partial class Engine
             return;
         }
 
+        WriteUnwrittenEvents(run, task);
         var timedOut = WorkflowRun.NewEvent(EventType.WorkflowTaskTimedOut, Now);
         timedOut.WorkflowTaskTimedOutEventAttributes = new WorkflowTaskTimedOutEventAttributes
         {
@@ -204,10 +290,12 @@ internal sealed partial class Engine
     }
 
     /// <summary>After a failed task: buffered events are written, then a new attempt follows, with a growing
-    /// pause after the second so a workflow that fails deterministically does not spin.</summary>
+    /// pause after the second so a workflow that fails deterministically does not spin. Updates the task
+    /// carried go with the next attempt.</summary>
     private void RetryWorkflowTask(WorkflowRun run, WorkflowTaskState task, int attempt)
     {
         task.Timeout?.Cancelled = true;
+        task.SentUpdates.ForEach(u => u.Sent = false);
         run.WorkflowTask = null;
         run.FlushBuffered();
         if (attempt <= 2)
@@ -245,8 +333,8 @@ internal sealed partial class Engine
     private static bool IsClosingCommand(CommandType type) => type is CommandType.CompleteWorkflowExecution
         or CommandType.FailWorkflowExecution or CommandType.CancelWorkflowExecution or CommandType.ContinueAsNewWorkflowExecution;
 
-    private sealed class WorkflowTaskDispatch(Engine engine, WorkflowRun run, long scheduledEventId) : IQueuedTask
+    private sealed class WorkflowTaskDispatch(Engine engine, WorkflowRun run, WorkflowTaskState task) : IQueuedTask
     {
-        public IMessage? TryDispatch(string identity) => engine.StartWorkflowTask(run, scheduledEventId, identity);
+        public IMessage? TryDispatch(string identity) => engine.StartWorkflowTask(run, task, identity);
     }
 }

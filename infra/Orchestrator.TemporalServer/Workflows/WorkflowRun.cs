@@ -8,10 +8,26 @@ using Temporalio.Api.History.V1;
 
 namespace Orchestrator.TemporalServer.Workflows;
 
-/// <summary>The workflow task of a run: scheduled, then started by a poller; at most one per run.</summary>
+/// <summary>
+/// The workflow task of a run: scheduled, then started by a poller; at most one per run. A speculative task
+/// (one that only carries workflow updates) writes no events until it completes with something to record,
+/// so an update the workflow rejects leaves no trace in the history, as in Temporal.
+/// </summary>
 internal sealed class WorkflowTaskState
 {
-    public long ScheduledEventId { get; init; }
+    public long ScheduledEventId { get; set; }
+
+    /// <summary>Names this task in its token: a later speculative task may have the same scheduled event id.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Its scheduled and started events are not in the history (yet).</summary>
+    public bool Speculative { get; set; }
+
+    /// <summary>The speculative task's scheduled and started events, shown to the worker but not written.</summary>
+    public List<HistoryEvent> UnwrittenEvents { get; } = [];
+
+    /// <summary>The updates this task carries to the worker.</summary>
+    public List<Updates.UpdateState> SentUpdates { get; } = [];
 
     public long StartedEventId { get; set; }
 
@@ -110,6 +126,12 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
     public Dictionary<string, (long StartedEventId, ClockTimer Timer)> Timers { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<long, ChildState> Children { get; } = [];
+
+    /// <summary>The run's workflow updates by id: in flight and completed (rejected ones are forgotten, as in Temporal).</summary>
+    public Dictionary<string, Updates.UpdateState> Updates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Updates admitted but not yet sent to a worker, in arrival order.</summary>
+    public IEnumerable<Updates.UpdateState> UnsentUpdates => Updates.Values.Where(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && !u.Sent).OrderBy(u => u.Sequence);
 
     public List<ClockTimer> RunTimers { get; } = [];
 
