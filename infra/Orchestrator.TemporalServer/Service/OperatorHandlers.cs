@@ -9,10 +9,17 @@ internal static class OperatorHandlers
     /// <summary>Temporal's system search attributes, which ListSearchAttributes reports beside the custom ones.</summary>
     private static readonly Dictionary<string, IndexedValueType> System = new(StringComparer.Ordinal)
     {
-        ["WorkflowId"] = IndexedValueType.Keyword, ["RunId"] = IndexedValueType.Keyword, ["WorkflowType"] = IndexedValueType.Keyword,
-        ["TaskQueue"] = IndexedValueType.Keyword, ["ExecutionStatus"] = IndexedValueType.Keyword, ["StartTime"] = IndexedValueType.Datetime,
-        ["CloseTime"] = IndexedValueType.Datetime, ["ExecutionTime"] = IndexedValueType.Datetime, ["HistoryLength"] = IndexedValueType.Int,
-        ["TemporalChangeVersion"] = IndexedValueType.KeywordList, ["BinaryChecksums"] = IndexedValueType.KeywordList,
+        ["WorkflowId"] = IndexedValueType.Keyword,
+        ["RunId"] = IndexedValueType.Keyword,
+        ["WorkflowType"] = IndexedValueType.Keyword,
+        ["TaskQueue"] = IndexedValueType.Keyword,
+        ["ExecutionStatus"] = IndexedValueType.Keyword,
+        ["StartTime"] = IndexedValueType.Datetime,
+        ["CloseTime"] = IndexedValueType.Datetime,
+        ["ExecutionTime"] = IndexedValueType.Datetime,
+        ["HistoryLength"] = IndexedValueType.Int,
+        ["TemporalChangeVersion"] = IndexedValueType.KeywordList,
+        ["BinaryChecksums"] = IndexedValueType.KeywordList,
         ["BuildIds"] = IndexedValueType.KeywordList,
     };
 

@@ -208,10 +208,14 @@ internal sealed partial class Engine
             }
             else
             {
-                update.Complete(new Outcome { Failure = new Failure
+                update.Complete(new Outcome
                 {
-                    Message = "Workflow Update failed because the Workflow completed before the Update completed.", Source = "Server",
-                } });
+                    Failure = new Failure
+                    {
+                        Message = "Workflow Update failed because the Workflow completed before the Update completed.",
+                        Source = "Server",
+                    }
+                });
             }
         }
     }
