@@ -54,26 +54,6 @@ internal sealed partial class Engine
         Clock.NotifyChanged();
     }
 
-    private static void WriteScheduledEvent(WorkflowRun run, WorkflowTaskState task)
-    {
-        var scheduled = ScheduledEvent(run, task);
-        run.Append(scheduled);
-        task.ScheduledEventId = scheduled.EventId;
-        task.Speculative = false;
-    }
-
-    private static HistoryEvent ScheduledEvent(WorkflowRun run, WorkflowTaskState task)
-    {
-        var scheduled = WorkflowRun.NewEvent(EventType.WorkflowTaskScheduled, task.ScheduledTime);
-        scheduled.WorkflowTaskScheduledEventAttributes = new WorkflowTaskScheduledEventAttributes
-        {
-            TaskQueue = new ApiTaskQueue { Name = run.TaskQueue, Kind = TaskQueueKind.Normal },
-            StartToCloseTimeout = run.WorkflowTaskTimeout,
-            Attempt = task.Attempt,
-        };
-        return scheduled;
-    }
-
     /// <summary>Hands a scheduled workflow task to a poller: writes its started event and returns the full history.</summary>
     private PollWorkflowTaskQueueResponse? StartWorkflowTask(WorkflowRun run, WorkflowTaskState task, string identity)
     {
@@ -127,18 +107,6 @@ internal sealed partial class Engine
         response.History.Events.AddRange(task.UnwrittenEvents.Select(e => e.Clone()));
         response.Messages.AddRange(UpdateRequestMessages(run, task, started.EventId));
         return response;
-    }
-
-    /// <summary>Writes a speculative task's events after all, when what it did must be recorded.</summary>
-    private static void WriteUnwrittenEvents(WorkflowRun run, WorkflowTaskState task)
-    {
-        foreach (var e in task.UnwrittenEvents)
-        {
-            run.Append(e);
-        }
-
-        task.UnwrittenEvents.Clear();
-        task.Speculative = false;
     }
 
     /// <summary>The started workflow task a token names, or NOT_FOUND when it is gone (timed out, run closed).</summary>
@@ -309,25 +277,6 @@ internal sealed partial class Engine
         }
 
         ReleaseDeferredQueries(run);
-    }
-
-    /// <summary>Temporal's default thresholds (limit.historyCount/historySize.suggestContinueAsNew).</summary>
-    private const int SuggestContinueAsNewEvents = 4 * 1024;
-    private const long SuggestContinueAsNewBytes = 4L * 1024 * 1024;
-
-    private static void SuggestContinueAsNew(WorkflowRun run, WorkflowTaskStartedEventAttributes started)
-    {
-        if (run.History.Count + 1 >= SuggestContinueAsNewEvents)
-        {
-            started.SuggestContinueAsNewReasons.Add(SuggestContinueAsNewReason.TooManyHistoryEvents);
-        }
-
-        if (run.HistorySizeBytes >= SuggestContinueAsNewBytes)
-        {
-            started.SuggestContinueAsNewReasons.Add(SuggestContinueAsNewReason.HistorySizeTooLarge);
-        }
-
-        started.SuggestContinueAsNew = started.SuggestContinueAsNewReasons.Count > 0;
     }
 
     private static bool IsClosingCommand(CommandType type) => type is CommandType.CompleteWorkflowExecution
