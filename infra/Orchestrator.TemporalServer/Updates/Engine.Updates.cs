@@ -112,6 +112,11 @@ internal sealed partial class Engine
     /// <summary>The request messages of the updates a starting workflow task carries.</summary>
     private static IEnumerable<Message> UpdateRequestMessages(WorkflowRun run, WorkflowTaskState task, long startedEventId)
     {
+        if (run.Updates.Count == 0)
+        {
+            yield break;
+        }
+
         foreach (var update in run.UnsentUpdates.ToList())
         {
             update.Sent = true;

@@ -212,7 +212,7 @@ internal sealed partial class Engine
         {
             ScheduleWorkflowTask(run);
         }
-        else if (run.UnsentUpdates.Any())
+        else if (run.Updates.Count > 0 && run.UnsentUpdates.Any())
         {
             ScheduleWorkflowTask(run, speculative: true);
         }
