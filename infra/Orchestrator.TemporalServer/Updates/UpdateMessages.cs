@@ -28,6 +28,11 @@ internal sealed class UpdateMessages
 
     public static UpdateMessages Read(RepeatedField<Message> messages)
     {
+        if (messages.Count == 0)
+        {
+            return new UpdateMessages();
+        }
+
         var read = new UpdateMessages();
         foreach (var message in messages)
         {

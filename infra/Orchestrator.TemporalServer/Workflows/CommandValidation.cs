@@ -18,9 +18,14 @@ internal static class CommandValidation
     public static InvalidCommand? Validate(WorkflowRun run, IEnumerable<Command> commands, IEnumerable<string> messageIds)
     {
         var timers = new HashSet<string>(run.Timers.Keys, StringComparer.Ordinal);
-        var messages = new HashSet<string>(messageIds, StringComparer.Ordinal);
+        HashSet<string>? messages = null;
         foreach (var command in commands)
         {
+            if (command.CommandType == CommandType.ProtocolMessage)
+            {
+                messages ??= new HashSet<string>(messageIds, StringComparer.Ordinal);
+            }
+
             if (Check(run, command, timers, messages) is { } invalid)
             {
                 return invalid;
@@ -30,7 +35,7 @@ internal static class CommandValidation
         return null;
     }
 
-    private static InvalidCommand? Check(WorkflowRun run, Command command, HashSet<string> timers, HashSet<string> messageIds)
+    private static InvalidCommand? Check(WorkflowRun run, Command command, HashSet<string> timers, HashSet<string>? messageIds)
     {
         switch (command.CommandType)
         {
@@ -63,7 +68,7 @@ internal static class CommandValidation
                 or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties:
                 return null;
             case CommandType.ProtocolMessage:
-                return messageIds.Contains(command.ProtocolMessageCommandAttributes.MessageId) ? null
+                return messageIds?.Contains(command.ProtocolMessageCommandAttributes.MessageId) == true ? null
                     : new(WorkflowTaskFailedCause.BadUpdateWorkflowExecutionMessage, $"protocol message {command.ProtocolMessageCommandAttributes.MessageId} is not in the task's messages");
             case CommandType.ScheduleNexusOperation or CommandType.RequestCancelNexusOperation:
                 return Unsupported(WorkflowTaskFailedCause.BadScheduleNexusOperationAttributes, $"command {command.CommandType} (Nexus)");

@@ -18,7 +18,9 @@ internal sealed class WorkflowTaskState
     public long ScheduledEventId { get; set; }
 
     /// <summary>Names this task in its token: a later speculative task may have the same scheduled event id.</summary>
-    public string Instance { get; } = Guid.NewGuid().ToString("N");
+    public string Instance { get; } = Interlocked.Increment(ref instances).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long instances;
 
     /// <summary>Its scheduled and started events are not in the history (yet).</summary>
     public bool Speculative { get; set; }
