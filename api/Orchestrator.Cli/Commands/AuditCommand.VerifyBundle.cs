@@ -48,8 +48,13 @@ public static partial class AuditCommand
             {
                 output.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    valid = report.IsValid, state = report.State.ToString(), summary = report.Headline(), eventsChecked = report.EventsChecked,
-                    streamsChecked = report.StreamsChecked, checkpointsChecked = report.CheckpointsChecked, latestCheckpoint = report.LatestCheckpoint,
+                    valid = report.IsValid,
+                    state = report.State.ToString(),
+                    summary = report.Headline(),
+                    eventsChecked = report.EventsChecked,
+                    streamsChecked = report.StreamsChecked,
+                    checkpointsChecked = report.CheckpointsChecked,
+                    latestCheckpoint = report.LatestCheckpoint,
                     failures = report.Failures.Select(f => f.ToString()),
                 }));
             }
