@@ -28,6 +28,9 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
 
     public string BlobConnectionString { get; private set; } = "";
 
+    /// <summary>This service's container for the checkpoint copies kept outside the database (on the Azurite account; deleted on dispose).</summary>
+    public string AnchorContainer { get; } = $"anchors-{Guid.NewGuid():N}";
+
     /// <summary>A client of the Temporal server the service talks to.</summary>
     public ITemporalClient Temporal => _temporal.Client;
 
@@ -49,6 +52,7 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
         builder.UseSetting("Orchestrator:Audit:CheckpointSigningKeyPath", Path.Combine(StateDirectory, "checkpoint.pem"));
         builder.UseSetting("Orchestrator:Audit:GenerateDevelopmentKey", "true");
         builder.UseSetting("Orchestrator:Audit:ExportDirectory", Path.Combine(StateDirectory, "exports"));
+        builder.UseSetting("Orchestrator:Audit:Anchors:Container", AnchorContainer);
     }
 
     /// <summary>What a subclass removes besides the database and the state directory (e.g. its blob container).</summary>
@@ -58,6 +62,11 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
     {
         await base.DisposeAsync();
         await CleanUpAsync();
+        if (BlobConnectionString.Length > 0)
+        {
+            await new Azure.Storage.Blobs.BlobContainerClient(BlobConnectionString, AnchorContainer).DeleteIfExistsAsync();
+        }
+
         await _database.DisposeAsync();
         await _temporal.DisposeAsync();
         if (Directory.Exists(StateDirectory))

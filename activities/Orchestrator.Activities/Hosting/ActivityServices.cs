@@ -50,6 +50,12 @@ public static class ActivityServices
                     // One database for everything unless the ledger is configured apart.
                     options.ConnectionString = configuration["Orchestrator:Postgres:ConnectionString"] ?? "";
                 }
+
+                if (string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
+                {
+                    // Likewise the checkpoint copies go to the artifacts' account (a container of their own) unless configured apart.
+                    options.Anchors.ConnectionString = configuration[$"{ArtifactStorageOptions.Section}:ConnectionString"] ?? "";
+                }
             });
         }
 

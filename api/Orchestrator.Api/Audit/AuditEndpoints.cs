@@ -19,7 +19,7 @@ public static class AuditEndpoints
         audit.MapGet("/streams/{streamId}/state", StateAsync).RequireAuthorization(AccessPolicies.Read)
             .WithSummary("A run's or model's state replayed from the ledger at a version and/or instant.");
         audit.MapPost("/verify", VerifyAsync).RequireAuthorization(AccessPolicies.Audit).Validated<VerifyRequest>()
-            .WithSummary("Re-hash the ledger (or one stream) and check the signed checkpoints.");
+            .WithSummary("Re-hash the ledger (or one stream), check the signed checkpoint chain against its copies outside the database, and optionally a pinned checkpoint.");
         audit.MapPost("/export", ExportAsync).RequireAuthorization(AccessPolicies.Audit).Validated<ExportRequest>()
             .WithSummary("Write a signed export bundle (202 + Location). Honours Idempotency-Key.");
         audit.MapGet("/exports/{exportId}", ExportStatusAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("An export job's status.");
@@ -72,8 +72,8 @@ public static class AuditEndpoints
     private static async Task<IResult> VerifyAsync(VerifyRequest request, LedgerVerifier verifier, CheckpointSigner signer, CancellationToken cancellationToken)
     {
         VerificationReport report = request.StreamId is { } stream
-            ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, cancellationToken)
-            : await verifier.VerifyAsync(signer.PublicKeyPem, cancellationToken);
+            ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, request.Anchor, cancellationToken)
+            : await verifier.VerifyAsync(signer.PublicKeyPem, request.Anchor, cancellationToken);
         return TypedResults.Ok(VerifyResponse.From(report));
     }
 
