@@ -155,8 +155,14 @@ public sealed record WeightsFile(WeightsFormat Format, IReadOnlyList<WeightTenso
                         $"{name} holds '{key}' as {entry.Value?.GetType().Name ?? "null"}, not a tensor: save model.state_dict() itself, not a dictionary around it.");
                 }
 
-                using var contiguous = tensor.contiguous();
-                tensors.Add(new WeightTensor(key, WeightTensor.FromScalarType(tensor.dtype, key), tensor.shape, contiguous.bytes.ToArray()));
+                // PyBridge rebuilds a tensor as a strided view over its own storage: only plain row-major
+                // tensors (what state_dict() saves) come back intact, so anything else is refused, not guessed at.
+                if (!tensor.is_contiguous())
+                {
+                    throw new InvalidDataException($"{name} stores '{key}' as a non-contiguous view; save a state dict of contiguous tensors.");
+                }
+
+                tensors.Add(new WeightTensor(key, WeightTensor.FromScalarType(tensor.dtype, key), tensor.shape, tensor.bytes.ToArray()));
             }
         }
         finally

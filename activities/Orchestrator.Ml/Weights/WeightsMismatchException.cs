@@ -18,8 +18,8 @@ public enum WeightsProblem
 
 /// <summary>
 /// A checkpoint that does not fit the architecture it was imported for. <see cref="Key"/> is the first bad
-/// key (the architecture's keys in module order, then the checkpoint's extra keys in ordinal order), and
-/// the message names it; <see cref="ProblemCount"/> counts every bad key.
+/// key (the architecture's keys in state-dict order, parameters before buffers, then the checkpoint's extra
+/// keys in ordinal order), and the message names it; <see cref="ProblemCount"/> counts every bad key.
 /// </summary>
 public sealed class WeightsMismatchException(string key, WeightsProblem problem, int problemCount, string message)
     : Exception(message)
