@@ -2,8 +2,8 @@ using System.Text.Json;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Tests.Data;
 using Orchestrator.Ml.Weights;
-using PyTorchPickler = TorchSharp.PyBridge.PyTorchPickler;
 using static TorchSharp.torch;
+using PyTorchPickler = TorchSharp.PyBridge.PyTorchPickler;
 
 namespace Orchestrator.Ml.Tests.Weights;
 
