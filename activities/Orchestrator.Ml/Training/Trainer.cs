@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 namespace Orchestrator.Ml.Training;
 
 /// <summary>
-/// Trains an <see cref="ImageClassifier"/> (any architecture) on decoded images: background batch loading, the chosen optimiser and
-/// schedule, gradient clipping, class-imbalance handling and early stopping on validation loss. Reports
-/// every batch, checkpoints every epoch, resumes from a checkpoint, and stops within one batch of
-/// cancellation. On the CPU, the same seed gives the same weights, resumed or not.
+/// Trains an <see cref="ImageClassifier"/> (any architecture) on decoded images: background batch loading,
+/// the chosen optimiser and schedule, gradient clipping, class-imbalance handling and early stopping on
+/// validation loss. Reports every batch, checkpoints every epoch, resumes from a checkpoint, and stops
+/// within one batch of cancellation. On the CPU, the same seed gives the same weights, resumed or not.
 /// </summary>
 public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions options)
 {

@@ -69,15 +69,19 @@ public sealed class TrainingCheckpoint
         try
         {
             StateDictionaryFormat.CopyInto(model, bestWeights && sections.Best is not null ? sections.Best : sections.Model);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         finally
         {
             DisposeAll(sections.Model);
             DisposeAll(sections.Best);
         }
-
-        model.eval();
-        return model;
     }
 
     /// <summary>
