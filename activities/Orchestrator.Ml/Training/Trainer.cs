@@ -7,12 +7,12 @@ using static TorchSharp.torch;
 namespace Orchestrator.Ml.Training;
 
 /// <summary>
-/// Trains a <see cref="ResNet"/> on decoded images: background batch loading, the chosen optimiser and
-/// schedule, gradient clipping, class-imbalance handling and early stopping on validation loss. Reports
-/// every batch, checkpoints every epoch, resumes from a checkpoint, and stops within one batch of
-/// cancellation. On the CPU, the same seed gives the same weights, resumed or not. Refuses to run on a CPU
-/// backend that failed <see cref="Devices.BackendSelfCheck"/>, and stops with <see cref="TrainingDivergedException"/>
-/// in the batch whose loss or gradient norm is not finite.
+/// Trains an <see cref="ImageClassifier"/> (any architecture) on decoded images: background batch loading,
+/// the chosen optimiser and schedule, gradient clipping, class-imbalance handling and early stopping on
+/// validation loss. Reports every batch, checkpoints every epoch, resumes from a checkpoint, and stops
+/// within one batch of cancellation. On the CPU, the same seed gives the same weights, resumed or not.
+/// Refuses to run on a CPU backend that failed <see cref="Devices.BackendSelfCheck"/>, and stops with
+/// <see cref="TrainingDivergedException"/> in the batch whose loss or gradient norm is not finite.
 /// </summary>
 public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions options)
 {
@@ -23,7 +23,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     /// Runs the epochs not yet covered by <paramref name="resumeFrom"/>. The model must already be on its
     /// device; with a checkpoint its weights are overwritten by the checkpoint's.
     /// </summary>
-    public async Task<TrainingResult> TrainAsync(ResNet model, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage>? validation,
+    public async Task<TrainingResult> TrainAsync(ImageClassifier model, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage>? validation,
         TrainingCheckpoint? resumeFrom, TrainingCallbacks? callbacks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -107,7 +107,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     }
 
     /// <summary>Mean cross-entropy and accuracy of the model (eval mode) on a split.</summary>
-    public (double Loss, double Accuracy) Evaluate(ResNet model, IReadOnlyList<LabeledImage> images, Device device, CancellationToken cancellationToken)
+    public (double Loss, double Accuracy) Evaluate(ImageClassifier model, IReadOnlyList<LabeledImage> images, Device device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -129,7 +129,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return (lossSum / images.Count, (double)correct / images.Count);
     }
 
-    private (double Loss, double Accuracy, double LearningRate) RunEpoch(ResNet model, OptimizerHelper optimizer, IReadOnlyList<LabeledImage> train,
+    private (double Loss, double Accuracy, double LearningRate) RunEpoch(ImageClassifier model, OptimizerHelper optimizer, IReadOnlyList<LabeledImage> train,
         Tensor? classWeights, int epoch, Device device, TrainingCallbacks callbacks, CancellationToken cancellationToken)
     {
         SetTrainingMode(model);
@@ -177,13 +177,13 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return (lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), lr);
     }
 
-    private void SetTrainingMode(ResNet model)
+    private void SetTrainingMode(ImageClassifier model)
     {
         model.train();
         if (options.FreezeBackbone)
         {
             // A frozen backbone must also keep its normalisation statistics: they are part of the features.
-            foreach (var module in model.modules().OfType<BatchNorm2d>())
+            foreach (var module in model.BatchNorms())
             {
                 module.eval();
             }
