@@ -188,7 +188,8 @@ public sealed class DeviceBatchLoader : IDisposable
                     labels[i] = image.Label;
                 }
 
-                if ((long)count * perImage > ParallelBytes)
+                // Streamed images may each wait for Blob Storage: fetch them side by side.
+                if ((long)count * perImage > ParallelBytes || images is Data.StreamedImages)
                 {
                     Parallel.For(0, count, new ParallelOptions { CancellationToken = token, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) }, Fill);
                 }

@@ -9,12 +9,14 @@ namespace Orchestrator.Benchmarks.Gpu;
 /// <summary>
 /// The bare TorchSharp loop of train-gpu: the images normalised once and held on the device, randperm batches,
 /// AdamW (the activity's defaults: lr 3e-3, weight decay 1e-4), clipping at 5.0, loss.item() every step; nothing
-/// else (no loader, no augmentation, no callbacks, no checkpoints). What infra/gpu/peer.py does in PyTorch.
+/// else (no loader, no augmentation, no callbacks, no checkpoints). What infra/gpu/peer.py does in PyTorch. With
+/// <c>channelsLast</c> the images and 4-d weights get NHWC strides (TorchSharp 0.107 has no memory-format argument;
+/// libtorch picks its channels-last kernels from the strides: docs/adr/0032-gpu-data-path-and-precision.md).
 /// </summary>
 internal static class BareDeviceLoop
 {
     /// <summary>Training samples per second over the epochs after the first (cuDNN's autotuning and allocation warm-up).</summary>
-    public static double Run(ModelSpec spec, IReadOnlyList<LabeledImage> images, int batchSize, int epochs, Device device)
+    public static double Run(ModelSpec spec, IReadOnlyList<LabeledImage> images, int batchSize, int epochs, Device device, bool channelsLast = false)
     {
         var preprocessing = Preprocessing.Centered(spec.InputSize);
         var preprocessor = new ImagePreprocessor(preprocessing);
@@ -27,11 +29,21 @@ internal static class BareDeviceLoop
 
         using var input = new DeviceInput(preprocessing, device);
         using var pixels = tensor(bytes, [images.Count, spec.InputSize, spec.InputSize, 3]);
-        using var x = input.ToModelInput(pixels, null, AugmentationOptions.None);
+        using var normalised = input.ToModelInput(pixels, null, AugmentationOptions.None);
+        using var x = channelsLast ? ChannelsLast(normalised) : normalised.alias();
         using var y = tensor(images.Select(i => (long)i.Label).ToArray()).to(device);
         torch.random.manual_seed(7);
         using var model = new ResNet(spec);
         model.to(device);
+        if (channelsLast)
+        {
+            using var noGrad = no_grad();
+            foreach (var weight in model.parameters().Where(p => p.dim() == 4))
+            {
+                weight.set_(ChannelsLast(weight.detach().clone()));
+            }
+        }
+
         using var optimizer = optim.AdamW(model.parameters(), 3e-3, weight_decay: 1e-4);
         var seconds = new List<double>();
         for (var epoch = 0; epoch < epochs; epoch++)
@@ -58,6 +70,9 @@ internal static class BareDeviceLoop
 
         return images.Count / Steady(seconds);
     }
+
+    /// <summary>The same NCHW tensor with NHWC strides (what PyTorch's memory_format=torch.channels_last makes).</summary>
+    public static Tensor ChannelsLast(Tensor nchw) => nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>The mean of the epochs after the first (the first alone when there is one).</summary>
     public static double Steady(IReadOnlyList<double> seconds) => seconds.Count > 1 ? seconds.Skip(1).Average() : seconds[0];

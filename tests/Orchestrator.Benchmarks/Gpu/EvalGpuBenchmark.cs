@@ -30,7 +30,16 @@ public sealed class EvalGpuBenchmark : IBenchmark
             return Task.CompletedTask;
         }
 
-        ComputeDevice.EnsureNativeBackend();
+        try
+        {
+            ComputeDevice.EnsureNativeBackend(); // the export runs on the host's libtorch
+        }
+        catch (LibTorchUnavailableException e)
+        {
+            context.Skipped(e.Message);
+            return Task.CompletedTask;
+        }
+
         var spec = GpuHost.ResNet18Shape;
         byte[] onnx;
         using (var model = new ResNet(spec))

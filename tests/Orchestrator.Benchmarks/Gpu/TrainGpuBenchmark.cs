@@ -39,6 +39,8 @@ public sealed class TrainGpuBenchmark : IBenchmark
         var trainer = await TrainerAsync(spec, images, device, cancellationToken);
         BenchContext.Note($"trainer {trainer:F0} samples/s, bare TorchSharp {bare:F0} samples/s");
         context.Ratio(trainer, bare, "samples/s", "trainer-vs-bare");
+        // Not a target: the figure ADR 0032 waits for before adopting channels_last in the trainer.
+        context.Ratio(BareDeviceLoop.Run(spec, images, GpuHost.BatchSize, Epochs, device, channelsLast: true), bare, "samples/s", "bare-channels-last-vs-bare");
 
         if (PyTorchPeer.Script(out var missing) is not { } script)
         {

@@ -70,6 +70,22 @@ public sealed class DevicePathTests
     }
 
     [Fact]
+    public void DevicePath_OnCuda_EqualsTheCpuPathToFloatRounding()
+    {
+        var check = Orchestrator.Ml.Devices.GpuDeviceCheck.Result(Orchestrator.Ml.Devices.GpuOptions.FromEnvironment());
+        if (!check.Passed)
+        {
+            Assert.Skip($"no CUDA device answers ({check.Refusal}); infra/gpu/check.sh runs this comparison on a GPU host");
+        }
+
+        var device = Orchestrator.Ml.Devices.ComputeDevice.Select("cuda");
+        var (onGpu, cpu, labels, cpuLabels) = BothPaths(Images(21, Size, Size), new AugmentationOptions(), shuffle: true, device);
+
+        labels.ShouldBe(cpuLabels);
+        MaxDifference(onGpu, cpu).ShouldBeLessThan(1e-4);
+    }
+
+    [Fact]
     public void Loader_MoreBatchesThanBuffers_ReusesEveryBufferAndGivesThemAllBack()
     {
         using var pool = new HostBufferPool(BatchSize, Size, CPU, count: 2);
@@ -107,12 +123,14 @@ public sealed class DevicePathTests
         Should.NotThrow(() => { pool.Rent(timeout.Token); pool.Rent(timeout.Token); pool.Rent(timeout.Token); });
     }
 
-    private static (float[] Device, float[] Cpu, long[] Labels, long[] CpuLabels) BothPaths(LabeledImage[] images, AugmentationOptions augmentation, bool shuffle)
+    private static (float[] Device, float[] Cpu, long[] Labels, long[] CpuLabels) BothPaths(LabeledImage[] images, AugmentationOptions augmentation, bool shuffle,
+        Device? device = null)
     {
+        device ??= CPU;
         var preprocessor = new ImagePreprocessor(Normalisation);
         var (cpu, cpuLabels) = CpuPath(images, preprocessor, augmentation, shuffle);
-        using var pool = new HostBufferPool(BatchSize, Size, CPU, count: 3);
-        using var input = new DeviceInput(Normalisation, CPU);
+        using var pool = new HostBufferPool(BatchSize, Size, device, count: 3);
+        using var input = new DeviceInput(Normalisation, device);
         using var loader = new DeviceBatchLoader(images, preprocessor, augmentation, pool, shuffle, Seed, Epoch, TestContext.Current.CancellationToken);
         var values = new List<float>();
         var labels = new List<long>();
@@ -120,7 +138,7 @@ public sealed class DevicePathTests
         {
             using var x = input.ToModelInput(batch.Pixels, batch.Draws, augmentation);
             x.shape.ShouldBe([batch.Count, 3, Size, Size]);
-            values.AddRange(x.data<float>().ToArray());
+            values.AddRange(x.cpu().data<float>().ToArray());
             labels.AddRange(batch.Labels);
         }
 
