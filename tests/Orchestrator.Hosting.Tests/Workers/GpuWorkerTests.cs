@@ -80,8 +80,12 @@ public sealed class GpuWorkerTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         using var host = builder.Build();
-        using var telemetry = new GpuTelemetry(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options.Create(new GpuOptions()),
-            Options.Create(new WorkerIdentityOptions { Identity = "w1" }), NullLogger<GpuTelemetry>.Instance) { Library = "libnvidia-ml-absent.so.1" };
+        var meters = host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var identity = Options.Create(new WorkerIdentityOptions { Identity = "w1" });
+        using var telemetry = new GpuTelemetry(meters, Options.Create(new GpuOptions()), identity, NullLogger<GpuTelemetry>.Instance)
+        {
+            Library = "libnvidia-ml-absent.so.1",
+        };
 
         await telemetry.StartAsync(TestContext.Current.CancellationToken);
 
