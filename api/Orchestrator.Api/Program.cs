@@ -20,6 +20,12 @@ if (args is [BackendSelfCheck.Argument])
     return BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
 }
 
+// The GPU worker's device check alone (infra/gpu/check.sh): CUDA libtorch found and loaded, the device answers and computes right.
+if (args is [GpuDeviceCheck.Argument])
+{
+    return GpuDeviceCheck.RunFromCommandLine(Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 

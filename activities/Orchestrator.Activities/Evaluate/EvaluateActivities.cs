@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
 using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
@@ -17,10 +19,14 @@ namespace Orchestrator.Activities.Evaluate;
 /// The evaluation gate's stage: runs the exported ONNX model (verified by digest) over the test split,
 /// measures everything the evidence report holds, compares with the production champion when there is
 /// one, stores the report, applies the pure <see cref="EvaluationGate"/> with the pinned policy and
-/// records ModelEvaluated once on the model's stream.
+/// records ModelEvaluated once on the model's stream. On the CUDA build the model runs on ONNX Runtime's CUDA
+/// provider where it loads, else on the CPU provider; the log and the model card say which, and why a CUDA
+/// provider was not used.
 /// </summary>
-public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null)
 {
+    private readonly bool preferCuda = OnnxExecution.PreferCuda(gpu?.Value ?? new GpuOptions());
+
     /// <summary>The ModelEvaluated evidence entry naming the version's training reference (the drift monitor reads it).</summary>
     public const string TrainingReferenceEvidence = "training-reference";
 
@@ -55,7 +61,8 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var history = TrainingCheckpoint.Load(await store.GetAsync(input.Trained.CheckpointDigest, cancellationToken).ConfigureAwait(false)).History;
         context.Heartbeat("loaded");
 
-        using var evaluator = new OnnxEvaluator(await store.GetAsync(input.Model.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        using var evaluator = new OnnxEvaluator(await store.GetAsync(input.Model.OnnxDigest, cancellationToken).ConfigureAwait(false), preferCuda: preferCuda);
+        ProviderLog.Loaded(context.Logger, input.Model.OnnxDigest, evaluator.Provider);
         if (evaluator.ClassNames is { } names ? !names.SequenceEqual(data.Classes) : evaluator.ClassCount != data.Classes.Count)
         {
             throw InvalidInput($"The model's classes ({string.Join(", ", evaluator.ClassNames ?? [])}) are not the dataset's ({string.Join(", ", data.Classes)}).");
@@ -75,7 +82,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
-            input.Model.ParityMaxAbsError, history, Card(input, data));
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider));
         var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
             .ConfigureAwait(false);
 
@@ -102,7 +109,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
             return null;
         }
 
-        using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false), preferCuda: preferCuda);
         if (champion.ClassNames is not { } names || !names.SequenceEqual(data.Classes))
         {
             // A champion over another class set answers a different question; the report says there is no comparison.
@@ -112,14 +119,15 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
     }
 
-    private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data)
+    private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data, OnnxProvider provider)
     {
         var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
         return new ModelCardFacts(
             $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
             "Images of other classes, sources or resolutions than the training data; decisions with safety or legal consequences without human review.",
             $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Labelled[DataSplit.Train]} training, "
-            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}.");
+            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}; "
+            + $"evaluated with {provider.Describe()}.");
     }
 
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>

@@ -60,6 +60,8 @@ public static class ActivityServices
         }
 
         services.AddOptions<WorkerIdentityOptions>().Bind(configuration.GetSection(WorkerIdentityOptions.Section));
+        services.AddOptions<Ml.Devices.GpuOptions>().Bind(configuration.GetSection(Ml.Devices.GpuOptions.Section));
+        services.AddOptions<Train.TrainingDataOptions>().Bind(configuration.GetSection(Train.TrainingDataOptions.Section));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerIdentityOptions>>().Value.ToIdentity());
         services.TryAddSingleton<StageAudit>();
         services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Evaluate;
@@ -6,6 +7,7 @@ using Orchestrator.Activities.Policies;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
@@ -22,7 +24,7 @@ namespace Orchestrator.Activities.Train;
 /// ONNX file is what gets evaluated and deployed, so it must be numerically the model that was trained.
 /// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once; ADR 0010).
 /// </summary>
-public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null)
 {
     public const string OnnxMediaType = "application/onnx";
     private const int ParityBatch = 8;
@@ -37,6 +39,7 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var modelName = input.ModelName ?? throw InvalidInput("ExportInput.ModelName is required: the export records the model version on that model's stream.");
         var dataset = input.DatasetDigest ?? throw InvalidInput("ExportInput.DatasetDigest is required: it is the version's lineage in the registry.");
         var tolerance = Tolerance(input.PolicyDigest);
+        ComputeDevice.EnsureNativeBackend(gpu?.Value); // the CUDA build's libtorch is the host's (a no-op on the CPU build)
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
         using var model = checkpoint.CreateModel();
         ComputeFailures.EnsureBackend(model.parameters().First().device);

@@ -72,15 +72,9 @@ public sealed class ImagePreprocessor
 
         var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
         Resize(width, height, pixels, hwc, sampling);
-        var flip = false;
-        int dx = 0, dy = 0;
-        if (!augmentation.IsIdentity)
-        {
-            ColourJitter.Apply(hwc, augmentation, random!);
-            flip = augmentation.HorizontalFlip && random!.Next(2) == 1;
-            dx = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
-            dy = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
-        }
+        var draw = augmentation.IsIdentity ? AugmentationDraw.Identity : AugmentationDraw.Next(augmentation, random!);
+        ColourJitter.Apply(hwc, draw);
+        var (flip, dx, dy) = (draw.Flip, draw.Dx, draw.Dy);
 
         var plane = size * size;
         for (var y = 0; y < size; y++)
@@ -97,6 +91,41 @@ public sealed class ImagePreprocessor
                     destination[(c * plane) + (y * size) + x] = (v - mean[c]) * inverseStd[c];
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="image"/> at the input size as interleaved RGB bytes (HWC) into <paramref name="destination"/>
+    /// (length 3 x size x size): the on-device path's input (<see cref="DeviceInput"/>). An image of the input size is
+    /// copied as it is; another is resized (and centre-cropped where the preprocessing says so) bilinearly as <see cref="Write(LabeledImage, Span{float}, AugmentationOptions, Random?)"/>
+    /// does and rounded to the nearest byte (within half a grey level of the float path's value).
+    /// </summary>
+    public void WriteBytes(LabeledImage image, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pixels = image.Pixels.Span;
+        if (image.Width <= 0 || image.Height <= 0 || pixels.Length != image.Width * image.Height * 3)
+        {
+            throw new ArgumentException($"Image of {image.Width}x{image.Height} has {pixels.Length} bytes; expected {image.Width * image.Height * 3}.", nameof(image));
+        }
+
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; {ValuesPerImage} needed.", nameof(destination));
+        }
+
+        var sampling = Geometry(image.Width, image.Height);
+        if (sampling.IsIdentity(image.Width, image.Height, size))
+        {
+            pixels.CopyTo(destination);
+            return;
+        }
+
+        var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
+        Resize(image.Width, image.Height, pixels, hwc, sampling);
+        for (var i = 0; i < ValuesPerImage; i++)
+        {
+            destination[i] = (byte)Math.Clamp(MathF.Round(hwc[i] * 255f), 0f, 255f);
         }
     }
 

@@ -21,16 +21,22 @@ public static class TemporalHosting
     /// Adds <see cref="ITemporalClient"/> (lazy: the process starts while Temporal is still coming up;
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
-    /// worker (train, export, evaluate). Replaces any ITemporalClient registered before. A role that runs TorchSharp
-    /// hosts no worker at all when <paramref name="backendCheck"/> (by default this process's
-    /// <see cref="BackendSelfCheck"/>) fails: it logs why and keeps the API (<see cref="WorkerBackendStatus"/>).
+    /// worker (train, export, evaluate) with its GPU telemetry. Replaces any ITemporalClient registered before. A role
+    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build
+    /// <paramref name="backendCheck"/> (by default this process's <see cref="BackendSelfCheck"/>), on the CUDA build
+    /// <paramref name="gpuCheck"/> (by default the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings).
+    /// It then logs why and keeps the API (<see cref="WorkerBackendStatus"/>); in particular the GPU queue is only
+    /// polled by a process whose device passed.
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null)
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null,
+        Func<GpuCheckResult>? gpuCheck = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var role = Role(builder.Configuration[RoleSetting]);
-        var backend = WorkerBackendStatus.For(role, backendCheck ?? (() => BackendSelfCheck.Result));
+        var gpu = new GpuOptions();
+        builder.Configuration.GetSection(GpuOptions.Section).Bind(gpu);
+        var backend = WorkerBackendStatus.For(role, backendCheck ?? (() => BackendSelfCheck.Result), gpuCheck ?? (() => GpuDeviceCheck.Result(gpu)));
         services.RemoveAll<WorkerBackendStatus>();
         services.AddSingleton(backend);
         services.AddOptions<TemporalHostingOptions>().Bind(builder.Configuration.GetSection(TemporalHostingOptions.Section)).ValidateOnStart();
@@ -73,6 +79,7 @@ public static class TemporalHosting
         if (role is ProcessRole.All or ProcessRole.GpuWorker)
         {
             services.AddOrchestratorWorker(settings.GpuTaskQueue, ActivityPool.Gpu, withWorkflows: false);
+            services.AddHostedService<GpuTelemetry>();
         }
 
         // The host must wait longer than the workers' grace period, or it kills them mid-checkpoint.
