@@ -53,6 +53,9 @@ public static class ActivityServices
             });
         }
 
+        services.AddOptions<LocalDataOptions>().Bind(configuration.GetSection(LocalDataOptions.Section));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LocalDataOptions>>().Value.ToRoots());
+
         services.AddOptions<WorkerIdentityOptions>().Bind(configuration.GetSection(WorkerIdentityOptions.Section));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerIdentityOptions>>().Value.ToIdentity());
         services.TryAddSingleton<StageAudit>();

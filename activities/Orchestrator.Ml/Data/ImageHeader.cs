@@ -1,0 +1,210 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Orchestrator.Ml.Data;
+
+/// <summary>
+/// What an encoded image declares before any pixel is decoded: its format and dimensions, and for PNG how
+/// many bytes its compressed data inflates to. Read from the header itself (PNG's IHDR chunk, JPEG's first
+/// SOFn frame header, found by walking the marker segments by their lengths, as the decoder does), so an
+/// image declaring 16384x16384 in a 1 MB file is refused by <see cref="ImageLimits"/> without allocating
+/// its 800 MB of pixels.
+/// </summary>
+/// <param name="Format">"png" or "jpeg".</param>
+/// <param name="Width">Declared width in pixels (at least 1).</param>
+/// <param name="Height">Declared height in pixels (at least 1).</param>
+public readonly record struct ImageHeader(string Format, int Width, int Height)
+{
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>Declared pixel count.</summary>
+    public long Pixels => (long)Width * Height;
+
+    /// <summary>Reads the header of a PNG or JPEG; false with a reason (never the content) when there is no usable one.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> content, out ImageHeader header, out string? error)
+    {
+        header = default;
+        if (content.StartsWith(PngSignature))
+        {
+            return TryReadPng(content, out header, out error);
+        }
+
+        if (content.Length >= 3 && content[0] == 0xFF && content[1] == 0xD8 && content[2] == 0xFF)
+        {
+            return TryReadJpeg(content, out header, out error);
+        }
+
+        error = content.IsEmpty ? "empty file" : "not a PNG or JPEG (unknown signature)";
+        return false;
+    }
+
+    /// <summary>The IHDR chunk, which the PNG specification requires to come first.</summary>
+    private static bool TryReadPng(ReadOnlySpan<byte> content, out ImageHeader header, out string? error)
+    {
+        header = default;
+        // signature (8), chunk length (4) = 13, "IHDR" (4), width (4), height (4), depth, colour type, ...
+        if (content.Length < 33 || BinaryPrimitives.ReadUInt32BigEndian(content[8..]) != 13 || !content.Slice(12, 4).SequenceEqual("IHDR"u8))
+        {
+            error = "PNG without an IHDR header chunk first";
+            return false;
+        }
+
+        var width = BinaryPrimitives.ReadUInt32BigEndian(content[16..]);
+        var height = BinaryPrimitives.ReadUInt32BigEndian(content[20..]);
+        return Dimensions("png", width, height, out header, out error);
+    }
+
+    /// <summary>
+    /// Walks the marker segments from SOI to the first frame header (SOF0-SOF15 but DHT, JPG and DAC). Fill bytes
+    /// (0xFF) before a marker are skipped; anything else that is not a marker, a scan before any frame header, or
+    /// a segment running past the end is refused, so a file this reader cannot follow is never handed to the decoder.
+    /// </summary>
+    private static bool TryReadJpeg(ReadOnlySpan<byte> content, out ImageHeader header, out string? error)
+    {
+        header = default;
+        var at = 2;
+        while (true)
+        {
+            if (at >= content.Length || content[at] != 0xFF)
+            {
+                error = "JPEG without a frame header (bytes between segments that are not a marker)";
+                return false;
+            }
+
+            while (at < content.Length && content[at] == 0xFF)
+            {
+                at++;
+            }
+
+            if (at >= content.Length)
+            {
+                error = "JPEG truncated before its frame header";
+                return false;
+            }
+
+            var marker = content[at++];
+            if (marker is (>= 0xD0 and <= 0xD7) or 0x01)
+            {
+                continue; // restart markers and TEM stand alone
+            }
+
+            if (marker is 0xD8 or 0xD9 or 0xDA or 0x00)
+            {
+                error = "JPEG without a frame header before its first scan";
+                return false;
+            }
+
+            var length = at + 2 <= content.Length ? BinaryPrimitives.ReadUInt16BigEndian(content[at..]) : 0;
+            if (length < 2 || at + length > content.Length)
+            {
+                error = "JPEG truncated before its frame header";
+                return false;
+            }
+
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+            {
+                if (length < 8)
+                {
+                    error = "JPEG frame header too short";
+                    return false;
+                }
+
+                // length (2), precision (1), height (2), width (2), components (1)
+                var height = BinaryPrimitives.ReadUInt16BigEndian(content[(at + 3)..]);
+                var width = BinaryPrimitives.ReadUInt16BigEndian(content[(at + 5)..]);
+                return Dimensions("jpeg", width, height, out header, out error);
+            }
+
+            at += length;
+        }
+    }
+
+    private static bool Dimensions(string format, uint width, uint height, out ImageHeader header, out string? error)
+    {
+        header = default;
+        // A height of 0 in a JPEG means "given later by a DNL marker", which the decoder does not support either.
+        if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
+        {
+            error = $"{format} header declares the impossible size {width}x{height}";
+            return false;
+        }
+
+        header = new ImageHeader(format, (int)width, (int)height);
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a PNG's image data inflates to no more than its declared dimensions need. A deflate stream expands up
+    /// to about 1,000 times, and a decoder that grows its buffer until the stream ends can be made to allocate
+    /// gigabytes for a 1x1 image; this inflates into a small scratch buffer and stops at the bound.
+    /// </summary>
+    public static bool PngDataWithinBound(ReadOnlySpan<byte> png, ImageHeader header, out string? error)
+    {
+        error = null;
+        var depth = png.Length > 24 ? png[24] : (byte)0;
+        var channels = (png.Length > 25 ? png[25] : 255) switch
+        {
+            0 or 3 => 1,
+            2 => 3,
+            4 => 2,
+            6 => 4,
+            _ => 0,
+        };
+        if (channels == 0 || depth is not (1 or 2 or 4 or 8 or 16))
+        {
+            error = "PNG header declares an unknown colour type or bit depth";
+            return false;
+        }
+
+        // Rows of filter byte + packed samples; Adam7 interlacing adds at most a filter byte and a partial byte per
+        // row of each of its 7 passes.
+        var rowBytes = ((long)header.Width * channels * depth + 7) / 8;
+        var bound = header.Height * (1 + rowBytes) + (14L * header.Height) + 64;
+        using var data = new MemoryStream();
+        var at = 8;
+        while (at + 12 <= png.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(png[at..]);
+            if (length > png.Length - at - 12)
+            {
+                break; // truncated: the decoder refuses it
+            }
+
+            if (png.Slice(at + 4, 4).SequenceEqual("IDAT"u8))
+            {
+                data.Write(png.Slice(at + 8, (int)length));
+            }
+            else if (png.Slice(at + 4, 4).SequenceEqual("IEND"u8))
+            {
+                break;
+            }
+
+            at += 12 + (int)length;
+        }
+
+        data.Position = 0;
+        try
+        {
+            using var inflate = new ZLibStream(data, CompressionMode.Decompress);
+            var scratch = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = inflate.Read(scratch)) > 0)
+            {
+                total += read;
+                if (total > bound)
+                {
+                    error = $"PNG image data inflates beyond the {bound} bytes its {header.Width}x{header.Height} header needs";
+                    return false;
+                }
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // Corrupt compressed data: the decoder refuses it with its own reason.
+        }
+
+        return true;
+    }
+}
