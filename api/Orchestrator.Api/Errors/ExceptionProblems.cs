@@ -66,6 +66,10 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, RequestLo
                     return Unavailable("Blob Storage cannot be reached.");
                 case Temporalio.Exceptions.RpcException { Code: Temporalio.Exceptions.RpcException.StatusCode.Unavailable or Temporalio.Exceptions.RpcException.StatusCode.DeadlineExceeded }:
                     return Unavailable("Temporal cannot be reached.");
+                // The lazy client's first call connects, and a refused connection surfaces as this, not as an RpcException.
+                case InvalidOperationException connect when connect.Message.StartsWith("Connection failed", StringComparison.Ordinal)
+                    && connect.StackTrace?.Contains("Temporalio.", StringComparison.Ordinal) == true:
+                    return Unavailable("Temporal cannot be reached.");
                 case SocketException or TimeoutException or HttpRequestException:
                     return Unavailable("A backend service cannot be reached.");
                 default:

@@ -15,6 +15,9 @@ public static class ApiEdge
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
+        // A body that does not bind is the same exception in every environment (Development's default), so it is
+        // answered and logged in one place (ExceptionProblems) rather than at Debug here and with a stack trace there.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOrchestratorRateLimits(builder.Configuration);
         return builder;
     }

@@ -15,16 +15,41 @@ public static class HostileImages
     public static byte[] Png(int width, int height) => PngWithData(width, height, Deflate(new byte[1 + (3 * Math.Min(width, 64))]));
 
     /// <summary>A PNG declaring 1x1 RGB whose image data inflates to <paramref name="inflatedBytes"/> (about a thousandth of that compressed).</summary>
-    public static byte[] PngDeflateBomb(int inflatedBytes) => PngWithData(1, 1, Deflate(new byte[inflatedBytes]));
+    public static byte[] PngDeflateBomb(long inflatedBytes)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.SmallestSize))
+        {
+            var zeros = new byte[1 << 20];
+            for (var left = inflatedBytes; left > 0; left -= zeros.Length)
+            {
+                zlib.Write(zeros, 0, (int)Math.Min(zeros.Length, left));
+            }
+        }
 
-    /// <summary>A real baseline JPEG of a small image, its frame header patched to declare <paramref name="width"/> x <paramref name="height"/>.</summary>
-    public static byte[] BaselineJpeg(int width, int height)
+        return PngWithData(1, 1, output.ToArray());
+    }
+
+    /// <summary>
+    /// A real baseline JPEG of a small image, its frame header patched to declare <paramref name="width"/> x <paramref name="height"/>,
+    /// padded with comment segments to about <paramref name="padTo"/> bytes.
+    /// </summary>
+    public static byte[] BaselineJpeg(int width, int height, int padTo = 0)
     {
         var jpeg = ImageCodec.EncodeJpeg(new RgbImage(16, 16, new byte[16 * 16 * 3]));
         var at = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(at + 5), (ushort)height);
         BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(at + 7), (ushort)width);
-        return jpeg;
+        using var padded = new MemoryStream();
+        padded.Write(jpeg, 0, 2);
+        for (var size = jpeg.Length; size < padTo; size += 65535 + 2)
+        {
+            padded.Write([0xFF, 0xFE, 0xFF, 0xFF]); // COM, 65535 bytes with its length
+            padded.Write(new byte[65533]);
+        }
+
+        padded.Write(jpeg, 2, jpeg.Length - 2);
+        return padded.ToArray();
     }
 
     /// <summary>A progressive-JPEG frame header (SOF2) declaring <paramref name="width"/> x <paramref name="height"/>, behind an APP0 segment.</summary>
