@@ -14,13 +14,13 @@ namespace Orchestrator.Activities.Tests.Security;
 /// A run cannot read a file the operator did not offer: local dataset and label locations must lie under a configured
 /// data root (after symbolic links are resolved), and no failure reason, which the ledger keeps for good, quotes a file.
 /// </summary>
-public sealed class LocalDataAccessTests(PostgresDatabase database, BlobContainer container)
-    : LedgerTestBase(database), IClassFixture<PostgresDatabase>, IClassFixture<BlobContainer>, IDisposable
+public sealed class LocalDataAccessTests(PostgresDatabase database, BlobContainer container, LocalDataAccessTests.Directories directories)
+    : LedgerTestBase(database), IClassFixture<PostgresDatabase>, IClassFixture<BlobContainer>, IClassFixture<LocalDataAccessTests.Directories>
 {
     private const string Secret = "root:x:0:0:secret-line-7f3a:/root:/bin/bash";
     private readonly string _runId = Guid.NewGuid().ToString("N");
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("data-root-");
-    private readonly DirectoryInfo _outside = Directory.CreateTempSubdirectory("outside-root-");
+    private readonly DirectoryInfo _root = directories.Parent.CreateSubdirectory("data-root-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly DirectoryInfo _outside = directories.Parent.CreateSubdirectory("outside-root-" + Guid.NewGuid().ToString("N")[..8]);
 
     private BlobArtifactStore Store => new(container.Client);
 
@@ -156,9 +156,11 @@ public sealed class LocalDataAccessTests(PostgresDatabase database, BlobContaine
         return await Activity($"setup-{_runId}", "acquire").RunAsync(() => new AcquireActivities(Store, Audit).AcquireAsync(new($"setup-{_runId}", source, "p")));
     }
 
-    public void Dispose()
+    /// <summary>One temporary directory for the class's roots and the places outside them, removed at the end.</summary>
+    public sealed class Directories : IDisposable
     {
-        _root.Delete(recursive: true);
-        _outside.Delete(recursive: true);
+        public DirectoryInfo Parent { get; } = Directory.CreateTempSubdirectory("local-data-access-");
+
+        public void Dispose() => Parent.Delete(recursive: true);
     }
 }
