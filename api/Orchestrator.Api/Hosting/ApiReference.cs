@@ -18,7 +18,7 @@ public static class ApiReference
         {
             document.Info.Title = "Orchestrator API";
             document.Info.Description = "Governed ML pipeline runs, approvals, the audit ledger, models, serving and artifacts. "
-                + "Every /api endpoint needs a JWT bearer token with a roles claim (ml-engineer, approver, auditor, admin).";
+                + "Every /api endpoint needs a JWT bearer token with a roles claim (ml-engineer, approver, auditor, admin; predictor for predict callers).";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
