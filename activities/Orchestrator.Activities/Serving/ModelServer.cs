@@ -32,7 +32,7 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
     {
         ArgumentNullException.ThrowIfNull(images);
         var decision = await RouteAsync(model, version, cancellationToken).ConfigureAwait(false);
-        return await PredictAsync(model, decision, images, encoded, cancellationToken).ConfigureAwait(false);
+        return await ServeAsync(model, decision, images, encoded, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
     }
 
     /// <summary>Predicts <paramref name="images"/> with the version <paramref name="decision"/> (from <see cref="RouteAsync"/>) chose.</summary>
-    public async Task<ServeResult> PredictAsync(string model, RouteDecision decision, IReadOnlyList<RgbImage> images, IReadOnlyList<byte[]>? encoded, CancellationToken cancellationToken)
+    public async Task<ServeResult> ServeAsync(string model, RouteDecision decision, IReadOnlyList<RgbImage> images, IReadOnlyList<byte[]>? encoded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(images);

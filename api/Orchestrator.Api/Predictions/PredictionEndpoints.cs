@@ -81,7 +81,7 @@ public static class PredictionEndpoints
             return undecodable;
         }
 
-        var result = await server.PredictAsync(name, decision, images, encoded, http.RequestAborted);
+        var result = await server.ServeAsync(name, decision, images, encoded, http.RequestAborted);
         if (result.Error is not null)
         {
             return result.InvalidOutput
