@@ -84,6 +84,6 @@ public static class ImageCodec
         }
 
         error = limits.Check(header);
-        return error is null && (header.Format != "png" || ImageHeader.PngDataWithinBound(content, header, out error));
+        return error is null && (header.Format != "png" || PngData.WithinBound(content, header, out error));
     }
 }

@@ -6,8 +6,8 @@ namespace Orchestrator.Ml.Data;
 /// dataset so a version can be regenerated bit for bit.
 /// </summary>
 /// <param name="Seed">Fixes every pixel and label: same options, same bytes.</param>
-/// <param name="Count">Number of images (at most <see cref="MaxCount"/>).</param>
-/// <param name="ImageSize">Width and height in pixels (8 to <see cref="MaxImageSize"/>).</param>
+/// <param name="Count">Number of images.</param>
+/// <param name="ImageSize">Width and height in pixels (at least 8).</param>
 /// <param name="Classes">Shape names from <see cref="SyntheticShapes.KnownShapes"/>; null means circle, square, triangle, cross.</param>
 /// <param name="ClassWeights">Relative class frequencies (class imbalance); null means balanced.</param>
 /// <param name="Noise">Standard deviation of per-pixel Gaussian noise as a fraction of full scale (0..1).</param>
@@ -30,12 +30,6 @@ public sealed record SyntheticShapesOptions(
     double ClutteredFraction = 0.3,
     double Drift = 0)
 {
-    /// <summary>The most images one synthetic dataset may have (a request cannot make a worker draw billions).</summary>
-    public const int MaxCount = 1_000_000;
-
-    /// <summary>The largest image side the generator draws.</summary>
-    public const int MaxImageSize = 512;
-
     /// <summary>The classes actually drawn.</summary>
     public IReadOnlyList<string> EffectiveClasses => Classes ?? SyntheticShapes.DefaultClasses;
 
@@ -43,9 +37,7 @@ public sealed record SyntheticShapesOptions(
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Count, MaxCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(ImageSize, 8);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ImageSize, MaxImageSize);
         var classes = EffectiveClasses;
         if (classes.Count < 2 || classes.Distinct(StringComparer.Ordinal).Count() != classes.Count)
         {
