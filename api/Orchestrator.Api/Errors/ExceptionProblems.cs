@@ -54,7 +54,7 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, RequestLo
             {
                 case BadHttpRequestException bad:
                     return (bad.StatusCode, ProblemTypes.ForStatus(bad.StatusCode), "Bad request", bad.Message);
-                case PostgresException { SqlState: [ '2', '2', ..] } data:
+                case PostgresException { SqlState: ['2', '2', ..] } data:
                     return (400, ProblemTypes.BadRequest, "Bad request", $"The request holds a value that cannot be stored (SQLSTATE {data.SqlState}).");
                 case PostgresException { SqlState: ['0', '8', ..] or ['5', '3' or '7' or '8', ..] } server:
                     return Unavailable($"PostgreSQL is unavailable (SQLSTATE {server.SqlState}).");
