@@ -96,6 +96,18 @@ public sealed class LocalDataAccessTests(PostgresDatabase database, BlobContaine
         (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("https://attacker.blob.core.windows.net/data/images")]
+    [InlineData("blob:/data/images")]
+    [InlineData("relative/images")]
+    public async Task Acquire_LocationInAnotherAccountOrRelative_IsNeitherABlobPrefixHereNorUnderARoot(string location)
+    {
+        // Blob locations resolve in the worker's own account only (blob://<container>/<prefix>); anything else is a local path.
+        var error = await AcquireFailsAsync(location);
+
+        error.Message.ShouldContain("not under a local data root");
+    }
+
     [Fact]
     public async Task Acquire_RootReachedThroughARelativeOrLinkedPath_IsRefusedWhenItLeavesTheRoot()
     {
