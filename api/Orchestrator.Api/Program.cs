@@ -37,12 +37,13 @@ builder.Services.AddOrchestratorApi();
 builder.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
+builder.AddOrchestratorEdge();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseOrchestratorProblemDetails();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseOrchestratorEdge();
 
 app.MapServiceDefaults();
 app.MapOrchestratorApiReference();

@@ -156,6 +156,24 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     }
 
     [Fact]
+    public async Task ArtifactsGet_StoredBytesNoLongerHashToTheDigest_ExitsOneAndWritesNothing()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes($"# Evidence report {Guid.NewGuid()}\naccuracy 0.95\n");
+        var stored = await api.Services.GetRequiredService<BlobArtifactStore>().PutAsync(bytes, "text/markdown", TestContext.Current.CancellationToken);
+        var tampered = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(bytes).Replace("0.95", "0.99", StringComparison.Ordinal));
+        await api.Services.GetRequiredService<Azure.Storage.Blobs.BlobContainerClient>().GetBlobClient(BlobArtifactStore.BlobName(stored.Digest))
+            .UploadAsync(new BinaryData(tampered), overwrite: true, TestContext.Current.CancellationToken);
+        var file = Path.Combine(api.StateDirectory, $"tampered-{Guid.NewGuid():N}.md");
+
+        var result = await Cli.RunAsync(api, "artifacts", "get", stored.Digest, "--output", file, "--token", api.Token("paula", "approver"));
+
+        // README, CLI: "written only once complete and hash-checked; exit 1 and no file otherwise".
+        result.ExitCode.ShouldBe(ExitCodes.Failed, result.Error);
+        File.Exists(file).ShouldBeFalse();
+        Directory.GetFiles(api.StateDirectory, "*.partial").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task ArtifactsGet_UnknownDigest_ExitsNotFoundAndWritesNothing()
     {
         var file = Path.Combine(api.StateDirectory, $"missing-{Guid.NewGuid():N}.md");

@@ -53,6 +53,15 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
         builder.UseSetting("Orchestrator:Audit:GenerateDevelopmentKey", "true");
         builder.UseSetting("Orchestrator:Audit:ExportDirectory", Path.Combine(StateDirectory, "exports"));
         builder.UseSetting("Orchestrator:Audit:Anchors:Container", AnchorContainer);
+        // Tests drive volume through one identity (the demo's canary traffic, the fuzz tests' hostile bodies): the
+        // per-identity budgets are set far above it here; the tests of the limits themselves set their own.
+        foreach (var budget in new[] { "Predict", "Work" })
+        {
+            builder.UseSetting($"Orchestrator:RateLimits:{budget}:PermitsPerMinute", "1000000");
+            builder.UseSetting($"Orchestrator:RateLimits:{budget}:Burst", "100000");
+        }
+
+        builder.UseSetting("Orchestrator:Audit:ExportQuota:PerDay", "100000");
     }
 
     /// <summary>What a subclass removes besides the database and the state directory (e.g. its blob container).</summary>

@@ -59,6 +59,9 @@ public static class ActivityServices
             });
         }
 
+        services.AddOptions<LocalDataOptions>().Bind(configuration.GetSection(LocalDataOptions.Section));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LocalDataOptions>>().Value.ToRoots());
+
         services.AddOptions<WorkerIdentityOptions>().Bind(configuration.GetSection(WorkerIdentityOptions.Section));
         services.AddOptions<Ml.Devices.GpuOptions>().Bind(configuration.GetSection(Ml.Devices.GpuOptions.Section));
         services.AddOptions<Train.TrainingDataOptions>().Bind(configuration.GetSection(Train.TrainingDataOptions.Section));

@@ -87,8 +87,16 @@ public static class AuditEndpoints
 
         var (user, _) = http.Caller();
         var id = key is null ? Idempotency.NewId() : Idempotency.DeriveId("export", user, key);
-        var status = await jobs.StartAsync(id, user, request.StreamIds);
-        return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+        try
+        {
+            var status = await jobs.StartAsync(id, user, request.StreamIds);
+            return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+        }
+        catch (ExportQuotaExceededException e)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Export quota spent", type: Errors.ProblemTypes.TooManyRequests);
+        }
     }
 
     private static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>

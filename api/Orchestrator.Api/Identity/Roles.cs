@@ -9,13 +9,26 @@ public static class Roles
     /// <summary>Approves or rejects runs, promotes, rolls back and decommissions models.</summary>
     public const string Approver = "approver";
 
-    /// <summary>Reads everything, verifies and exports the ledger; writes nothing.</summary>
+    /// <summary>Reads everything, verifies and exports the ledger; writes nothing (no predictions, no feedback).</summary>
     public const string Auditor = "auditor";
+
+    /// <summary>
+    /// Calls the predict endpoints and nothing else (a service that serves a model's answers to its users):
+    /// predictions feed the canary and drift decisions, so predicting is a write only this role, ml-engineer and admin hold.
+    /// </summary>
+    public const string Predictor = "predictor";
 
     /// <summary>Operates the service: cancels any run, emergency stops.</summary>
     public const string Admin = "admin";
 
+    /// <summary>The people's roles, each of which may read runs, models and the ledger.</summary>
     public static IReadOnlyList<string> All { get; } = [MlEngineer, Approver, Auditor, Admin];
+
+    /// <summary>Every role a token may carry: the people's and the predict callers'.</summary>
+    public static IReadOnlyList<string> Known { get; } = [.. All, Predictor];
+
+    /// <summary>The roles that may call predict.</summary>
+    public static IReadOnlyList<string> Predictors { get; } = [Predictor, MlEngineer, Admin];
 }
 
 /// <summary>Authorization policy names, one per kind of access; endpoints name exactly one.</summary>
@@ -26,4 +39,10 @@ public static class AccessPolicies
     public const string Approve = "approve";
     public const string Audit = "audit";
     public const string Operate = "operate";
+
+    /// <summary>Calls predict (<see cref="Roles.Predictors"/>).</summary>
+    public const string Predict = "predict";
+
+    /// <summary>Any known role, the predict callers' included: who am I.</summary>
+    public const string Identify = "identify";
 }

@@ -10,6 +10,11 @@ public static class ServingHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddDeployServices();
+        builder.Services.AddOptions<Predictions.PredictLimits>().Bind(builder.Configuration.GetSection(Predictions.PredictLimits.Section))
+            .Validate(l => l is { MaxImageSide: >= 1, MaxImagePixels: >= 1, MaxRequestPixels: >= 1, MaxConcurrentDecodes: >= 0 } && l.DecodeWait >= TimeSpan.Zero,
+                $"{Predictions.PredictLimits.Section}: MaxImageSide, MaxImagePixels and MaxRequestPixels must be at least 1, MaxConcurrentDecodes and DecodeWait not negative.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Predictions.DecodeSlots>();
         return builder;
     }
 }

@@ -69,6 +69,17 @@ public static class TemporalHosting
         }
 
         services.AddOrchestratorActivities(builder.Configuration);
+        if (!builder.Environment.IsProduction())
+        {
+            services.PostConfigure<LocalDataOptions>(o =>
+            {
+                if (o.LocalRoots.Count == 0)
+                {
+                    o.LocalRoots.AddRange(LocalDataOptions.DevelopmentRoots());
+                }
+            });
+        }
+
         var settings = new TemporalHostingOptions();
         builder.Configuration.GetSection(TemporalHostingOptions.Section).Bind(settings);
         if (role is ProcessRole.All or ProcessRole.CpuWorker)
