@@ -57,7 +57,8 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
     /// <summary>Exports as <see cref="ExportAsync"/> does, then packs the bundle into one zip file.</summary>
     public async Task<BundleManifest> ExportZipAsync(string zipPath, IReadOnlyCollection<string>? streamIds = null, CancellationToken cancellationToken = default)
     {
-        var staging = Path.Combine(Path.GetTempPath(), $"audit-export-{Guid.NewGuid():N}");
+        // Private while it is written: the bundle holds the whole ledger (Directory.CreateTempSubdirectory is 0700 on Unix).
+        var staging = Directory.CreateTempSubdirectory("audit-export-").FullName;
         try
         {
             var manifest = await ExportAsync(staging, streamIds, cancellationToken).ConfigureAwait(false);
