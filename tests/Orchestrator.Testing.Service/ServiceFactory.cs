@@ -52,6 +52,8 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
         builder.UseSetting("Orchestrator:Audit:CheckpointSigningKeyPath", Path.Combine(StateDirectory, "checkpoint.pem"));
         builder.UseSetting("Orchestrator:Audit:GenerateDevelopmentKey", "true");
         builder.UseSetting("Orchestrator:Audit:ExportDirectory", Path.Combine(StateDirectory, "exports"));
+        // Named explicitly (Production requires it; elsewhere it would fall back to the artifacts' account anyway).
+        builder.UseSetting("Orchestrator:Audit:Anchors:ConnectionString", BlobConnectionString);
         builder.UseSetting("Orchestrator:Audit:Anchors:Container", AnchorContainer);
         // Tests drive volume through one identity (the demo's canary traffic, the fuzz tests' hostile bodies): the
         // per-identity budgets are set far above it here; the tests of the limits themselves set their own.

@@ -77,8 +77,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
             : audit.RecordAsync(input.RunId, started, $"training-resumed-{resumeFrom.CompletedEpochs.ToString(CultureInfo.InvariantCulture)}",
                 [StageAudit.Evidence("resumed-checkpoint", lastCheckpoint!, null), .. transfer.Evidence()])).ConfigureAwait(false);
 
-        torch.random.manual_seed(options.Seed);
-        using var model = transfer.CreateModel(spec);
+        using var model = SeededInitialisation.Create(options.Seed, () => transfer.CreateModel(spec));
         model.to(device);
         using var usage = GpuUsageSampler.Start(device, UsageInterval, out _);
         var progress = new TrainingHeartbeat(resumeFrom?.CompletedEpochs ?? 0, 0, 0, double.NaN, lastCheckpoint);
