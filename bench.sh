@@ -13,6 +13,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 infra/prerequisites.sh || exit 1
+
+# GPU benchmarks alone (train-gpu, eval-gpu): the small GPU program, no servers; the CUDA build where a GPU answers,
+# else the CPU build, whose benchmarks print why they skip (docs/gpu.md).
+gpu_only=$(( $# > 0 ))
+for name in "$@"; do [[ $name == *-gpu ]] || gpu_only=0; done
+if ((gpu_only)); then
+  accelerator=cpu bin=bin
+  if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then accelerator=cuda bin=bin-cuda; fi
+  log=$ORCH_LOCAL/bench-gpu-build.log
+  dotnet build infra/gpu/Orchestrator.GpuBench/Orchestrator.GpuBench.csproj -c Release -p:Accelerator=$accelerator --nologo -v q >"$log" 2>&1 \
+    || { grep -E ': error ' "$log" | sort -u | head -20 >&2; echo "bench.sh: build failed (log: $log)" >&2; exit 1; }
+  exec dotnet infra/gpu/Orchestrator.GpuBench/$bin/Release/net10.0/Orchestrator.GpuBench.dll "$@"
+fi
+
 project=tests/Orchestrator.Benchmarks/Orchestrator.Benchmarks.csproj
 log=$ORCH_LOCAL/bench-build.log
 dotnet build "$project" -c Release --nologo -v q >"$log" 2>&1 \

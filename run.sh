@@ -64,6 +64,10 @@ else
   service_log=.local/demo/service.log
   demo_started=$SECONDS
   say "demo: service on $exec_url (log: $service_log)"
+  # The demo's canary traffic is one identity sending about 100 predict requests a second: above the default
+  # per-identity budget (README, "Rate limits"), so the demo's service gets a larger one.
+  Orchestrator__RateLimits__Predict__PermitsPerMinute=${Orchestrator__RateLimits__Predict__PermitsPerMinute:-60000} \
+  Orchestrator__RateLimits__Predict__Burst=${Orchestrator__RateLimits__Predict__Burst:-2000} \
   ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
     dotnet run --project "$api_project" -c Release --no-build --no-launch-profile -- --urls "$exec_url" >"$service_log" 2>&1 &
   service_pid=$!

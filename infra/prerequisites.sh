@@ -13,3 +13,9 @@ command -v node >/dev/null || needed+=(nodejs)     # Azurite
 command -v npm >/dev/null || needed+=(npm)
 command -v runuser >/dev/null || needed+=(util-linux)
 ((${#needed[@]} == 0)) || apt_install "${needed[@]}"
+
+# The build needs about 2 GiB beside the package cache (docs/adr/0033); name a full disk before it fails.
+free_kib=$(df -Pk . | awk 'NR==2 {print $4}')
+if [[ -n $free_kib ]] && ((free_kib < 3 * 1024 * 1024)); then
+  echo "prerequisites: warning: only $((free_kib / 1024)) MiB free on $(df -P . | awk 'NR==2 {print $6}'); the build and the servers need about 3 GiB" >&2
+fi

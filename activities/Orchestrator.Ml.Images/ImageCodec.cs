@@ -11,10 +11,6 @@ namespace Orchestrator.Ml.Data;
 /// </summary>
 public static class ImageCodec
 {
-    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
-    private static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
-
     /// <summary>Encodes <paramref name="image"/> as an 8-bit RGB PNG (stored deflate, see <see cref="PngEncoder"/>);
     /// the same pixels give the same bytes on every runtime.</summary>
     public static byte[] EncodePng(RgbImage image)
@@ -33,17 +29,23 @@ public static class ImageCodec
     }
 
     /// <summary>
-    /// Decodes a PNG or JPEG to RGB. Never throws on bad content: returns false with a reason that the
-    /// corrupt-image report carries (a dataset of a million images must not die on one bad file).
+    /// Decodes a PNG or JPEG to RGB within <see cref="ImageLimits.Default"/>. Never throws on bad content: returns
+    /// false with a reason that the corrupt-image report carries (a dataset of a million images must not die on one bad file).
     /// </summary>
-    public static bool TryDecode(byte[] content, out RgbImage? image, out string? error)
+    public static bool TryDecode(byte[] content, out RgbImage? image, out string? error) => TryDecode(content, ImageLimits.Default, out image, out error);
+
+    /// <summary>
+    /// Decodes a PNG or JPEG to RGB when its header (<see cref="ImageHeader"/>) declares a size within
+    /// <paramref name="limits"/> (and, for PNG, its data inflates to no more than that size needs); every other
+    /// image is refused before a pixel is allocated. Never throws on bad content.
+    /// </summary>
+    public static bool TryDecode(byte[] content, ImageLimits limits, out RgbImage? image, out string? error)
     {
         ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(limits);
         image = null;
-        error = null;
-        if (!content.AsSpan().StartsWith(PngSignature) && !content.AsSpan().StartsWith(JpegSignature))
+        if (!TryCheck(content, limits, out _, out error))
         {
-            error = content.Length == 0 ? "empty file" : "not a PNG or JPEG (unknown signature)";
             return false;
         }
 
@@ -66,5 +68,22 @@ public static class ImageCodec
             error = $"undecodable: {ex.Message}";
             return false;
         }
+    }
+
+    /// <summary>
+    /// The checks <see cref="TryDecode(byte[], ImageLimits, out RgbImage?, out string?)"/> makes before decoding, without
+    /// decoding: a PNG or JPEG header declaring a size within <paramref name="limits"/>.
+    /// </summary>
+    public static bool TryCheck(byte[] content, ImageLimits limits, out ImageHeader header, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (!ImageHeader.TryRead(content, out header, out error))
+        {
+            return false;
+        }
+
+        error = limits.Check(header);
+        return error is null && (header.Format != "png" || PngData.WithinBound(content, header, out error));
     }
 }

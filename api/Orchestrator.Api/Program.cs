@@ -19,6 +19,12 @@ if (TemporalHosting.TryRunSelfCheck(args, out var selfCheck))
     return selfCheck;
 }
 
+// The GPU worker's device check alone (infra/gpu/check.sh): CUDA libtorch found and loaded, the device answers and computes right.
+if (TemporalHosting.TryRunGpuCheck(args, out var gpuCheck))
+{
+    return gpuCheck;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
@@ -28,14 +34,16 @@ builder.Services.AddOrchestratorBackends(builder.Configuration, development: !bu
 builder.AddOrchestratorTemporal();
 builder.Services.AddOrchestratorApi();
 builder.Services.AddModelServing();
+builder.AddPredictionInput();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
+builder.AddOrchestratorEdge();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseOrchestratorProblemDetails();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseOrchestratorEdge();
 
 app.MapServiceDefaults();
 app.MapOrchestratorApiReference();

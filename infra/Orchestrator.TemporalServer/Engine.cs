@@ -59,6 +59,11 @@ internal sealed partial class Engine
             }
 
             var ns = new NamespaceEntry(name, retention, description);
+            foreach (var (attribute, type) in Options.SearchAttributes)
+            {
+                ns.SearchAttributes[attribute] = type;
+            }
+
             namespaces[name] = ns;
             return ns;
         }

@@ -24,10 +24,41 @@ internal static class Program
             e.Cancel = true;
             stop.Cancel();
         };
+        if (options.StopWithProcess is { } owner)
+        {
+            _ = StopWhenGoneAsync(owner, stop);
+        }
+
         await using var server = await TemporalServerHost.StartAsync(options, stop.Token).ConfigureAwait(false);
         Console.WriteLine($"Embedded Temporal-protocol server (development and tests only) listening on {server.Address}"
             + (options.TimeSkipping ? " with time skipping" : ""));
         await server.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Stops the server once the owning process has ended (also when it was killed and could not say so).</summary>
+    private static async Task StopWhenGoneAsync(int pid, CancellationTokenSource stop)
+    {
+        var started = StartTime(pid);
+        while (started is not null && StartTime(pid) == started)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The start time of a live process (a reused process id has another), or null when it is gone.</summary>
+    private static DateTime? StartTime(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited ? null : process.StartTime;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 }

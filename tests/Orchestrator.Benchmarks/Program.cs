@@ -14,6 +14,16 @@ if (args is [Orchestrator.Ml.Devices.BackendSelfCheck.Argument])
     return Orchestrator.Ml.Devices.BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
 }
 
+if (args is [Orchestrator.Ml.Devices.GpuDeviceCheck.Argument])
+{
+    return Orchestrator.Ml.Devices.GpuDeviceCheck.RunFromCommandLine(Console.Out, Console.Error);
+}
+
+if (args is [Orchestrator.Benchmarks.Gpu.GpuSelfTest.Argument])
+{
+    return Orchestrator.Benchmarks.Gpu.GpuSelfTest.Run(Console.Out);
+}
+
 if (args is ["--list"])
 {
     all.ForEach(b => Console.WriteLine($"{b.Name,-20} {b.Description}"));

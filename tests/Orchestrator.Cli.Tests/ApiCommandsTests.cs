@@ -60,40 +60,76 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         var auditor = api.Token("audrey", "auditor");
         await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--token", engineer);
         var bundle = Path.Combine(api.StateDirectory, $"bundle-{Guid.NewGuid():N}.zip");
+        var key = Path.ChangeExtension(bundle, ".public-key.pem");
 
         var export = await Cli.RunAsync(api, "audit", "export", "--output", bundle, "--token", auditor);
-        var verify = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
+        var verify = await Cli.RunAsync(null, "audit", "verify-bundle", bundle, "--public-key", key);
+        var byFingerprint = await Cli.RunAsync(null, "audit", "verify-bundle", bundle, "--key-fingerprint", Orchestrator.Audit.Export.BundleTrust.FingerprintOf(File.ReadAllText(key)));
 
         export.ExitCode.ShouldBe(ExitCodes.Ok, export.Error);
+        export.Out.ShouldContain("key fingerprint:");
         verify.ExitCode.ShouldBe(ExitCodes.Ok, verify.Out + verify.Error);
-        verify.Out.ShouldStartWith("VERIFIED");
+        verify.Out.ShouldStartWith("VERIFIED: ");
+        verify.Out.ShouldContain("(pass it as --anchor next time)");
+        byFingerprint.ExitCode.ShouldBe(ExitCodes.Ok, byFingerprint.Out + byFingerprint.Error);
 
-        using (var zip = ZipFile.Open(bundle, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry("events.jsonl")!;
-            string text;
-            using (var reader = new StreamReader(entry.Open()))
-            {
-                text = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
-            }
+        await ReplaceEntryAsync(bundle, "events.jsonl", text => text.Replace("alice", "mallory", StringComparison.Ordinal));
 
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry("events.jsonl").Open());
-            await writer.WriteAsync(text.Replace("alice", "mallory", StringComparison.Ordinal));
-        }
-
-        var tampered = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
+        var tampered = await Cli.RunAsync(null, "audit", "verify-bundle", bundle, "--public-key", key);
         tampered.ExitCode.ShouldBe(ExitCodes.Failed);
         tampered.Out.ShouldStartWith("NOT VERIFIED");
     }
 
     [Fact]
-    public async Task AuditVerify_AsAuditor_PrintsVerified()
+    public async Task AuditVerifyBundle_AttackerKeyBesideTheBundle_IsNeverUsed()
     {
-        var result = await Cli.RunAsync(api, "audit", "verify", "--token", api.Token("audrey", "auditor"));
+        var bundle = Path.Combine(api.StateDirectory, $"bundle-{Guid.NewGuid():N}.zip");
+        await Cli.RunAsync(api, "audit", "export", "--output", bundle, "--token", api.Token("audrey", "auditor"));
+        var trusted = Orchestrator.Audit.Export.BundleTrust.FingerprintOf(File.ReadAllText(Path.ChangeExtension(bundle, ".public-key.pem")));
+        // The attacker edits the bundle, re-signs its manifest, and leaves their key beside it and inside it.
+        using var attacker = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var attackerPem = attacker.ExportSubjectPublicKeyInfoPem();
+        await File.WriteAllTextAsync(Path.ChangeExtension(bundle, ".public-key.pem"), attackerPem, TestContext.Current.CancellationToken);
+        await ReplaceEntryAsync(bundle, "public-key.pem", _ => attackerPem);
+        var signature = Convert.ToBase64String(attacker.SignData(
+            ReadEntry(bundle, "manifest.json"), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        await ReplaceEntryAsync(bundle, "manifest.sig", _ => signature);
 
-        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
-        result.Out.ShouldStartWith("VERIFIED");
+        var noKey = await Cli.RunAsync(null, "audit", "verify-bundle", bundle);
+        var fingerprint = await Cli.RunAsync(null, "audit", "verify-bundle", bundle, "--key-fingerprint", trusted);
+
+        noKey.ExitCode.ShouldBe(ExitCodes.BadInput);
+        noKey.Error.TrimEnd().Split('\n').ShouldHaveSingleItem().ShouldStartWith("orchestrator: no trusted key: pass --public-key FILE");
+        noKey.Out.ShouldBeEmpty();
+        fingerprint.ExitCode.ShouldBe(ExitCodes.Failed);
+        fingerprint.Error.TrimEnd().Split('\n').ShouldHaveSingleItem().ShouldContain($"is not the trusted key {trusted}");
+    }
+
+    [Fact]
+    public async Task AuditVerify_AsAuditor_ShowsTheUnanchoredTailThenVerifiedAndHonoursTheAnchor()
+    {
+        var auditor = api.Token("audrey", "auditor");
+        await Cli.RunAsync(api, "runs", "start", "--model", "shapes", "--token", api.Token("alice", "ml-engineer"));
+
+        var tail = await Cli.RunAsync(api, "audit", "verify", "--token", auditor);
+        await Cli.RunAsync(api, "audit", "export", "--output", Path.Combine(api.StateDirectory, $"b-{Guid.NewGuid():N}.zip"), "--token", auditor);
+        var verified = await Cli.RunAsync(api, "audit", "verify", "--token", auditor, "--json");
+        var digest = System.Text.Json.JsonDocument.Parse(verified.Out).RootElement.GetProperty("latestCheckpoint").GetProperty("digest").GetString()!;
+        var pinned = await Cli.RunAsync(api, "audit", "verify", "--anchor", digest, "--token", auditor);
+        var gone = await Cli.RunAsync(api, "audit", "verify", "--anchor", "sha256:" + new string('0', 64), "--token", auditor);
+        var malformed = await Cli.RunAsync(api, "audit", "verify", "--anchor", "latest", "--token", auditor);
+
+        tail.ExitCode.ShouldBe(ExitCodes.Ok, tail.Error);
+        tail.Out.ShouldStartWith("UNANCHORED TAIL: ");
+        tail.Out.ShouldContain("unanchored tail: ");
+        tail.Out.ShouldContain("a forged tail cannot be detected until a checkpoint covers it");
+        System.Text.Json.JsonDocument.Parse(verified.Out).RootElement.GetProperty("state").GetString().ShouldBe("verified");
+        pinned.ExitCode.ShouldBe(ExitCodes.Ok, pinned.Out + pinned.Error);
+        pinned.Out.ShouldStartWith("VERIFIED: ");
+        gone.ExitCode.ShouldBe(ExitCodes.Failed);
+        gone.Out.ShouldStartWith("NOT VERIFIED");
+        gone.Out.ShouldContain("PinnedCheckpointMissing");
+        malformed.ExitCode.ShouldBe(ExitCodes.BadInput);
     }
 
     [Fact]
@@ -117,6 +153,24 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
         (await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)).ShouldBe(bytes);
         result.Out.ShouldContain("sha256 matches");
+        Directory.GetFiles(api.StateDirectory, "*.partial").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ArtifactsGet_StoredBytesNoLongerHashToTheDigest_ExitsOneAndWritesNothing()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes($"# Evidence report {Guid.NewGuid()}\naccuracy 0.95\n");
+        var stored = await api.Services.GetRequiredService<BlobArtifactStore>().PutAsync(bytes, "text/markdown", TestContext.Current.CancellationToken);
+        var tampered = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(bytes).Replace("0.95", "0.99", StringComparison.Ordinal));
+        await api.Services.GetRequiredService<Azure.Storage.Blobs.BlobContainerClient>().GetBlobClient(BlobArtifactStore.BlobName(stored.Digest))
+            .UploadAsync(new BinaryData(tampered), overwrite: true, TestContext.Current.CancellationToken);
+        var file = Path.Combine(api.StateDirectory, $"tampered-{Guid.NewGuid():N}.md");
+
+        var result = await Cli.RunAsync(api, "artifacts", "get", stored.Digest, "--output", file, "--token", api.Token("paula", "approver"));
+
+        // README, CLI: "written only once complete and hash-checked; exit 1 and no file otherwise".
+        result.ExitCode.ShouldBe(ExitCodes.Failed, result.Error);
+        File.Exists(file).ShouldBeFalse();
         Directory.GetFiles(api.StateDirectory, "*.partial").ShouldBeEmpty();
     }
 
@@ -145,5 +199,29 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
         result.Error.Trim().ShouldBe($"orchestrator: '{digest}' is not a digest of the form sha256:<64 lowercase hex digits>");
         File.Exists(file).ShouldBeFalse();
+    }
+
+    private static async Task ReplaceEntryAsync(string zipPath, string name, Func<string, string> edit)
+    {
+        using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Update);
+        var entry = zip.GetEntry(name)!;
+        string text;
+        using (var reader = new StreamReader(entry.Open()))
+        {
+            text = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+        }
+
+        entry.Delete();
+        using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+        await writer.WriteAsync(edit(text));
+    }
+
+    private static byte[] ReadEntry(string zipPath, string name)
+    {
+        using var zip = ZipFile.OpenRead(zipPath);
+        using var stream = zip.GetEntry(name)!.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 }

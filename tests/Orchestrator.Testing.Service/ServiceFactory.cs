@@ -28,6 +28,9 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
 
     public string BlobConnectionString { get; private set; } = "";
 
+    /// <summary>This service's container for the checkpoint copies kept outside the database (on the Azurite account; deleted on dispose).</summary>
+    public string AnchorContainer { get; } = $"anchors-{Guid.NewGuid():N}";
+
     /// <summary>A client of the Temporal server the service talks to.</summary>
     public ITemporalClient Temporal => _temporal.Client;
 
@@ -49,6 +52,18 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
         builder.UseSetting("Orchestrator:Audit:CheckpointSigningKeyPath", Path.Combine(StateDirectory, "checkpoint.pem"));
         builder.UseSetting("Orchestrator:Audit:GenerateDevelopmentKey", "true");
         builder.UseSetting("Orchestrator:Audit:ExportDirectory", Path.Combine(StateDirectory, "exports"));
+        // Named explicitly (Production requires it; elsewhere it would fall back to the artifacts' account anyway).
+        builder.UseSetting("Orchestrator:Audit:Anchors:ConnectionString", BlobConnectionString);
+        builder.UseSetting("Orchestrator:Audit:Anchors:Container", AnchorContainer);
+        // Tests drive volume through one identity (the demo's canary traffic, the fuzz tests' hostile bodies): the
+        // per-identity budgets are set far above it here; the tests of the limits themselves set their own.
+        foreach (var budget in new[] { "Predict", "Work" })
+        {
+            builder.UseSetting($"Orchestrator:RateLimits:{budget}:PermitsPerMinute", "1000000");
+            builder.UseSetting($"Orchestrator:RateLimits:{budget}:Burst", "100000");
+        }
+
+        builder.UseSetting("Orchestrator:Audit:ExportQuota:PerDay", "100000");
     }
 
     /// <summary>What a subclass removes besides the database and the state directory (e.g. its blob container).</summary>
@@ -58,6 +73,11 @@ public abstract class ServiceFactory : WebApplicationFactory<AuthOptions>, IAsyn
     {
         await base.DisposeAsync();
         await CleanUpAsync();
+        if (BlobConnectionString.Length > 0)
+        {
+            await new Azure.Storage.Blobs.BlobContainerClient(BlobConnectionString, AnchorContainer).DeleteIfExistsAsync();
+        }
+
         await _database.DisposeAsync();
         await _temporal.DisposeAsync();
         if (Directory.Exists(StateDirectory))

@@ -5,6 +5,7 @@ using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -20,7 +21,8 @@ namespace Orchestrator.Activities.Acquire;
 /// <param name="store">Where images and the manifest are stored.</param>
 /// <param name="audit">Records the stage's audit event.</param>
 /// <param name="artifacts">The worker's artifact container; its account resolves blob locations (null: local directories only).</param>
-public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null) : IAcquireActivities
+/// <param name="roots">The local directories this worker may read (null: none, so only blob locations).</param>
+public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null, LocalDataRoots? roots = null) : IAcquireActivities
 {
     /// <summary>Media type of the canonical manifest document.</summary>
     public const string ManifestMediaType = "application/vnd.orchestrator.manifest.v1+json";
@@ -65,7 +67,7 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
                 _ => throw new ArgumentException($"Unknown dataset source kind '{source.Kind}': use \"synthetic\", \"image-folder\" or \"cifar10\"."),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException)
         {
             throw InvalidSource(e);
         }
@@ -84,8 +86,15 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
                 : throw new ArgumentException($"The {source.Kind} source at '{source.Location}' needs Blob Storage, which this worker was not given.");
         }
 
-        return Directory.Exists(source.Location)
-            ? new LocalFileTree(source.Location)
+        if (string.IsNullOrEmpty(source.Location))
+        {
+            throw new ArgumentException($"The {source.Kind} source needs Location: {BlobFileTree.Scheme}<container>/<prefix> or a directory under a local data root.");
+        }
+
+        // The root check comes first, so whether a path outside the roots exists is never told.
+        var directory = (roots ?? LocalDataRoots.None).Resolve(source.Location);
+        return Directory.Exists(directory)
+            ? new LocalFileTree(directory)
             : throw new ArgumentException($"The {source.Kind} source needs Location to be {BlobFileTree.Scheme}<container>/<prefix> or an existing directory; '{source.Location}' is neither.");
     }
 

@@ -4,6 +4,7 @@ using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Annotate;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -14,10 +15,16 @@ namespace Orchestrator.Activities.Annotate;
 /// The annotate stage: labels a dataset version (simulated annotators, or a CSV/JSON Lines file), takes the
 /// Dawid-Skene consensus, stores annotations and consensus content-addressed and records AnnotationsImported once.
 /// </summary>
-public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit) : IAnnotateActivities
+/// <param name="store">Where labels are stored.</param>
+/// <param name="audit">Records the stage's audit event.</param>
+/// <param name="roots">The local directories label files may be read from (null: none).</param>
+public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit, LocalDataRoots? roots = null) : IAnnotateActivities
 {
     /// <summary>Consensus support below this flags an item for disagreement (QC counts the same flags).</summary>
     public const double MinimumSupport = 0.6;
+
+    /// <summary>The largest label file read (a label per item and annotator fits many millions of rows).</summary>
+    public const long MaxLabelFileBytes = 256L * 1024 * 1024;
 
     public async Task<LabelSet> AnnotateAsync(IAnnotateActivities.Input input)
     {
@@ -66,15 +73,35 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
         }
     }
 
-    /// <summary>Imports a label file the worker can read; any bad row rejects the whole file.</summary>
-    private static async Task<IReadOnlyList<AnnotationRecord>> ImportAsync(DatasetManifest manifest, AnnotationSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Imports a label file under a local data root; any bad row rejects the whole file. Failure reasons name lines
+    /// and what is wrong, never the file's content: they are recorded for good in the ledger.
+    /// </summary>
+    private async Task<IReadOnlyList<AnnotationRecord>> ImportAsync(DatasetManifest manifest, AnnotationSource source, CancellationToken cancellationToken)
     {
-        if (!File.Exists(source.Location))
+        string path;
+        try
+        {
+            // The root check comes first, so whether a path outside the roots exists is never told.
+            path = (roots ?? LocalDataRoots.None).Resolve(source.Location ?? "");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or ArgumentException)
+        {
+            throw InvalidInput($"The {source.Kind} label source cannot be read: {e.Message}", e);
+        }
+
+        var file = new FileInfo(path);
+        if (!file.Exists)
         {
             throw InvalidInput($"The {source.Kind} label source needs Location to be an existing file; '{source.Location}' is not one.");
         }
 
-        var text = await File.ReadAllTextAsync(source.Location, cancellationToken).ConfigureAwait(false);
+        if (file.Length > MaxLabelFileBytes)
+        {
+            throw InvalidInput($"The label file has {file.Length} bytes, more than the {MaxLabelFileBytes} accepted.");
+        }
+
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         var known = manifest.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
         using var reader = new StringReader(text);
         var result = source.Kind == "csv"

@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Train;
 using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Models;
 using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Activities;
@@ -18,10 +21,13 @@ namespace Orchestrator.Activities.Evaluate;
 /// The evaluation gate's stage: runs the exported ONNX model (verified by digest) over the test split,
 /// measures everything the evidence report holds, compares with the production champion when there is
 /// one, stores the report, applies the pure <see cref="EvaluationGate"/> with the pinned policy and
-/// records ModelEvaluated once on the model's stream.
+/// records ModelEvaluated once on the model's stream. On the CUDA build the model runs on ONNX Runtime's CUDA
+/// provider where it loads, else on the CPU provider; the log and the model card say which, and why a CUDA
+/// provider was not used.
 /// </summary>
-public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog) : IEvaluateActivities
+public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null) : IEvaluateActivities
 {
+    private readonly bool preferCuda = OnnxExecution.PreferCuda(gpu?.Value ?? new GpuOptions());
     private const int BatchSize = 32;
 
     public async Task<Evaluation> EvaluateAsync(IEvaluateActivities.Input input)
@@ -52,7 +58,8 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var history = TrainingCheckpoint.Load(await store.GetAsync(input.Trained.CheckpointDigest, cancellationToken).ConfigureAwait(false)).History;
         context.Heartbeat("loaded");
 
-        using var evaluator = new OnnxEvaluator(await store.GetAsync(input.Model.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        using var evaluator = new OnnxEvaluator(await store.GetAsync(input.Model.OnnxDigest, cancellationToken).ConfigureAwait(false), preferCuda: preferCuda);
+        ProviderLog.Loaded(context.Logger, input.Model.OnnxDigest, evaluator.Provider);
         if (evaluator.ClassNames is { } names ? !names.SequenceEqual(data.Classes) : evaluator.ClassCount != data.Classes.Count)
         {
             throw InvalidInput($"The model's classes ({string.Join(", ", evaluator.ClassNames ?? [])}) are not the dataset's ({string.Join(", ", data.Classes)}).");
@@ -61,9 +68,10 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var predictions = evaluator.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken);
         var metrics = ClassificationMetrics.Compute(predictions);
         context.Heartbeat("evaluated");
-        // The drift monitor's reference for this version: what the model saw and answered on the held-out split.
-        var reference = await store.PutAsync(TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType,
-            cancellationToken).ConfigureAwait(false);
+        // The drift monitor's reference for this version: what the model saw and answered on the held-out split
+        // (none when no output was finite: such a version fails its gate and is never served).
+        var reference = predictions.NonFiniteCount == predictions.Count ? null : await store.PutAsync(
+            TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType, cancellationToken).ConfigureAwait(false);
         var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
         context.Heartbeat("robustness");
         var champion = await ChampionAsync(model, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
@@ -71,7 +79,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
-            input.Model.ParityMaxAbsError, history, Card(input, data));
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider));
         var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
             .ConfigureAwait(false);
 
@@ -82,7 +90,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
                 StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
-                StageAudit.Evidence(ModelState.TrainingReferenceEvidence, reference.Digest, reference.Uri),
+                .. reference is null ? [] : new[] { StageAudit.Evidence(ModelState.TrainingReferenceEvidence, reference.Digest, reference.Uri) },
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
@@ -98,7 +106,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
             return null;
         }
 
-        using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false));
+        using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false), preferCuda: preferCuda);
         if (champion.ClassNames is not { } names || !names.SequenceEqual(data.Classes))
         {
             // A champion over another class set answers a different question; the report says there is no comparison.
@@ -108,14 +116,15 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
     }
 
-    private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data)
+    private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data, OnnxProvider provider)
     {
         var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
         return new ModelCardFacts(
             $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
             "Images of other classes, sources or resolutions than the training data; decisions with safety or legal consequences without human review.",
             $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Labelled[DataSplit.Train]} training, "
-            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}.");
+            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}; "
+            + $"evaluated with {provider.Describe()}.");
     }
 
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>

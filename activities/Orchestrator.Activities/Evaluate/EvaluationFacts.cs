@@ -27,7 +27,9 @@ public static class EvaluationFacts
             report.Slices.WorstSliceGap,
             report.Robustness.ToDictionary(r => r.Perturbation, r => r.Drop, StringComparer.Ordinal),
             report.ParityMaxAbsError,
-            report.Champion is { } c && championVersion is { } v ? new GateChampion($"v{v}", c.ChampionAccuracy, c.ChallengerAccuracy, c.PValue) : null);
+            report.Champion is { } c && championVersion is { } v ? new GateChampion($"v{v}", c.ChampionAccuracy, c.ChallengerAccuracy, c.PValue) : null,
+            m.Count,
+            m.NonFiniteOutputs);
     }
 
     /// <summary>The ModelEvaluated event; non-finite figures are left out (the ledger's canonical JSON has no NaN).</summary>
@@ -49,6 +51,7 @@ public static class EvaluationFacts
             ["worst-slice-gap"] = report.Slices.WorstSliceGap,
             ["onnx-parity-max-abs-error"] = report.ParityMaxAbsError,
             ["test-images"] = m.Count,
+            ["non-finite-outputs"] = m.NonFiniteOutputs,
         };
         foreach (var (k, accuracy) in m.TopK)
         {

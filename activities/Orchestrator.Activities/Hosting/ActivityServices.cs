@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Deploy;
 using Orchestrator.Activities.Monitor;
+using Orchestrator.Audit.Storage;
 using Orchestrator.Operations.Hosting;
 
 namespace Orchestrator.Activities.Hosting;
@@ -24,8 +25,21 @@ public static class ActivityServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOrchestratorBackends(configuration);
         services.AddModelServing();
+        // A worker copies its checkpoints to the artifacts' account (a container of their own) unless configured apart.
+        services.PostConfigure<AuditLedgerOptions>(options =>
+        {
+            if (string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
+            {
+                options.Anchors.ConnectionString = configuration[$"{BlobStorageOptions.Section}:ConnectionString"] ?? "";
+            }
+        });
+
+        services.AddOptions<LocalDataOptions>().Bind(configuration.GetSection(LocalDataOptions.Section));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LocalDataOptions>>().Value.ToRoots());
 
         services.AddOptions<WorkerIdentityOptions>().Bind(configuration.GetSection(WorkerIdentityOptions.Section));
+        services.AddOptions<Ml.Devices.GpuOptions>().Bind(configuration.GetSection(Ml.Devices.GpuOptions.Section));
+        services.AddOptions<Train.TrainingDataOptions>().Bind(configuration.GetSection(Train.TrainingDataOptions.Section));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerIdentityOptions>>().Value.ToIdentity());
         services.TryAddSingleton<StageAudit>();
         services.TryAddSingleton<CanaryObserver>();

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Contracts;
+using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
@@ -20,7 +22,7 @@ namespace Orchestrator.Activities.Train;
 /// ONNX file is what gets evaluated and deployed, so it must be numerically the model that was trained.
 /// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once; ADR 0010).
 /// </summary>
-public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, ModelOperations models) : IExportActivities
+public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, ModelOperations models, IOptions<GpuOptions>? gpu = null) : IExportActivities
 {
     public const string OnnxMediaType = "application/onnx";
     private const int ParityBatch = 8;
@@ -33,6 +35,7 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var modelName = input.ModelName ?? throw InvalidInput("ExportInput.ModelName is required: the export records the model version on that model's stream.");
         var dataset = input.DatasetDigest ?? throw InvalidInput("ExportInput.DatasetDigest is required: it is the version's lineage in the registry.");
         var tolerance = Tolerance(input.PolicyDigest);
+        ComputeDevice.EnsureNativeBackend(gpu?.Value); // the CUDA build's libtorch is the host's (a no-op on the CPU build)
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
         using var model = checkpoint.CreateModel();
         ComputeFailures.EnsureBackend(model.parameters().First().device);

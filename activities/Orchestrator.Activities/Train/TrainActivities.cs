@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
@@ -17,10 +18,14 @@ namespace Orchestrator.Activities.Train;
 /// <summary>
 /// Trains a model on a labelled dataset version. Every epoch's checkpoint is stored by digest and
 /// heartbeated, so a retried attempt continues from the last finished epoch instead of starting over;
-/// the audit facts are keyed per activity (and per epoch), so a retry never records them twice.
+/// the audit facts are keyed per activity (and per epoch), so a retry never records them twice. On a GPU the
+/// evidence also holds the device (name, driver, CUDA, cuDNN, libtorch, TF32) and each epoch's peak memory and mean
+/// utilisation; running out of device memory fails the run naming the batch size, without retries.
 /// </summary>
-public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) : ITrainActivities
+public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, IOptions<GpuOptions>? gpu = null, IOptions<TrainingDataOptions>? dataOptions = null) : ITrainActivities
 {
+    private static readonly TimeSpan UsageInterval = TimeSpan.FromMilliseconds(250);
+
     public const string CheckpointMediaType = "application/vnd.orchestrator.checkpoint";
 
     public async Task<TrainedModel> TrainAsync(ITrainActivities.Input input)
@@ -33,7 +38,8 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) :
             throw new ApplicationFailureException("FreezeBackbone needs a base checkpoint: a randomly initialised backbone cannot be frozen usefully.", "InvalidInput", nonRetryable: true);
         }
 
-        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken).ConfigureAwait(false);
+        var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken,
+            decodedCacheBytes: (dataOptions?.Value ?? new TrainingDataOptions()).DecodedCacheBytes).ConfigureAwait(false);
         if (data.Train.Count == 0)
         {
             throw new ApplicationFailureException($"Dataset {input.Dataset.ManifestDigest} has no labelled training images.", "InvalidInput", nonRetryable: true);
@@ -61,7 +67,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) :
         var lastCheckpoint = await LastCheckpointAsync(input.RunId, context.Info, cancellationToken).ConfigureAwait(false);
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
 
-        var device = ComputeDevice.Select("auto");
+        var device = ComputeDevice.Select("auto", gpu?.Value);
         ComputeFailures.EnsureBackend(device);
         var deviceDescription = ComputeDevice.Describe(device);
         // A resumption is its own fact (keyed by the epoch it continues from), never a second "started".
@@ -71,9 +77,9 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) :
             : audit.RecordAsync(input.RunId, started, $"training-resumed-{resumeFrom.CompletedEpochs.ToString(CultureInfo.InvariantCulture)}",
                 [StageAudit.Evidence("resumed-checkpoint", lastCheckpoint!, null), .. transfer.Evidence()])).ConfigureAwait(false);
 
-        torch.random.manual_seed(options.Seed);
-        using var model = transfer.CreateModel(spec);
+        using var model = SeededInitialisation.Create(options.Seed, () => transfer.CreateModel(spec));
         model.to(device);
+        using var usage = GpuUsageSampler.Start(device, UsageInterval, out _);
         var progress = new TrainingHeartbeat(resumeFrom?.CompletedEpochs ?? 0, 0, 0, double.NaN, lastCheckpoint);
         ArtifactRef? stored = null;
         EpochMetrics? finished = null;
@@ -89,6 +95,12 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) :
             {
                 stored = await store.PutAsync(checkpoint.Bytes, CheckpointMediaType, token).ConfigureAwait(false);
                 var m = finished!;
+                if (usage?.TakeEpoch() is { Samples: > 0 } used)
+                {
+                    await audit.RecordAsync(input.RunId, new TrainingDeviceUsage(m.Epoch, device.ToString(), used.MeanUtilization, used.PeakMemoryBytes,
+                        used.MemoryTotalBytes, used.MaxTemperatureCelsius, used.Samples), $"training-device-usage-{m.Epoch.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+                }
+
                 await audit.RecordAsync(input.RunId, new TrainingEpochCompleted(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, stored.Digest),
                     $"training-epoch-{m.Epoch.ToString(CultureInfo.InvariantCulture)}", [StageAudit.Evidence("checkpoint", stored.Digest, stored.Uri)]).ConfigureAwait(false);
 
@@ -107,6 +119,10 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit) :
         catch (TrainingDivergedException e)
         {
             throw ComputeFailures.Diverged(e);
+        }
+        catch (DeviceOutOfMemoryException e)
+        {
+            throw ComputeFailures.OutOfMemory(e);
         }
 
         // A retry after the last epoch's checkpoint has nothing left to train: its checkpoint is the result.

@@ -17,9 +17,12 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
     /// <summary>
     /// Reads the manifest, the consensus labels and every image by digest (verified by the store). The
     /// split comes from each image's digest, as in QC, so training and evaluation see the splits QC checked.
-    /// <paramref name="only"/> loads the images of one split (evaluation needs only the test split).
+    /// <paramref name="only"/> loads the images of one split (evaluation needs only the test split). A training
+    /// split whose decoded pixels exceed <paramref name="decodedCacheBytes"/> is not held whole: it becomes a
+    /// <see cref="StreamedImages"/> that reloads images from the store through a cache of that size.
     /// </summary>
-    public static async Task<TrainingData> LoadAsync(BlobArtifactStore store, DatasetVersion dataset, LabelSet labels, CancellationToken cancellationToken, DataSplit? only = null)
+    public static async Task<TrainingData> LoadAsync(BlobArtifactStore store, DatasetVersion dataset, LabelSet labels, CancellationToken cancellationToken,
+        DataSplit? only = null, long decodedCacheBytes = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -30,6 +33,9 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
         var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
         var bySplit = new Dictionary<DataSplit, List<LabeledImage>> { [DataSplit.Train] = [], [DataSplit.Validation] = [], [DataSplit.Test] = [] };
         var labelled = bySplit.Keys.ToDictionary(k => k, _ => 0);
+        var cache = new DecodedImageCache(decodedCacheBytes);
+        var streamed = new List<StreamedItem>();
+        var held = new List<LabeledImage>();
         foreach (var item in manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
         {
             // Items without a consensus label (or with a label outside the vocabulary) cannot be learned from.
@@ -51,10 +57,36 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
                 continue;
             }
 
-            bySplit[split].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+            if (split == DataSplit.Train)
+            {
+                cache.Add(item.ContentDigest, image);
+                streamed.Add(new StreamedItem(item.ContentDigest, index, item.Slices));
+                held.Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+                if (cache.Evictions > 0)
+                {
+                    held.Clear(); // over the budget: the split streams, and the list must not keep what the cache let go
+                }
+            }
+            else
+            {
+                bySplit[split].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+            }
         }
 
-        return new TrainingData(classes, bySplit[DataSplit.Train], bySplit[DataSplit.Validation], bySplit[DataSplit.Test]) { Labelled = labelled };
+        // Nothing evicted: the whole split is in memory, held as a list as always.
+        IReadOnlyList<LabeledImage> train = cache.Evictions == 0
+            ? held
+            : new StreamedImages(streamed, cache, digest => Reload(store, digest, cancellationToken));
+        return new TrainingData(classes, train, bySplit[DataSplit.Validation], bySplit[DataSplit.Test]) { Labelled = labelled };
+    }
+
+    // On the trainer's loader threads: synchronous by design (they fill host buffers between training steps).
+    private static RgbImage Reload(BlobArtifactStore store, string digest, CancellationToken cancellationToken)
+    {
+        var content = store.GetAsync(digest, cancellationToken).GetAwaiter().GetResult();
+        return ImageCodec.TryDecode(content, out var image, out var error) && image is not null
+            ? image
+            : throw new InvalidDataException($"The image {digest} decoded when the dataset was loaded but not when streamed: {error}");
     }
 
     /// <summary>The network a policy's architecture name stands for.</summary>

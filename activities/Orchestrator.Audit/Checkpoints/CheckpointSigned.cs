@@ -3,8 +3,10 @@ using Orchestrator.Audit.Ledger;
 namespace Orchestrator.Audit.Checkpoints;
 
 /// <summary>
-/// A signed checkpoint (in the <see cref="Events.AuditStreams.Checkpoints"/> stream): every stream's head
-/// at one moment, one digest over all of them and the signature of that digest's input.
+/// A signed checkpoint of format 1 (in the <see cref="Events.AuditStreams.Checkpoints"/> stream): every
+/// stream's head at one moment, one digest over all of them and the signature of that digest's input.
+/// Written until checkpoints were chained (ADR 0024); still recorded in older ledgers and still verified.
+/// New checkpoints are <see cref="CheckpointSignedV2"/>.
 /// </summary>
 /// <param name="Number">1, 2, 3... in the order checkpoints were taken.</param>
 /// <param name="TakenAt">When the heads were read.</param>

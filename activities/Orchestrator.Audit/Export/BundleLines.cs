@@ -39,24 +39,56 @@ public static class BundleLines
     }
 
     /// <summary>Reads one line back.</summary>
+    /// <exception cref="FormatException">The line is not JSON, or a member is missing or of the wrong kind (named in the message).</exception>
     public static StoredEntry Read(string line)
     {
-        using var document = JsonDocument.Parse(line);
-        var root = document.RootElement;
-        var context = root.GetProperty("context");
-        return new StoredEntry(
-            root.GetProperty("stream").GetString()!,
-            root.GetProperty("version").GetInt64(),
-            root.GetProperty("sequence").GetInt64(),
-            root.GetProperty("type").GetString()!,
-            DateTimeOffset.ParseExact(root.GetProperty("timestamp").GetString()!, CanonicalEntry.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            root.GetProperty("data").GetRawText(),
-            Text(root, "recordedAt"),
-            Text(root, "key"),
-            context.ValueKind == JsonValueKind.Null ? null : context.GetRawText(),
-            Text(root, "prev"),
-            Text(root, "hash"));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not valid JSON ({e.Message})", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("not a JSON object");
+            }
+
+            var timestamp = Required(root, "timestamp");
+            if (!DateTimeOffset.TryParseExact(timestamp, CanonicalEntry.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            {
+                throw new FormatException($"'timestamp' is not of the form {CanonicalEntry.TimeFormat}");
+            }
+
+            var context = root.TryGetProperty("context", out var c) ? c : default;
+            return new StoredEntry(
+                Required(root, "stream"),
+                Number(root, "version"),
+                Number(root, "sequence"),
+                Required(root, "type"),
+                at,
+                root.TryGetProperty("data", out var data) ? data.GetRawText() : throw new FormatException("'data' is missing"),
+                Text(root, "recordedAt"),
+                Text(root, "key"),
+                context.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : context.GetRawText(),
+                Text(root, "prev"),
+                Text(root, "hash"));
+        }
     }
+
+    private static string Required(JsonElement root, string name) =>
+        Text(root, name) ?? throw new FormatException($"'{name}' is missing or not a string");
+
+    private static long Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : throw new FormatException($"'{name}' is missing or not an integer");
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

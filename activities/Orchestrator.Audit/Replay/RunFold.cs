@@ -23,6 +23,7 @@ public static class RunFold
             QualityEvaluated e => state with { QualityVerdict = e.Verdict, Stage = "qc" },
             TrainingStarted => state with { Stage = "training" },
             TrainingEpochCompleted e => state with { EpochsCompleted = Math.Max(state.EpochsCompleted, e.Epoch), CheckpointDigest = e.CheckpointDigest },
+            TrainingDeviceUsage => state with { },
             TrainingCompleted e => state with { EpochsCompleted = e.Epochs, CheckpointDigest = e.FinalCheckpointDigest, Stage = "trained" },
             ApprovalRequested e => state with { ModelName = e.ModelName, ModelVersion = e.ModelVersion, ApprovalEvidenceDigest = e.EvidenceDigest, Stage = "awaiting-approval" },
             ApprovalSigned e => state with

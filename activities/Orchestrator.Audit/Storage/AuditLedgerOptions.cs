@@ -23,8 +23,21 @@ public sealed class AuditLedgerOptions
     /// <summary>Create/update tables and triggers at start (development, tests); false where a migration role installs them.</summary>
     public bool InstallSchema { get; set; }
 
-    /// <summary>How often a signed checkpoint is taken; zero turns periodic checkpoints off.</summary>
+    /// <summary>
+    /// How often a signed checkpoint is taken; zero turns periodic checkpoints off. Verification accepts entries no
+    /// checkpoint covers yet only while they are younger than this (plus <see cref="TailSlack"/>), and reports
+    /// them as an unanchored tail; with zero it accepts none.
+    /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Where copies of the checkpoints are kept outside PostgreSQL.</summary>
+    public CheckpointAnchorOptions Anchors { get; set; } = new();
+
+    /// <summary>What the age of uncovered entries may exceed the interval by: the time a checkpoint itself takes, with room to spare.</summary>
+    public static readonly TimeSpan TailSlack = TimeSpan.FromMinutes(1);
+
+    /// <summary>How old the oldest entry no checkpoint covers may be before verification fails.</summary>
+    public TimeSpan UnanchoredTailAllowance => CheckpointInterval > TimeSpan.Zero ? CheckpointInterval + TailSlack : TimeSpan.Zero;
 }
 
 /// <summary>Validates <see cref="AuditLedgerOptions"/> at start-up with messages naming the setting.</summary>
@@ -54,6 +67,16 @@ internal sealed class AuditLedgerOptionsValidator : IValidateOptions<AuditLedger
         catch (ArgumentException)
         {
             failures.Add($"{AuditLedgerOptions.Section}:Schema '{options.Schema}' must be a plain lowercase SQL identifier.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
+        {
+            failures.Add($"{CheckpointAnchorOptions.Section}:ConnectionString is required (a Blob Storage connection string for the checkpoint copies kept outside PostgreSQL).");
+        }
+
+        if (!CheckpointAnchorOptions.IsContainerName(options.Anchors.Container))
+        {
+            failures.Add($"{CheckpointAnchorOptions.Section}:Container '{options.Anchors.Container}' is not a valid blob container name (3-63 lowercase letters, digits, single hyphens).");
         }
 
         if (options.CheckpointInterval < TimeSpan.Zero)

@@ -1,4 +1,6 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestrator.Audit.Checkpoints;
@@ -14,8 +16,9 @@ namespace Orchestrator.Audit.Storage;
 public static class AuditLedgerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IAuditLedger"/>, replay, read models, verification, export and periodic signed
-    /// checkpoints. Options are validated at start-up.
+    /// Adds <see cref="IAuditLedger"/>, replay, read models, verification, export, periodic signed checkpoints
+    /// and their copies outside the database (<see cref="ICheckpointAnchorStore"/> on Blob Storage, unless the
+    /// host registered another). Options are validated at start-up.
     /// </summary>
     public static IServiceCollection AddAuditLedger(this IServiceCollection services, Action<AuditLedgerOptions> configure)
     {
@@ -34,11 +37,21 @@ public static class AuditLedgerServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<AuditLedgerOptions>>().Value;
             return CheckpointSigner.Load(o.CheckpointSigningKeyPath, o.GenerateDevelopmentKey);
         });
+        services.TryAddSingleton<ICheckpointAnchorStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AuditLedgerOptions>>().Value;
+            var container = new BlobServiceClient(o.Anchors.ConnectionString).GetBlobContainerClient(o.Anchors.Container);
+            return new BlobCheckpointAnchorStore(container, o.Anchors.PrefixFor(o.ConnectionString, o.Schema));
+        });
         services.AddSingleton<MartenAuditLedger>();
         services.AddMetrics();
         services.AddSingleton<IAuditLedger>(sp => new MeteredAuditLedger(sp.GetRequiredService<MartenAuditLedger>(), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<CheckpointWriter>();
-        services.AddSingleton<LedgerVerifier>();
+        services.AddSingleton(sp => new LedgerVerifier(
+            sp.GetRequiredService<LedgerDatabase>(),
+            sp.GetRequiredService<ICheckpointAnchorStore>(),
+            sp.GetRequiredService<IOptions<AuditLedgerOptions>>().Value.UnanchoredTailAllowance,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LedgerReplay>();
         services.AddSingleton<AuditReadModels>();
         services.AddSingleton<LedgerExporter>();

@@ -49,17 +49,13 @@ public static class EventTables
     public static string DeclaredVersions(LedgerDatabase database) =>
         $"SELECT id, version FROM {Streams(database)} WHERE id <> $1 AND ($2::text IS NULL OR id = $2)";
 
-    /// <summary>The entries of the streams in $1, in stream then version order (an export's events).</summary>
+    /// <summary>The entries of the streams in $1 up to the versions in $2 (a checkpoint's heads), in stream then version order (an export's events).</summary>
     public static string ExportedStreams(LedgerDatabase database, string columns) =>
-        $"SELECT {columns} FROM {Events(database)} WHERE stream_id = ANY($1) ORDER BY stream_id, version";
+        $"SELECT {columns} FROM {Events(database)} JOIN unnest($1::text[], $2::bigint[]) AS h(id, v) ON stream_id = h.id AND version <= h.v ORDER BY stream_id, version";
 
-    /// <summary>The entries of the streams in $1 in version order (an export's checkpoints: one stream).</summary>
+    /// <summary>Stream $1's entries up to version $2, in version order (an export's checkpoints).</summary>
     public static string ExportedCheckpoints(LedgerDatabase database, string columns) =>
-        $"SELECT {columns} FROM {Events(database)} WHERE stream_id = ANY($1) ORDER BY version";
-
-    /// <summary>Every stream's declared version except stream $1's, or only the streams in $2 when given, by id.</summary>
-    public static string ExportedHeads(LedgerDatabase database) =>
-        $"SELECT id, version FROM {Streams(database)} WHERE id <> $1 AND ($2::text[] IS NULL OR id = ANY($2)) ORDER BY id";
+        $"SELECT {columns} FROM {Events(database)} WHERE stream_id = $1 AND version <= $2 ORDER BY version";
 
     /// <summary>
     /// The manifests runs acquired from a source: the DatasetAcquired entries ($2 is its stored type name) of runs whose

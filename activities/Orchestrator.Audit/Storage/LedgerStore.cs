@@ -21,6 +21,7 @@ public static class LedgerStore
         // ChampionComparison is a value inside ModelEvaluated, not an event of its own.
         .Where(t => t != typeof(ChampionComparison))
         .Append(typeof(CheckpointSigned))
+        .Append(typeof(CheckpointSignedV2))
         .OrderBy(t => t.FullName, StringComparer.Ordinal)
         .ToArray();
 

@@ -6,10 +6,12 @@ namespace Orchestrator.Audit.Verification;
 /// <summary>
 /// Re-walks one stream's entries in version order: versions contiguous, each entry linked to its
 /// predecessor's hash, its stored content re-hashing to its stored hash, its timestamp equal to the hashed
-/// recording time, and its hash equal to what any signed checkpoint recorded at that version. The same
-/// walk serves the database and offline bundles. Not thread-safe: one walker per worker.
+/// recording time, and its hash equal to what any signed checkpoint recorded at that version. With an
+/// <see cref="UncoveredPolicy"/> it also counts the entries after the last version a checkpoint covers, and
+/// fails a stream whose first such entry is older than the policy allows. The same walk serves the database
+/// and offline bundles. Not thread-safe: one walker per worker.
 /// </summary>
-public sealed class ChainWalker(CheckpointExpectations expectations)
+public sealed class ChainWalker(CheckpointExpectations expectations, UncoveredPolicy? uncovered = null)
 {
     private const int MaxCachedContexts = 4096;
     private readonly List<VerificationFailure> _failures = [];
@@ -24,6 +26,8 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
     private string? _beforeRunning;
     private long _lastSequence;
     private long _lastVersion;
+    private long _covered;
+    private DateTimeOffset? _firstUncoveredAt;
 
     /// <summary>Problems found so far.</summary>
     public IReadOnlyList<VerificationFailure> Failures => _failures;
@@ -34,6 +38,15 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
     /// <summary>Streams finished so far.</summary>
     public int StreamsChecked { get; private set; }
 
+    /// <summary>Entries no checkpoint covers that the <see cref="UncoveredPolicy"/> still accepts (young enough).</summary>
+    public long UncoveredEntries { get; private set; }
+
+    /// <summary>Streams with such entries.</summary>
+    public int UncoveredStreams { get; private set; }
+
+    /// <summary>The recording time of the oldest such entry, or null.</summary>
+    public DateTimeOffset? UncoveredSince { get; private set; }
+
     /// <summary>Starts a stream.</summary>
     public void Begin(string streamId)
     {
@@ -43,6 +56,8 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         _beforeRunning = null;
         _lastSequence = long.MinValue;
         _lastVersion = 0;
+        _covered = uncovered is null ? long.MaxValue : expectations.HighestVersion(streamId);
+        _firstUncoveredAt = null;
     }
 
     /// <summary>Checks the next entry of the current stream and returns the failure found in it, if any.</summary>
@@ -63,6 +78,11 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
                 $"signed checkpoint {pinned.Number} recorded hash {pinned.Hash} for this version, the ledger holds {entry.Hash}: the stream was rewritten at or before this entry");
         }
 
+        if (entry.Version > _covered && _firstUncoveredAt is null)
+        {
+            _firstUncoveredAt = entry.Timestamp;
+        }
+
         _beforeRunning = _running;
         _running = entry.Hash ?? _running;
         _lastSequence = entry.Sequence;
@@ -80,6 +100,22 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
         {
             Add(new VerificationFailure(FailureKind.StreamTruncated, _streamId, _lastVersion + 1, null,
                 $"the stream ends at version {_lastVersion} but version {last} was recorded (stream table or signed checkpoint): entries {_lastVersion + 1}..{last} were deleted"));
+        }
+
+        if (uncovered is not null && _firstUncoveredAt is { } since)
+        {
+            var count = _lastVersion - _covered;
+            if (since < uncovered.StaleBefore)
+            {
+                Add(new VerificationFailure(FailureKind.UncoveredEntries, _streamId, _covered + 1, null,
+                    $"versions {_covered + 1}..{_lastVersion} (recorded since {CanonicalEntry.FormatTime(since)}) {uncovered.Reason}"));
+            }
+            else
+            {
+                UncoveredEntries += count;
+                UncoveredStreams++;
+                UncoveredSince = UncoveredSince is { } earlier && earlier <= since ? earlier : since;
+            }
         }
     }
 
@@ -140,7 +176,7 @@ public sealed class ChainWalker(CheckpointExpectations expectations)
             : null;
     }
 
-    /// <summary>Records a failure found outside the chain rules (checkpoint signatures, bundle files).</summary>
+    /// <summary>Records a failure found outside the chain rules (checkpoint signatures, anchors, bundle files).</summary>
     public void Report(VerificationFailure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);

@@ -1,3 +1,5 @@
+using Orchestrator.Audit.Checkpoints;
+
 namespace Orchestrator.Audit.Verification;
 
 /// <summary>The stream heads that verified, signed checkpoints recorded: the hash each stream must have at those versions.</summary>
@@ -17,6 +19,16 @@ public sealed class CheckpointExpectations
     {
         _pinned.TryAdd((stream, version), new PinnedHead(hash, number));
         _highest[stream] = Math.Max(_highest.GetValueOrDefault(stream), version);
+    }
+
+    /// <summary>Pins every head of a verified checkpoint.</summary>
+    public void PinAll(SignedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        foreach (var head in checkpoint.Heads)
+        {
+            Pin(head.StreamId, head.Version, head.Hash, checkpoint.Number);
+        }
     }
 
     /// <summary>What a checkpoint recorded for this stream and version, or null.</summary>

@@ -40,20 +40,56 @@ public sealed class AnnotationSet
     /// <summary>The ratings of each item, indexed like <see cref="Items"/>.</summary>
     public IReadOnlyList<IReadOnlyList<Rating>> ByItem { get; }
 
-    /// <summary>Builds the set; throws <see cref="ArgumentException"/> on a label outside <paramref name="classes"/>.</summary>
+    /// <summary>
+    /// Builds the set. Throws <see cref="ArgumentException"/>, naming the record, on a missing item, annotator or
+    /// label, a label outside <paramref name="classes"/>, an annotator labelling the same item twice (the vote,
+    /// Fleiss and Dawid-Skene would count it twice, Cohen's kappa once), and on classes that are null or repeated.
+    /// </summary>
     public static AnnotationSet From(IEnumerable<AnnotationRecord> records, IReadOnlyList<string> classes)
     {
+        const string what = "AnnotationSet.From";
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(classes);
+        var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var c = 0; c < classes.Count; c++)
+        {
+            if (classes[c] is null)
+            {
+                throw new ArgumentException($"{what}: class {c} is null.", nameof(classes));
+            }
+
+            if (!classIndex.TryAdd(classes[c], c))
+            {
+                throw new ArgumentException($"{what}: class '{classes[c]}' is listed twice (positions {classIndex[classes[c]]} and {c}); class names must be distinct.", nameof(classes));
+            }
+        }
+
         var list = records.ToList();
+        var pairs = new Dictionary<(string, string), int>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var r = list[i] ?? throw new ArgumentException($"{what}: record {i} is null.", nameof(records));
+            var problem = r switch
+            {
+                { ItemId: null } => $"record {i} has no item id",
+                { Annotator: null } => $"record {i} (item '{r.ItemId}') has no annotator",
+                { Label: null } => $"record {i} (item '{r.ItemId}', annotator '{r.Annotator}') has no label",
+                _ when !classIndex.ContainsKey(r.Label) => $"record {i} (item '{r.ItemId}', annotator '{r.Annotator}'): label '{r.Label}' is not a class",
+                _ when !pairs.TryAdd((r.ItemId, r.Annotator), i) => $"annotator '{r.Annotator}' labelled item '{r.ItemId}' twice (records {pairs[(r.ItemId, r.Annotator)]} and {i})",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException($"{what}: {problem}.", nameof(records));
+            }
+        }
+
         var items = list.Select(r => r.ItemId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var annotators = list.Select(r => r.Annotator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var itemIndex = Index(items);
         var annotatorIndex = Index(annotators);
-        var classIndex = Index(classes);
         var ratings = list
-            .Select(r => new Rating(itemIndex[r.ItemId], annotatorIndex[r.Annotator],
-                classIndex.TryGetValue(r.Label, out var label) ? label : throw new ArgumentException($"Label '{r.Label}' is not a class.", nameof(records))))
+            .Select(r => new Rating(itemIndex[r.ItemId], annotatorIndex[r.Annotator], classIndex[r.Label]))
             .OrderBy(r => r.Item).ThenBy(r => r.Annotator)
             .ToList();
         return new AnnotationSet(items, annotators, classes, ratings);

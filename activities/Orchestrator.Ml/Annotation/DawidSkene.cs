@@ -26,13 +26,30 @@ public sealed record DawidSkeneResult(
 public static class DawidSkene
 {
     /// <param name="set">The labels.</param>
-    /// <param name="maxIterations">Upper bound on EM iterations.</param>
-    /// <param name="tolerance">Stop when no posterior moves by more than this.</param>
+    /// <param name="maxIterations">Upper bound on EM iterations (at least 1).</param>
+    /// <param name="tolerance">Stop when no posterior moves by more than this (finite, 0 or more).</param>
     /// <param name="smoothing">Pseudo-count added to every confusion cell and prior, so that a class an
-    /// annotator never used does not get probability exactly zero (which would veto it forever).</param>
+    /// annotator never used does not get probability exactly zero (which would veto it forever). Must be
+    /// positive and finite: at 0 a class nobody chose has a confusion row of 0 / 0 and every posterior is NaN.</param>
     public static DawidSkeneResult Estimate(AnnotationSet set, int maxIterations = 200, double tolerance = 1e-7, double smoothing = 0.01)
     {
         ArgumentNullException.ThrowIfNull(set);
+        if (maxIterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxIterations), maxIterations, "DawidSkene.Estimate: maxIterations must be at least 1.");
+        }
+
+        if (!(double.IsFinite(tolerance) && tolerance >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, $"DawidSkene.Estimate: tolerance is {InputChecks.Describe(tolerance)}; it must be a finite number, 0 or more.");
+        }
+
+        if (!(double.IsFinite(smoothing) && smoothing > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing,
+                $"DawidSkene.Estimate: smoothing must be a positive number (got {InputChecks.Describe(smoothing)}); at 0 a class nobody chose gets probability 0 / 0 and every posterior becomes NaN.");
+        }
+
         int items = set.Items.Count, classes = set.Classes.Count, annotators = set.Annotators.Count;
         var posteriors = new double[items][];
         for (var i = 0; i < items; i++)
@@ -58,6 +75,12 @@ public static class DawidSkene
         var labels = new ConsensusLabel[items];
         for (var i = 0; i < items; i++)
         {
+            if (!posteriors[i].All(double.IsFinite))
+            {
+                // Never pick "the first class" out of NaNs: that would be a label nobody chose.
+                throw new InvalidOperationException($"DawidSkene.Estimate: EM gave item '{set.Items[i]}' non-finite posteriors; the labels cannot be estimated.");
+            }
+
             var best = Array.IndexOf(posteriors[i], posteriors[i].Max());
             var tied = posteriors[i].Count(p => Math.Abs(p - posteriors[i][best]) < 1e-12) > 1;
             labels[i] = new ConsensusLabel(set.Items[i], set.Classes[best], posteriors[i][best], set.ByItem[i].Count, tied);

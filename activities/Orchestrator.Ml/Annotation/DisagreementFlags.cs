@@ -15,6 +15,12 @@ public static class DisagreementFlags
         IReadOnlyList<ConsensusLabel> majority, IReadOnlyList<ConsensusLabel>? dawidSkene, double minimumSupport, int minimumRatings = 1)
     {
         ArgumentNullException.ThrowIfNull(majority);
+        if (!(minimumSupport is >= 0 and <= 1))
+        {
+            // A NaN threshold compared false with every share and flagged nothing.
+            throw new ArgumentOutOfRangeException(nameof(minimumSupport), minimumSupport, $"DisagreementFlags.Find: minimumSupport is {InputChecks.Describe(minimumSupport)}; it must be a share between 0 and 1.");
+        }
+
         if (dawidSkene is not null && dawidSkene.Count != majority.Count)
         {
             throw new ArgumentException("Both consensus lists must cover the same items.", nameof(dawidSkene));

@@ -6,7 +6,8 @@ namespace Orchestrator.Ml.Annotation;
 /// Imports annotator labels from CSV (header: item_id, annotator, label, optional confidence and time,
 /// any order) or JSON Lines (one object per line with the same property names). Unknown items, unknown
 /// labels, duplicate (item, annotator) pairs and malformed rows each produce an error with the line;
-/// if there is any error nothing is imported.
+/// if there is any error nothing is imported. Errors name lines, columns and what is wrong, never a value from the
+/// file: they end up in a run's failure reason, which the ledger keeps for good and every role can read.
 /// </summary>
 public static class LabelImporter
 {
@@ -22,14 +23,17 @@ public static class LabelImporter
         {
             if (header is null)
             {
-                header = row.Fields.Select((name, index) => (name: name.Trim().ToLowerInvariant(), index)).ToDictionary(f => f.name, f => f.index, StringComparer.Ordinal);
+                var names = row.Fields.Select(name => name.Trim().ToLowerInvariant()).ToList();
+                header = names.Select((name, index) => (name, index)).DistinctBy(f => f.name, StringComparer.Ordinal).ToDictionary(f => f.name, f => f.index, StringComparer.Ordinal);
                 var missing = Required.Where(r => !header.ContainsKey(r)).ToList();
-                var unknown = header.Keys.Where(k => !Columns.Contains(k)).ToList();
+                // Positions, not names: an unknown column's name is the file's content (a secret file's first line, say).
+                var unknown = names.Select((name, index) => (name, index)).Where(f => !Columns.Contains(f.name)).Select(f => f.index + 1).ToList();
                 if (missing.Count > 0 || unknown.Count > 0 || header.Count != row.Fields.Count)
                 {
                     validator.Error(row.Line, $"bad header: needs {string.Join(", ", Required)}, may have confidence and time"
                         + (missing.Count > 0 ? $"; missing {string.Join(", ", missing)}" : "")
-                        + (unknown.Count > 0 ? $"; unknown {string.Join(", ", unknown)}" : ""));
+                        + (unknown.Count > 0 ? $"; unknown column{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}" : "")
+                        + (header.Count != row.Fields.Count ? "; a column is repeated" : ""));
                     return validator.Result();
                 }
 
@@ -79,9 +83,15 @@ public static class LabelImporter
                 var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
-                    if (!Columns.Contains(property.Name) || fields.ContainsKey(property.Name))
+                    if (!Columns.Contains(property.Name))
                     {
-                        validator.Error(number, $"unexpected or repeated property '{property.Name}'");
+                        validator.Error(number, $"unexpected property (use {string.Join(", ", Columns)})");
+                        continue;
+                    }
+
+                    if (fields.ContainsKey(property.Name))
+                    {
+                        validator.Error(number, $"repeated property '{property.Name}'");
                         continue;
                     }
 
@@ -99,7 +109,8 @@ public static class LabelImporter
             }
             catch (JsonException ex)
             {
-                validator.Error(number, $"malformed JSON: {ex.Message}");
+                // The parser's message quotes the offending character; the position says as much without it.
+                validator.Error(number, ex.BytePositionInLine is { } at ? $"malformed JSON at byte {at + 1}" : "malformed JSON");
             }
         }
 

@@ -5,7 +5,7 @@ namespace Orchestrator.Ml.Annotation;
 /// <summary>
 /// The checks both import formats share: known item, known label, confidence in range, parseable time,
 /// one label per (item, annotator). Collects every error rather than stopping at the first, so a bad
-/// file is fixed in one round trip.
+/// file is fixed in one round trip. Messages never quote the file's values (see <see cref="LabelImporter"/>).
 /// </summary>
 internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOnlyList<string> classes)
 {
@@ -25,7 +25,7 @@ internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOn
         }
         else if (!knownItems.Contains(itemId))
         {
-            Error(line, $"unknown item '{itemId}'");
+            Error(line, "unknown item (not in the dataset)");
         }
 
         if (string.IsNullOrWhiteSpace(annotator))
@@ -39,7 +39,7 @@ internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOn
         }
         else if (!_classes.Contains(label))
         {
-            Error(line, $"unknown label '{label}' (expected one of {string.Join(", ", classes)})");
+            Error(line, $"unknown label (expected one of {string.Join(", ", classes)})");
         }
 
         double? parsedConfidence = null;
@@ -51,7 +51,7 @@ internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOn
             }
             else
             {
-                Error(line, $"confidence '{confidence}' is not a number within 0..1");
+                Error(line, "confidence is not a number within 0..1");
             }
         }
 
@@ -64,7 +64,7 @@ internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOn
             }
             else
             {
-                Error(line, $"time '{time}' is not an ISO 8601 date-time");
+                Error(line, "time is not an ISO 8601 date-time");
             }
         }
 
@@ -75,7 +75,7 @@ internal sealed class LabelRowValidator(IReadOnlySet<string> knownItems, IReadOn
 
         if (_firstLine.TryGetValue((itemId!, annotator!), out var first))
         {
-            Error(line, $"duplicate label for item '{itemId}' by '{annotator}' (first on line {first})");
+            Error(line, $"duplicate label for the same item and annotator (first on line {first})");
             return;
         }
 

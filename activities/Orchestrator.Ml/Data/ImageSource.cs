@@ -33,15 +33,20 @@ public interface IFileTree
     Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken);
 }
 
-/// <summary>A directory on local disk as an <see cref="IFileTree"/>.</summary>
+/// <summary>
+/// A directory on local disk as an <see cref="IFileTree"/>. Symbolic links inside it are neither listed nor followed
+/// (a link could point out of the directory an operator offered), and every file is read by its canonical path
+/// (<see cref="LocalDataRoots.Canonical"/>) and only when that lies inside the tree.
+/// </summary>
 public sealed class LocalFileTree(string root) : IFileTree
 {
-    private readonly string _root = Path.GetFullPath(root);
+    private readonly string _root = LocalDataRoots.Canonical(root);
 
     public async IAsyncEnumerable<string> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+        foreach (var file in Directory.EnumerateFiles(_root, "*", options))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -50,12 +55,19 @@ public sealed class LocalFileTree(string root) : IFileTree
 
     public Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken)
     {
-        var full = Path.GetFullPath(Path.Combine(_root, path));
-        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full;
+        try
         {
-            throw new ArgumentException($"'{path}' is outside the tree.", nameof(path));
+            full = LocalDataRoots.Canonical(Path.Combine(_root, path));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"'{path}' is outside the tree.", nameof(path), e);
         }
 
-        return File.ReadAllBytesAsync(full, cancellationToken);
+        return full != _root && LocalDataRoots.IsWithin(full, _root)
+            ? File.ReadAllBytesAsync(full, cancellationToken)
+            : throw new ArgumentException($"'{path}' is outside the tree.", nameof(path));
     }
 }

@@ -59,15 +59,18 @@ public static class BackendSelfCheck
     /// <summary>
     /// Runs the check now. <paramref name="alterReference"/> may change the plain C# reference before the
     /// comparison (tests force a failure with it); the quantities are keyed by name ("loss", "input gradient", ...).
+    /// <paramref name="device"/> (default the CPU) is where libtorch computes: a GPU worker checks its CUDA device
+    /// with the same reference (<see cref="GpuDeviceCheck"/>).
     /// </summary>
-    public static BackendCheckResult Run(Action<IDictionary<string, double[]>>? alterReference = null)
+    public static BackendCheckResult Run(Action<IDictionary<string, double[]>>? alterReference = null, Device? device = null)
     {
         var expected = ReferenceNetwork.Compute();
         alterReference?.Invoke(expected);
         Dictionary<string, double[]> actual;
         try
         {
-            actual = Libtorch();
+            ComputeDevice.EnsureNativeBackend(); // the CUDA build loads the host's libtorch first
+            actual = Libtorch(device ?? CPU);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -110,8 +113,11 @@ public static class BackendSelfCheck
         return difference / scale;
     }
 
-    private static Dictionary<string, double[]> Libtorch()
+    private static Dictionary<string, double[]> Libtorch(Device device)
     {
+        Tensor Leaf(double[] values, params long[] shape) =>
+            tensor(Array.ConvertAll(values, v => (float)v), shape).to(device).requires_grad_(true);
+
         using var scope = NewDisposeScope();
         const int n = ReferenceNetwork.Batch, side = ReferenceNetwork.Side;
         var x = Leaf(ReferenceNetwork.Input(), n, ReferenceNetwork.InChannels, side, side);
@@ -122,15 +128,15 @@ public static class BackendSelfCheck
         var b2 = Leaf(ReferenceNetwork.Conv2Bias(), ReferenceNetwork.OutChannels);
         var wl = Leaf(ReferenceNetwork.LinearWeight(), ReferenceNetwork.Classes, ReferenceNetwork.Features);
         var bl = Leaf(ReferenceNetwork.LinearBias(), ReferenceNetwork.Classes);
-        var runningMean = zeros(ReferenceNetwork.Hidden);
-        var runningVar = ones(ReferenceNetwork.Hidden);
+        var runningMean = zeros(ReferenceNetwork.Hidden, device: device);
+        var runningVar = ones(ReferenceNetwork.Hidden, device: device);
 
         var h = nn.functional.conv2d(x, w1, null, strides: [1, 1], padding: [1, 1]);
         h = nn.functional.batch_norm(h, runningMean, runningVar, gamma, beta, training: true, eps: ReferenceNetwork.Epsilon);
         h = nn.functional.relu(h);
         h = nn.functional.relu(nn.functional.conv2d(h, w2, b2, strides: [2, 2], padding: [1, 1]));
         var logits = nn.functional.linear(h.flatten(1), wl, bl);
-        var loss = nn.functional.cross_entropy(logits, tensor(ReferenceNetwork.Targets));
+        var loss = nn.functional.cross_entropy(logits, tensor(ReferenceNetwork.Targets).to(device));
         loss.backward();
 
         var quantities = new Dictionary<string, double[]>(StringComparer.Ordinal)
@@ -151,7 +157,7 @@ public static class BackendSelfCheck
             var input = Leaf(ReferenceNetwork.SweepInput(c), c.Batch, c.In, c.Side, c.Side);
             var weight = Leaf(ReferenceNetwork.SweepWeight(c), c.Out, c.In, 3, 3);
             var output = nn.functional.conv2d(input, weight, null, strides: [c.Stride, c.Stride], padding: [1, 1]);
-            var g = tensor(Array.ConvertAll(ReferenceNetwork.SweepOutputGradient(c, (int)output.numel()), v => (float)v), output.shape);
+            var g = tensor(Array.ConvertAll(ReferenceNetwork.SweepOutputGradient(c, (int)output.numel()), v => (float)v), output.shape).to(device);
             (output * g).sum().backward();
             quantities[ReferenceNetwork.SweepName(c, "output")] = Values(output);
             quantities[ReferenceNetwork.SweepName(c, "input gradient")] = Values(input.grad!);
@@ -160,9 +166,6 @@ public static class BackendSelfCheck
 
         return quantities;
     }
-
-    private static Tensor Leaf(double[] values, params long[] shape) =>
-        tensor(Array.ConvertAll(values, v => (float)v), shape).requires_grad_(true);
 
     private static double[] Values(Tensor t) => Array.ConvertAll(t.detach().cpu().data<float>().ToArray(), v => (double)v);
 }

@@ -4,6 +4,7 @@ namespace Orchestrator.Ml.Evaluation;
 /// McNemar's test of two models on the same items. Only discordant pairs matter: b = champion right and
 /// challenger wrong, c = the reverse. Exact two-sided binomial test when b + c &lt; 25, otherwise the
 /// chi-square statistic with continuity correction, (|b - c| - 1)^2 / (b + c), on one degree of freedom.
+/// An item whose outputs are NaN or infinite counts as wrong for that model.
 /// </summary>
 public sealed record ChampionChallengerResult(
     double ChampionAccuracy,
@@ -20,6 +21,7 @@ public sealed record ChampionChallengerResult(
     {
         ArgumentNullException.ThrowIfNull(champion);
         ArgumentNullException.ThrowIfNull(challenger);
+        ArgumentOutOfRangeException.ThrowIfZero(champion.Count);
         if (champion.Count != challenger.Count || !champion.Labels.SequenceEqual(challenger.Labels))
         {
             throw new ArgumentException("Champion and challenger must be evaluated on the same items in the same order.", nameof(challenger));

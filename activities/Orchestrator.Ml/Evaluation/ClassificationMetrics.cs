@@ -10,6 +10,9 @@ public sealed record ReliabilityBin(double Lower, double Upper, int Count, doubl
 /// Standard multi-class figures. Macro averages weigh every class equally (all classes of the model,
 /// including ones absent from the split); micro averages pool all decisions, which for single-label
 /// classification makes micro precision, recall and F1 equal to accuracy.
+/// Items whose outputs are NaN or infinite (<see cref="Predictions.NonFiniteCount"/>, reported here as
+/// NonFiniteOutputs) count as wrong: they lower accuracy, recall and top-k, are missing from the confusion
+/// matrix's columns and from calibration (they have no confidence), and the evaluation gate fails on them.
 /// </summary>
 public sealed record ClassificationMetrics(
     int Count,
@@ -24,9 +27,10 @@ public sealed record ClassificationMetrics(
     IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
     IReadOnlyDictionary<int, double> TopK,
     double ExpectedCalibrationError,
-    IReadOnlyList<ReliabilityBin> Reliability)
+    IReadOnlyList<ReliabilityBin> Reliability,
+    int NonFiniteOutputs = 0)
 {
-    /// <summary>Computes everything from <paramref name="predictions"/>; rows of the confusion matrix are true classes.</summary>
+    /// <summary>Computes everything from <paramref name="predictions"/>; rows of the confusion matrix are true classes, columns predicted ones.</summary>
     public static ClassificationMetrics Compute(Predictions predictions, IReadOnlyList<int>? topK = null, int calibrationBins = 15)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -40,17 +44,22 @@ public sealed record ClassificationMetrics(
         }
 
         var correct = 0;
+        var supports = new int[k];
         for (var i = 0; i < n; i++)
         {
-            confusion[predictions.Labels[i]][predictions.Predicted[i]]++;
-            correct += predictions.IsCorrect(i) ? 1 : 0;
+            supports[predictions.Labels[i]]++;
+            if (predictions.HasFiniteOutput(i))
+            {
+                confusion[predictions.Labels[i]][predictions.Predicted[i]]++;
+                correct += predictions.IsCorrect(i) ? 1 : 0;
+            }
         }
 
         var perClass = new ClassMetrics[k];
         for (var c = 0; c < k; c++)
         {
             var tp = confusion[c][c];
-            var support = confusion[c].Sum();
+            var support = supports[c];
             var predicted = confusion.Sum(row => row[c]);
             var precision = predicted == 0 ? 0 : (double)tp / predicted;
             var recall = support == 0 ? 0 : (double)tp / support;
@@ -64,16 +73,23 @@ public sealed record ClassificationMetrics(
             .ToDictionary(t => t, t => TopKAccuracy(predictions, t));
         return new ClassificationMetrics(n, accuracy,
             perClass.Average(c => c.Precision), perClass.Average(c => c.Recall), perClass.Average(c => c.F1),
-            accuracy, accuracy, accuracy, perClass, confusion, topKs, ece, bins);
+            accuracy, accuracy, accuracy, perClass, confusion, topKs, ece, bins, predictions.NonFiniteCount);
     }
 
-    /// <summary>Share of items whose true class is among the <paramref name="k"/> most probable (ties favour the true class).</summary>
+    /// <summary>Share of items whose true class is among the <paramref name="k"/> most probable (ties favour the true class); items with non-finite outputs never hit.</summary>
     public static double TopKAccuracy(Predictions predictions, int k)
     {
         ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfZero(predictions.Count);
         var hits = 0;
         for (var i = 0; i < predictions.Count; i++)
         {
+            if (!predictions.HasFiniteOutput(i))
+            {
+                continue;
+            }
+
             var row = predictions.Row(i);
             var truth = row[predictions.Labels[i]];
             var higher = 0;

@@ -16,10 +16,22 @@ public sealed class OnnxEvaluator : IDisposable
     private readonly string inputName;
     private readonly string outputName;
 
-    public OnnxEvaluator(byte[] onnxModel, SessionOptions? sessionOptions = null)
+    /// <param name="onnxModel">The exported model.</param>
+    /// <param name="sessionOptions">Session options to use as they are (CPU provider unless they add one); null for the defaults.</param>
+    /// <param name="preferCuda">Ask for ONNX Runtime's CUDA provider (with default options), falling back to the CPU provider (<see cref="Provider"/> says why).</param>
+    public OnnxEvaluator(byte[] onnxModel, SessionOptions? sessionOptions = null, bool preferCuda = false)
     {
         ArgumentNullException.ThrowIfNull(onnxModel);
-        session = sessionOptions is null ? new InferenceSession(onnxModel) : new InferenceSession(onnxModel, sessionOptions);
+        if (sessionOptions is null)
+        {
+            (session, Provider) = Devices.OnnxExecution.Create(onnxModel, () => new SessionOptions(), preferCuda);
+        }
+        else
+        {
+            session = new InferenceSession(onnxModel, sessionOptions);
+            Provider = new Devices.OnnxProvider("cpu", null);
+        }
+
         inputName = session.InputNames[0];
         outputName = session.OutputNames[0];
         Preprocessor = new ImagePreprocessor(Preprocessing.FromMetadata(session.ModelMetadata.CustomMetadataMap));
@@ -30,6 +42,9 @@ public sealed class OnnxEvaluator : IDisposable
     }
 
     public ImagePreprocessor Preprocessor { get; }
+
+    /// <summary>The execution provider the session runs on, with the reason when CUDA was asked for and not used.</summary>
+    public Devices.OnnxProvider Provider { get; }
 
     public int ClassCount { get; }
 

@@ -20,6 +20,11 @@ internal static class ReportMarkdown
             Line(s, $"| top-{k} accuracy | {v:0.0000} |");
         }
 
+        if (m.NonFiniteOutputs > 0)
+        {
+            Line(s, $"| non-finite model outputs (NaN or infinity, scored wrong) | {m.NonFiniteOutputs} of {m.Count} |");
+        }
+
         Line(s, $"| expected calibration error | {m.ExpectedCalibrationError:0.0000} |\n| ONNX parity (max abs logit error) | {r.ParityMaxAbsError:0.###E+0} |");
         Line(s, $"| worst-slice gap | {r.Slices.WorstSliceGap:0.0000} ({Slice(r.Slices.Worst)}) |");
         Line(s, $"\n## Per class\n\n| class | precision | recall | F1 | support |\n|---|---|---|---|---|");

@@ -6,10 +6,11 @@ public sealed record SliceResult(string Attribute, string Value, int Count, doub
 /// <summary>All slices, and the gap between overall accuracy and the worst slice large enough to judge.</summary>
 public sealed record SliceReport(IReadOnlyList<SliceResult> Slices, SliceResult? Worst, double WorstSliceGap)
 {
-    /// <summary>Groups items by every (attribute, value) pair; slices under <paramref name="minCount"/> items are listed but never "worst".</summary>
+    /// <summary>Groups items by every (attribute, value) pair; slices under <paramref name="minCount"/> items are listed but never "worst". Items with non-finite outputs count as wrong.</summary>
     public static SliceReport Compute(Predictions predictions, int minCount = 20)
     {
         ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentOutOfRangeException.ThrowIfZero(predictions.Count);
         var groups = new SortedDictionary<(string, string), List<int>>();
         for (var i = 0; i < predictions.Count; i++)
         {

@@ -31,12 +31,13 @@ public static class Statistics
         return Math.Min(1, 2 * cumulative);
     }
 
-    /// <summary>P(X &gt; x) for X ~ chi-square with 1 degree of freedom: erfc(sqrt(x / 2)).</summary>
+    /// <summary>P(X &gt; x) for X ~ chi-square with 1 degree of freedom: erfc(sqrt(x / 2)); 0 at +infinity, NaN for NaN.</summary>
     public static double ChiSquareOneDofSurvival(double x) => x <= 0 ? 1 : Erfc(Math.Sqrt(x / 2));
 
     /// <summary>
     /// P(X &gt; x) for X ~ chi-square with <paramref name="degreesOfFreedom"/> degrees of freedom: the regularized
     /// upper incomplete gamma function Q(k/2, x/2), by its series below k/2 + 1 and its continued fraction above.
+    /// 1 for x &lt;= 0, 0 at +infinity, NaN for NaN (an unmeasured statistic stays unmeasured).
     /// </summary>
     public static double ChiSquareSurvival(double x, int degreesOfFreedom)
     {
@@ -51,16 +52,31 @@ public static class Statistics
             return 1;
         }
 
+        if (double.IsPositiveInfinity(x))
+        {
+            // The prefix below would be -inf + inf = NaN; the tail beyond infinity is empty.
+            return 0;
+        }
+
         var a = degreesOfFreedom / 2.0;
         var half = x / 2;
         var logPrefix = -half + (a * Math.Log(half)) - LogGamma(a);
         return half < a + 1 ? Math.Max(0, 1 - (LowerGammaSeries(a, half) * Math.Exp(logPrefix))) : UpperGammaFraction(a, half) * Math.Exp(logPrefix);
     }
 
-    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos).</summary>
+    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos); +infinity at +infinity.</summary>
     public static double LogGamma(double x)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(x);
+        if (!(x > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(x), x, $"LogGamma: x is {Orchestrator.Ml.InputChecks.Describe(x)}; ln Γ is defined here for x > 0.");
+        }
+
+        if (double.IsPositiveInfinity(x))
+        {
+            return double.PositiveInfinity;
+        }
+
         if (x < 0.5)
         {
             // Reflection keeps the approximation in its accurate range.

@@ -9,7 +9,7 @@ namespace Orchestrator.Ml.Models;
 /// (width doubling and resolution halving per stage), global average pooling and a linear head.
 /// Inputs are normalised NCHW float tensors; outputs are logits.
 /// </summary>
-public sealed class ResNet : Module<Tensor, Tensor>
+public sealed class ResNet : ImageClassifier
 {
     /// <summary>Prefix of the head's state-dict keys; transfer learning replaces exactly these.</summary>
     public const string HeadPrefix = "head.";
@@ -21,11 +21,13 @@ public sealed class ResNet : Module<Tensor, Tensor>
     private readonly Linear head;
 
     public ResNet(ModelSpec spec)
-        : base(nameof(ResNet))
+        : base(nameof(ResNet), spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
-        Spec = spec;
+        if (spec.IsTorchvision)
+        {
+            throw new ArgumentException($"{spec.Architecture} is built by ImageClassifier.Create, not as this project's small ResNet.", nameof(spec));
+        }
+
         if (spec.Architecture == Architecture.ResNet224)
         {
             stem_conv = Conv2d(3, spec.Width, 7, stride: 2, padding: 3, bias: false);
@@ -54,21 +56,14 @@ public sealed class ResNet : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The specification this network was built from.</summary>
-    public ModelSpec Spec { get; }
-
     internal Conv2d StemConv => stem_conv;
     internal BatchNorm2d StemBn => stem_bn;
     internal MaxPool2d? StemPool => stem_pool;
     internal IEnumerable<ResidualBlock> Blocks => blocks;
     internal Linear Head => head;
 
-    /// <summary>Parameters outside the head: what freeze-backbone fine-tuning keeps fixed.</summary>
-    public IEnumerable<Parameter> BackboneParameters() =>
-        named_parameters().Where(p => !p.name.StartsWith(HeadPrefix, StringComparison.Ordinal)).Select(p => p.parameter);
-
-    /// <summary>The head's parameters.</summary>
-    public IEnumerable<Parameter> HeadParameters() => head.parameters();
+    /// <summary>nn.Linear's default initialisation, as a new head gets it.</summary>
+    public override void ResetHead(Generator? generator = null) => Torchvision.TorchvisionInit.LinearDefault(head, generator);
 
     // Intermediates are not disposed here: callers run forward inside a DisposeScope (one per batch).
     public override Tensor forward(Tensor input)

@@ -10,23 +10,34 @@ namespace Orchestrator.Ml.Models;
 public static class TransferLearning
 {
     /// <summary>
-    /// A model of <paramref name="numClasses"/> classes initialised from <paramref name="source"/>'s best weights;
-    /// <paramref name="sameClasses"/> false replaces the head even when the count is unchanged (classes renamed or reordered).
+    /// A network (any architecture) of <paramref name="numClasses"/> classes initialised from
+    /// <paramref name="source"/>'s best weights; <paramref name="sameClasses"/> false replaces the head even
+    /// when the count is unchanged (classes renamed or reordered). In training mode.
     /// </summary>
-    public static ResNet FromCheckpoint(TrainingCheckpoint source, int numClasses, bool sameClasses = true)
+    public static ImageClassifier Initialise(TrainingCheckpoint source, int numClasses, bool sameClasses = true)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using var previous = source.CreateModel(bestWeights: true);
-        var spec = source.Spec with { NumClasses = numClasses };
-        var model = new ResNet(spec);
+        using var previous = source.CreateClassifier(bestWeights: true);
+        var model = ImageClassifier.Create(source.Spec with { NumClasses = numClasses });
         var keepHead = KeepsHead(source, numClasses, sameClasses);
-        var weights = previous.state_dict();
-        StateDictionaryFormat.CopyInto(model, weights, name => !keepHead && name.StartsWith(ResNet.HeadPrefix, StringComparison.Ordinal));
+        StateDictionaryFormat.CopyInto(model, previous.state_dict(), name => !keepHead && model.IsHeadKey(name));
         model.train();
         return model;
     }
 
-    /// <summary>Whether <see cref="FromCheckpoint"/> keeps the source's head.</summary>
+    /// <summary><see cref="Initialise"/> for a checkpoint of the project's own small ResNets, typed as such.</summary>
+    public static ResNet FromCheckpoint(TrainingCheckpoint source, int numClasses, bool sameClasses = true)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Spec.IsTorchvision)
+        {
+            throw new InvalidOperationException($"The checkpoint holds a {source.Spec.Architecture}; use Initialise for it.");
+        }
+
+        return (ResNet)Initialise(source, numClasses, sameClasses);
+    }
+
+    /// <summary>Whether <see cref="Initialise"/> keeps the source's head.</summary>
     public static bool KeepsHead(TrainingCheckpoint source, int numClasses, bool sameClasses = true)
     {
         ArgumentNullException.ThrowIfNull(source);

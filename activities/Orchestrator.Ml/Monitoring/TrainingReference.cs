@@ -50,25 +50,54 @@ public sealed record TrainingReference(
 
     /// <summary>
     /// Builds the reference from per-image channel means (R, G, B), the model's probabilities (row-major,
-    /// images × classes) and the class names. Deterministic: the same inputs give the same bytes.
+    /// images × classes) and the class names (distinct). Deterministic: the same inputs give the same bytes.
+    /// An image whose probability row holds NaN or an infinity (the model failed on it) is left out of the
+    /// whole reference, so Count is the number of images with finite outputs; the evaluation that produced
+    /// the probabilities counts those failures (<see cref="Evaluation.Predictions.NonFiniteCount"/>). Finite
+    /// rows must be probabilities (in [0, 1], summing to 1), not logits.
     /// </summary>
     public static TrainingReference Build(IReadOnlyList<IReadOnlyList<double>> channelMeans, ReadOnlySpan<float> probabilities, IReadOnlyList<string> classes)
     {
+        const string what = "TrainingReference.Build";
         ArgumentNullException.ThrowIfNull(channelMeans);
-        ArgumentNullException.ThrowIfNull(classes);
+        RequireClasses(classes, what);
         var k = classes.Count;
         var n = channelMeans.Count;
         if (k < 2 || probabilities.Length != n * k)
         {
-            throw new ArgumentException($"{probabilities.Length} probabilities for {n} images of {k} classes.", nameof(probabilities));
+            throw new ArgumentException($"{what}: {probabilities.Length} probabilities for {n} images of {k} classes.", nameof(probabilities));
         }
 
-        if (n == 0 || channelMeans.Any(m => m.Count != 3))
+        if (n == 0)
         {
-            throw new ArgumentException("A reference needs at least one image with three channel means each.", nameof(channelMeans));
+            throw new ArgumentException($"{what}: a reference needs at least one image.", nameof(channelMeans));
         }
 
-        var confidences = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (channelMeans[i] is not { Count: 3 } means || !means.All(double.IsFinite))
+            {
+                throw new ArgumentException($"{what}: image {i} needs three finite channel means (R, G, B).", nameof(channelMeans));
+            }
+        }
+
+        var kept = new List<int>(n);
+        for (var i = 0; i < n; i++)
+        {
+            var row = probabilities.Slice(i * k, k);
+            if (InputChecks.IsFinite(row))
+            {
+                InputChecks.RequireProbabilities(row, i, what, nameof(probabilities));
+                kept.Add(i);
+            }
+        }
+
+        if (kept.Count == 0)
+        {
+            throw new ArgumentException($"{what}: all {n} images have non-finite model outputs (NaN or infinity); there is nothing to build a reference from.", nameof(probabilities));
+        }
+
+        var confidences = new double[kept.Count];
         var classCounts = new double[k];
         var signature = new double[k][];
         for (var c = 0; c < k; c++)
@@ -76,8 +105,9 @@ public sealed record TrainingReference(
             signature[c] = new double[k];
         }
 
-        for (var i = 0; i < n; i++)
+        for (var j = 0; j < kept.Count; j++)
         {
+            var i = kept[j];
             var row = probabilities.Slice(i * k, k);
             var best = 0;
             for (var c = 1; c < k; c++)
@@ -85,7 +115,7 @@ public sealed record TrainingReference(
                 best = row[c] > row[best] ? c : best;
             }
 
-            confidences[i] = row[best];
+            confidences[j] = row[best];
             classCounts[best]++;
             for (var c = 0; c < k; c++)
             {
@@ -101,14 +131,14 @@ public sealed record TrainingReference(
             }
         }
 
-        var channels = Enumerable.Range(0, 3).Select(ch => BinnedDistribution.Of([.. channelMeans.Select(m => m[ch])])).ToArray();
-        return new TrainingReference(CurrentFormat, [.. classes], n, channels, BinnedDistribution.Of(confidences), Quantiles(confidences, MaxQuantiles), classCounts, signature);
+        var channels = Enumerable.Range(0, 3).Select(ch => BinnedDistribution.Of([.. kept.Select(i => channelMeans[i][ch])])).ToArray();
+        return new TrainingReference(CurrentFormat, [.. classes], kept.Count, channels, BinnedDistribution.Of(confidences), Quantiles(confidences, MaxQuantiles), classCounts, signature);
     }
 
-    /// <summary>The sample itself when it has at most <paramref name="max"/> values, else that many evenly spaced order statistics (sorted).</summary>
+    /// <summary>The sample itself when it has at most <paramref name="max"/> values, else that many evenly spaced order statistics (sorted). Values must be finite.</summary>
     public static double[] Quantiles(IReadOnlyList<double> values, int max)
     {
-        ArgumentNullException.ThrowIfNull(values);
+        InputChecks.RequireFinite(values, "TrainingReference.Quantiles", "the sample", "order statistics need finite values.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
         var sorted = values.Order().ToArray();
         return sorted.Length <= max
@@ -119,16 +149,39 @@ public sealed record TrainingReference(
     /// <summary>Compact UTF-8 JSON (the stored artifact).</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
-    /// <summary>Parses <see cref="ToJson"/> output; refuses formats this code does not know.</summary>
+    /// <summary>
+    /// Parses <see cref="ToJson"/> output; refuses formats this code does not know and references whose parts do
+    /// not fit together (bins and counts, classes and class counts), which would otherwise fail or mislead the
+    /// monitor at its next check.
+    /// </summary>
     public static TrainingReference FromJson(ReadOnlySpan<byte> json)
     {
-        var reference = JsonSerializer.Deserialize<TrainingReference>(json, Json) ?? throw new InvalidDataException("Empty training reference.");
-        return reference.Format == CurrentFormat ? reference : throw new InvalidDataException($"Training reference format {reference.Format} is not {CurrentFormat}.");
+        var reference = JsonSerializer.Deserialize<TrainingReference>(json, Json) ?? throw new InvalidDataException("Training reference: empty.");
+        if (reference.Format != CurrentFormat)
+        {
+            throw new InvalidDataException($"Training reference format {reference.Format} is not {CurrentFormat}.");
+        }
+
+        try
+        {
+            reference.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Training reference is malformed: {e.Message}", e);
+        }
+
+        return reference;
     }
 
-    /// <summary>Mean R, G, B intensity in [0,1] of interleaved 8-bit RGB pixels (the serving log's ChannelMeans, computed the same way).</summary>
+    /// <summary>Mean R, G, B intensity in [0,1] of interleaved 8-bit RGB pixels (the serving log's ChannelMeans, computed the same way); whole pixels only.</summary>
     public static double[] ChannelMeans(ReadOnlySpan<byte> pixels)
     {
+        if (pixels.Length == 0 || pixels.Length % 3 != 0)
+        {
+            throw new ArgumentException($"TrainingReference.ChannelMeans: {pixels.Length} bytes are not a whole, non-empty number of RGB pixels.", nameof(pixels));
+        }
+
         long r = 0, g = 0, b = 0;
         for (var i = 0; i + 2 < pixels.Length; i += 3)
         {
@@ -137,7 +190,58 @@ public sealed record TrainingReference(
             b += pixels[i + 2];
         }
 
-        var n = 255.0 * Math.Max(1, pixels.Length / 3);
+        var n = 255.0 * (pixels.Length / 3);
         return [r / n, g / n, b / n];
+    }
+
+    private static void RequireClasses(IReadOnlyList<string> classes, string what)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < classes.Count; c++)
+        {
+            if (classes[c] is null)
+            {
+                throw new ArgumentException($"{what}: class {c} has no name.", nameof(classes));
+            }
+
+            if (!seen.Add(classes[c]))
+            {
+                throw new ArgumentException($"{what}: the classes name '{classes[c]}' twice; class names must be distinct.", nameof(classes));
+            }
+        }
+    }
+
+    private void Validate()
+    {
+        const string what = "the reference";
+        RequireClasses(Classes, what);
+        if (Classes.Count < 2 || Count < 1)
+        {
+            throw new ArgumentException($"{what} has {Classes.Count} classes and {Count} images; it needs at least 2 and 1.");
+        }
+
+        if (Channels is not { Count: 3 } || Confidence is null || ConfidenceQuantiles is null || ClassCounts is null || ClassSignature is null)
+        {
+            throw new ArgumentException($"{what} needs three channel distributions, a confidence distribution, confidence quantiles, class counts and a class signature.");
+        }
+
+        for (var ch = 0; ch < 3; ch++)
+        {
+            Channels[ch].Validate($"channel {ch}");
+        }
+
+        Confidence.Validate("the confidence distribution");
+        InputChecks.RequireFinite(ConfidenceQuantiles, what, "the confidence quantiles", "they must be finite.", nameof(ConfidenceQuantiles));
+        if (ConfidenceQuantiles.Count == 0 || ConfidenceQuantiles.Zip(ConfidenceQuantiles.Skip(1)).Any(p => p.Second < p.First))
+        {
+            throw new ArgumentException($"{what}: the confidence quantiles must be a non-empty ascending list.");
+        }
+
+        InputChecks.RequireCounts(ClassCounts, what, "the class counts", nameof(ClassCounts));
+        if (ClassCounts.Count != Classes.Count || ClassSignature.Count != Classes.Count || ClassSignature.Any(row => row is null || row.Count != Classes.Count))
+        {
+            throw new ArgumentException($"{what}: {ClassCounts.Count} class counts and a {ClassSignature.Count}-row signature for {Classes.Count} classes; both need one entry per class.");
+        }
     }
 }

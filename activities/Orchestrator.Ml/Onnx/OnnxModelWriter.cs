@@ -15,36 +15,34 @@ public static class OnnxModelWriter
     /// <summary>Writes the ModelProto bytes of <paramref name="graph"/> to <paramref name="destination"/>.</summary>
     public static void Write(OnnxGraph graph, Stream destination, string producerVersion = "0.1.0")
     {
-        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(destination);
-        var model = new ProtoWriter();
-        model.Int64(1, IrVersion);
-        model.String(2, "Orchestrator.Ml");
-        model.String(3, producerVersion);
-        model.Message(7, g => WriteGraph(g, graph));
-        model.Message(8, o =>
-        {
-            o.String(1, string.Empty);
-            o.Int64(2, Opset);
-        });
-        foreach (var (key, value) in graph.Metadata)
-        {
-            model.Message(14, e =>
-            {
-                e.String(1, key);
-                e.String(2, value);
-            });
-        }
-
-        model.CopyTo(destination);
+        destination.Write(ToBytes(graph, producerVersion));
     }
 
     /// <summary>The ModelProto as a byte array (what InferenceSession and blob upload take).</summary>
-    public static byte[] ToBytes(OnnxGraph graph)
+    public static byte[] ToBytes(OnnxGraph graph, string producerVersion = "0.1.0")
     {
-        using var stream = new MemoryStream();
-        Write(graph, stream);
-        return stream.ToArray();
+        ArgumentNullException.ThrowIfNull(graph);
+        return ProtoWriter.Encode(model =>
+        {
+            model.Int64(1, IrVersion);
+            model.String(2, "Orchestrator.Ml");
+            model.String(3, producerVersion);
+            model.Message(7, g => WriteGraph(g, graph));
+            model.Message(8, o =>
+            {
+                o.String(1, string.Empty);
+                o.Int64(2, Opset);
+            });
+            foreach (var (key, value) in graph.Metadata)
+            {
+                model.Message(14, e =>
+                {
+                    e.String(1, key);
+                    e.String(2, value);
+                });
+            }
+        });
     }
 
     private static void WriteGraph(ProtoWriter g, OnnxGraph graph)

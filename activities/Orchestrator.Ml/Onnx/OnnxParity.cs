@@ -14,7 +14,7 @@ public static class OnnxParity
     public const double DefaultTolerance = 1e-4;
 
     /// <summary>Max |torch - onnx| over all logits of <paramref name="batch"/> (NCHW, normalised).</summary>
-    public static double MaxAbsDifference(ResNet model, byte[] onnxModel, Tensor batch)
+    public static double MaxAbsDifference(ImageClassifier model, byte[] onnxModel, Tensor batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
@@ -43,7 +43,7 @@ public static class OnnxParity
         using var session = new InferenceSession(onnxModel);
         using var inputValue = OrtValue.CreateTensorValueFromMemory(input, batch.shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [ResNetOnnxExporter.InputName], [inputValue], [ResNetOnnxExporter.OutputName]);
+        using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [inputValue], [OnnxExporter.OutputName]);
         var actual = outputs[0].GetTensorDataAsSpan<float>();
         if (actual.Length != expected.Length)
         {

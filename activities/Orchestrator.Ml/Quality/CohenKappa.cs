@@ -22,7 +22,15 @@ public static class CohenKappa
         ArgumentNullException.ThrowIfNull(rater2);
         if (rater1.Count != rater2.Count || rater1.Count == 0)
         {
-            throw new ArgumentException("Both raters must label the same, non-empty list of items.", nameof(rater2));
+            throw new ArgumentException($"CohenKappa.Compute: {rater1.Count} and {rater2.Count} labels; both raters must label the same, non-empty list of items.", nameof(rater2));
+        }
+
+        for (var i = 0; i < rater1.Count; i++)
+        {
+            if (rater1[i] is null || rater2[i] is null)
+            {
+                throw new ArgumentException($"CohenKappa.Compute: rater {(rater1[i] is null ? 1 : 2)} has no label at position {i}.", rater1[i] is null ? nameof(rater1) : nameof(rater2));
+            }
         }
 
         var n = (double)rater1.Count;

@@ -36,6 +36,22 @@ public static class GoldAudit
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfNegative(sampleSize);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var problem = items[i] switch
+            {
+                { ItemId: null } => $"item {i} has no id",
+                { Label: null } => $"item '{items[i].ItemId}' has no label",
+                _ when !ids.Add(items[i].ItemId) => $"item '{items[i].ItemId}' is listed twice",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException($"GoldAudit.Sample: {problem}.", nameof(items));
+            }
+        }
+
         sampleSize = Math.Min(sampleSize, items.Count);
         var classes = items.GroupBy(i => i.Label, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var quotas = classes.Select(g => g.Count() * (double)sampleSize / items.Count).ToArray();
@@ -65,13 +81,33 @@ public static class GoldAudit
         return [.. classes.SelectMany((g, k) => g.OrderBy(i => Rank(seed, i.ItemId)).ThenBy(i => i.ItemId, StringComparer.Ordinal).Take(allocation[k]).Select(i => i.ItemId))];
     }
 
-    /// <summary>Compares the sampled items' dataset labels with the reviewer's labels.</summary>
+    /// <summary>
+    /// Compares the sampled items' dataset labels with the reviewer's labels. Every sampled item must be listed
+    /// once and have a dataset label; <paramref name="z"/> must be positive and finite.
+    /// </summary>
     public static GoldAuditResult Evaluate(IReadOnlyList<string> sample, IReadOnlyDictionary<string, string> datasetLabels,
         IReadOnlyDictionary<string, string> reviewerLabels, double z = Z95)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(datasetLabels);
         ArgumentNullException.ThrowIfNull(reviewerLabels);
+        RequireZ(z);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sample.Count; i++)
+        {
+            var problem = sample[i] switch
+            {
+                null => $"sampled item {i} is null",
+                var id when !seen.Add(id) => $"item '{id}' is sampled twice",
+                var id when !datasetLabels.ContainsKey(id) => $"sampled item '{id}' has no dataset label",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new ArgumentException($"GoldAudit.Evaluate: {problem}.", nameof(sample));
+            }
+        }
+
         var reviewed = sample.Where(reviewerLabels.ContainsKey).ToList();
         var mismatched = reviewed.Where(id => !string.Equals(reviewerLabels[id], datasetLabels[id], StringComparison.Ordinal)).ToList();
         var agreed = reviewed.Count - mismatched.Count;
@@ -80,12 +116,13 @@ public static class GoldAudit
             lower, upper, mismatched, [.. sample.Where(id => !reviewerLabels.ContainsKey(id))]);
     }
 
-    /// <summary>The Wilson score interval for <paramref name="successes"/> out of <paramref name="trials"/>.</summary>
+    /// <summary>The Wilson score interval for <paramref name="successes"/> out of <paramref name="trials"/>; <paramref name="z"/> positive and finite.</summary>
     public static (double Lower, double Upper) Wilson(int successes, int trials, double z = Z95)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(trials);
         ArgumentOutOfRangeException.ThrowIfNegative(successes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(successes, trials);
+        RequireZ(z);
         var n = (double)trials;
         var p = successes / n;
         var z2 = z * z;
@@ -93,6 +130,15 @@ public static class GoldAudit
         var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
         var denominator = 1 + (z2 / n);
         return (Math.Max(0, (centre - half) / denominator), Math.Min(1, (centre + half) / denominator));
+    }
+
+    // A negative z swaps the bounds (lower > upper); 0, NaN or infinity give no interval at all.
+    private static void RequireZ(double z)
+    {
+        if (!(double.IsFinite(z) && z > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(z), z, $"GoldAudit: z is {InputChecks.Describe(z)}; the interval's z must be a positive, finite number (1.96 for 95%).");
+        }
     }
 
     private static ulong Rank(long seed, string itemId) =>

@@ -15,9 +15,12 @@ public static class KrippendorffAlpha
     {
         ArgumentNullException.ThrowIfNull(units);
         var coincidences = new Dictionary<(string, string), double>();
+        var index = 0;
         foreach (var unit in units)
         {
-            var values = unit.Where(v => v is not null).Select(v => v!).ToList();
+            var values = (unit ?? throw new ArgumentException($"KrippendorffAlpha.Nominal: unit {index} is null; give an empty unit for one nobody coded.", nameof(units)))
+                .Where(v => v is not null).Select(v => v!).ToList();
+            index++;
             if (values.Count < 2)
             {
                 continue;

@@ -68,8 +68,11 @@ public static class PerceptualHash
     /// <summary>16 lower-case hex digits, as stored in manifests.</summary>
     public static string Format(ulong hash) => hash.ToString("x16", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads <see cref="Format"/>'s output.</summary>
-    public static ulong Parse(string hex) => ulong.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+    /// <summary>Reads <see cref="Format"/>'s output (16 hex digits).</summary>
+    public static ulong Parse(string hex) =>
+        hex is { Length: 16 } && ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash)
+            ? hash
+            : throw new FormatException($"PerceptualHash.Parse: '{hex}' is not a perceptual hash (16 hex digits).");
 
     /// <summary>Box-filter shrink of the luma to width x height; cells no source pixel falls in take the nearest pixel.</summary>
     private static double[] Shrink(RgbImage image, int width, int height)

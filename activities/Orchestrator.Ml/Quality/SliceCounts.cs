@@ -14,6 +14,11 @@ public static class SliceCounts
     public static IReadOnlyList<SliceCount> Count(IReadOnlyList<ManifestItem> items, IReadOnlyDictionary<string, DataSplit>? splits)
     {
         ArgumentNullException.ThrowIfNull(items);
+        if (splits is not null && items.FirstOrDefault(i => !splits.ContainsKey(i.ItemId)) is { } missing)
+        {
+            throw new ArgumentException($"SliceCounts.Count: item '{missing.ItemId}' has no split.", nameof(splits));
+        }
+
         return [.. items
             .SelectMany(i => i.Slices.Select(s => (s.Key, s.Value, Item: i)))
             .GroupBy(s => (s.Key, s.Value))

@@ -18,6 +18,11 @@ public static class SplitLeakage
         ArgumentNullException.ThrowIfNull(exact);
         ArgumentNullException.ThrowIfNull(near);
         ArgumentNullException.ThrowIfNull(splits);
+        if (exact.Concat(near).SelectMany(g => g.ItemIds).FirstOrDefault(id => !splits.ContainsKey(id)) is { } missing)
+        {
+            throw new ArgumentException($"SplitLeakage.Find: item '{missing}' has no split.", nameof(splits));
+        }
+
         return [.. exact.Select(g => (g, exact: true)).Concat(near.Select(g => (g, exact: false)))
             .Select(p => new LeakingGroup(p.g, [.. p.g.ItemIds.Select(id => splits[id]).Distinct().Order()], p.exact))
             .Where(l => l.Splits.Count > 1)];

@@ -19,12 +19,15 @@ public sealed class OnnxPredictor : IDisposable
     private readonly string _input;
     private readonly string _output;
 
-    /// <summary>Loads <paramref name="onnxModel"/>; <paramref name="intraOpThreads"/> 0 lets ONNX Runtime choose.</summary>
-    public OnnxPredictor(byte[] onnxModel, int intraOpThreads = 1)
+    /// <summary>
+    /// Loads <paramref name="onnxModel"/>; <paramref name="intraOpThreads"/> 0 lets ONNX Runtime choose. With
+    /// <paramref name="preferCuda"/> the session asks for ONNX Runtime's CUDA provider and falls back to the CPU one
+    /// (<see cref="Provider"/> says why).
+    /// </summary>
+    public OnnxPredictor(byte[] onnxModel, int intraOpThreads = 1, bool preferCuda = false)
     {
         ArgumentNullException.ThrowIfNull(onnxModel);
-        using var options = Options(intraOpThreads);
-        _session = new InferenceSession(onnxModel, options);
+        (_session, Provider) = Devices.OnnxExecution.Create(onnxModel, () => Options(intraOpThreads), preferCuda);
         _input = _session.InputNames[0];
         _output = _session.OutputNames[0];
         var metadata = _session.ModelMetadata.CustomMetadataMap;
@@ -34,6 +37,9 @@ public sealed class OnnxPredictor : IDisposable
             ? parsed
             : [.. Enumerable.Range(0, ClassCount).Select(i => $"class-{i}")];
     }
+
+    /// <summary>The execution provider serving runs on.</summary>
+    public Devices.OnnxProvider Provider { get; }
 
     /// <summary>Class names in output order.</summary>
     public IReadOnlyList<string> ClassNames { get; }

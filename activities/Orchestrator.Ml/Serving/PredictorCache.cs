@@ -7,8 +7,11 @@ namespace Orchestrator.Ml.Serving;
 /// Loaded predictors keyed by the ONNX file's SHA-256 (a version's identity in the registry). Bytes come
 /// from a loader (Blob Storage in the service) and are verified against the digest before a session is
 /// created, so a swapped or corrupted blob is never served. Concurrent first requests share one load.
+/// <paramref name="preferCuda"/> puts the sessions on ONNX Runtime's CUDA provider where it loads
+/// (<see cref="Devices.OnnxExecution"/>); <paramref name="onLoaded"/> hears which provider each one got.
 /// </summary>
-public sealed class PredictorCache(Func<string, CancellationToken, Task<byte[]>> load, int intraOpThreads = 1) : IDisposable
+public sealed class PredictorCache(Func<string, CancellationToken, Task<byte[]>> load, int intraOpThreads = 1, bool preferCuda = false,
+    Action<string, Devices.OnnxProvider>? onLoaded = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<OnnxPredictor>>> _predictors = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Lazy<Task<OnnxPredictor>>> _evicted = [];
@@ -56,7 +59,9 @@ public sealed class PredictorCache(Func<string, CancellationToken, Task<byte[]>>
             throw new InvalidDataException($"The ONNX model loaded for {digest} has digest {actual}; refusing to serve it.");
         }
 
-        return new OnnxPredictor(bytes, intraOpThreads);
+        var predictor = new OnnxPredictor(bytes, intraOpThreads, preferCuda);
+        onLoaded?.Invoke(digest, predictor.Provider);
+        return predictor;
     }
 
     public void Dispose()

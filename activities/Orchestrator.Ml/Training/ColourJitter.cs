@@ -3,16 +3,17 @@ namespace Orchestrator.Ml.Training;
 /// <summary>Brightness, contrast and saturation jitter on an HWC image with values in [0,1].</summary>
 internal static class ColourJitter
 {
-    public static void Apply(Span<float> hwc, AugmentationOptions options, Random random)
+    /// <summary>The luma weights of the grey an image is desaturated towards (ITU-R BT.601); <see cref="DeviceInput"/> uses the same.</summary>
+    public const float Red = 0.299f, Green = 0.587f, Blue = 0.114f;
+
+    public static void Apply(Span<float> hwc, AugmentationDraw draw)
     {
-        var brightness = Factor(options.Brightness, random);
-        var contrast = Factor(options.Contrast, random);
-        var saturation = Factor(options.Saturation, random);
-        if (brightness == 1 && contrast == 1 && saturation == 1)
+        if (!draw.ChangesColour)
         {
             return;
         }
 
+        var (brightness, contrast, saturation) = (draw.Brightness, draw.Contrast, draw.Saturation);
         var meanGrey = 0f;
         for (var i = 0; i < hwc.Length; i += 3)
         {
@@ -33,8 +34,5 @@ internal static class ColourJitter
         }
     }
 
-    private static float Factor(float amount, Random random) =>
-        amount <= 0 ? 1f : 1f + (((float)random.NextDouble() * 2f) - 1f) * amount;
-
-    private static float Grey(Span<float> hwc, int i) => (0.299f * hwc[i]) + (0.587f * hwc[i + 1]) + (0.114f * hwc[i + 2]);
+    private static float Grey(Span<float> hwc, int i) => (Red * hwc[i]) + (Green * hwc[i + 1]) + (Blue * hwc[i + 2]);
 }

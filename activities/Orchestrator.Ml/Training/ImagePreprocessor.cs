@@ -3,9 +3,11 @@ using Orchestrator.Ml.Models;
 namespace Orchestrator.Ml.Training;
 
 /// <summary>
-/// Turns a decoded RGB image into the model's input: bilinear resize to the input size, optional
-/// augmentation (colour jitter, horizontal flip, pad-and-crop), scaling to [0,1] and per-channel
-/// normalisation, written as CHW floats into a caller-owned span (no allocation per image).
+/// Turns a decoded RGB image into the model's input: bilinear resize to the input size (straight to the
+/// square, or shorter side to <see cref="Models.Preprocessing.ResizeShorterSide"/> then a centred crop),
+/// optional augmentation (colour jitter, horizontal flip, pad-and-crop), scaling to [0,1] and per-channel
+/// normalisation, written as CHW floats into a caller-owned span (no allocation per image). The one
+/// implementation of <see cref="Models.Preprocessing"/>: training, evaluation and serving all call it.
 /// </summary>
 public sealed class ImagePreprocessor
 {
@@ -19,6 +21,11 @@ public sealed class ImagePreprocessor
     public ImagePreprocessor(Preprocessing preprocessing)
     {
         ArgumentNullException.ThrowIfNull(preprocessing);
+        if (preprocessing.ResizeShorterSide != 0 && preprocessing.ResizeShorterSide < preprocessing.InputSize)
+        {
+            throw new ArgumentException($"A {preprocessing.InputSize}-pixel centre crop needs the shorter side resized to at least that, not {preprocessing.ResizeShorterSide}.", nameof(preprocessing));
+        }
+
         Preprocessing = preprocessing;
         size = preprocessing.InputSize;
         mean = [.. preprocessing.Mean];
@@ -56,23 +63,18 @@ public sealed class ImagePreprocessor
             throw new ArgumentNullException(nameof(random), "Augmentation needs a seeded random source.");
         }
 
-        if (augmentation.IsIdentity && width == size && height == size)
+        var sampling = Geometry(width, height);
+        if (augmentation.IsIdentity && sampling.IsIdentity(width, height, size))
         {
             WriteDirect(pixels, destination);
             return;
         }
 
         var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
-        Resize(width, height, pixels, hwc);
-        var flip = false;
-        int dx = 0, dy = 0;
-        if (!augmentation.IsIdentity)
-        {
-            ColourJitter.Apply(hwc, augmentation, random!);
-            flip = augmentation.HorizontalFlip && random!.Next(2) == 1;
-            dx = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
-            dy = augmentation.CropPadding > 0 ? random!.Next(-augmentation.CropPadding, augmentation.CropPadding + 1) : 0;
-        }
+        Resize(width, height, pixels, hwc, sampling);
+        var draw = augmentation.IsIdentity ? AugmentationDraw.Identity : AugmentationDraw.Next(augmentation, random!);
+        ColourJitter.Apply(hwc, draw);
+        var (flip, dx, dy) = (draw.Flip, draw.Dx, draw.Dy);
 
         var plane = size * size;
         for (var y = 0; y < size; y++)
@@ -92,6 +94,41 @@ public sealed class ImagePreprocessor
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="image"/> at the input size as interleaved RGB bytes (HWC) into <paramref name="destination"/>
+    /// (length 3 x size x size): the on-device path's input (<see cref="DeviceInput"/>). An image of the input size is
+    /// copied as it is; another is resized (and centre-cropped where the preprocessing says so) bilinearly as <see cref="Write(LabeledImage, Span{float}, AugmentationOptions, Random?)"/>
+    /// does and rounded to the nearest byte (within half a grey level of the float path's value).
+    /// </summary>
+    public void WriteBytes(LabeledImage image, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pixels = image.Pixels.Span;
+        if (image.Width <= 0 || image.Height <= 0 || pixels.Length != image.Width * image.Height * 3)
+        {
+            throw new ArgumentException($"Image of {image.Width}x{image.Height} has {pixels.Length} bytes; expected {image.Width * image.Height * 3}.", nameof(image));
+        }
+
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} bytes; {ValuesPerImage} needed.", nameof(destination));
+        }
+
+        var sampling = Geometry(image.Width, image.Height);
+        if (sampling.IsIdentity(image.Width, image.Height, size))
+        {
+            pixels.CopyTo(destination);
+            return;
+        }
+
+        var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
+        Resize(image.Width, image.Height, pixels, hwc, sampling);
+        for (var i = 0; i < ValuesPerImage; i++)
+        {
+            destination[i] = (byte)Math.Clamp(MathF.Round(hwc[i] * 255f), 0f, 255f);
+        }
+    }
+
     // The evaluation hot path (no resize, no augmentation): one fused multiply-add per value.
     private void WriteDirect(ReadOnlySpan<byte> pixels, Span<float> destination)
     {
@@ -108,10 +145,32 @@ public sealed class ImagePreprocessor
         }
     }
 
-    // Bilinear with half-pixel centres (PyTorch's align_corners=false); a plain copy when sizes match.
-    private void Resize(int width, int height, ReadOnlySpan<byte> pixels, float[] hwc)
+    /// <summary>
+    /// Where output pixels sample the source: source pixels per resized pixel along each axis, and the crop's
+    /// offset in resized pixels. torchvision's Resize(int) makes the longer side int(short x long / shorter)
+    /// and CenterCrop offsets by round((resized - crop) / 2).
+    /// </summary>
+    private Sampling Geometry(int width, int height)
     {
-        if (width == size && height == size)
+        var resize = Preprocessing.ResizeShorterSide;
+        if (resize == 0)
+        {
+            return new Sampling((float)width / size, (float)height / size, 0, 0);
+        }
+
+        var (resizedWidth, resizedHeight) = width <= height
+            ? (resize, (int)((long)resize * height / width))
+            : ((int)((long)resize * width / height), resize);
+        var left = (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven);
+        var top = (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven);
+        return new Sampling((float)width / resizedWidth, (float)height / resizedHeight, left, top);
+    }
+
+    // Bilinear with half-pixel centres (PyTorch's align_corners=false, no antialiasing); a plain copy when
+    // the geometry is the identity.
+    private void Resize(int width, int height, ReadOnlySpan<byte> pixels, float[] hwc, Sampling sampling)
+    {
+        if (sampling.IsIdentity(width, height, size))
         {
             for (var i = 0; i < hwc.Length; i++)
             {
@@ -121,17 +180,16 @@ public sealed class ImagePreprocessor
             return;
         }
 
-        var scaleX = (float)width / size;
-        var scaleY = (float)height / size;
+        var (scaleX, scaleY, cropLeft, cropTop) = sampling;
         for (var y = 0; y < size; y++)
         {
-            var fy = Math.Clamp(((y + 0.5f) * scaleY) - 0.5f, 0, height - 1);
+            var fy = Math.Clamp(((y + cropTop + 0.5f) * scaleY) - 0.5f, 0, height - 1);
             var y0 = (int)fy;
             var y1 = Math.Min(y0 + 1, height - 1);
             var wy = fy - y0;
             for (var x = 0; x < size; x++)
             {
-                var fx = Math.Clamp(((x + 0.5f) * scaleX) - 0.5f, 0, width - 1);
+                var fx = Math.Clamp(((x + cropLeft + 0.5f) * scaleX) - 0.5f, 0, width - 1);
                 var x0 = (int)fx;
                 var x1 = Math.Min(x0 + 1, width - 1);
                 var wx = fx - x0;
@@ -147,5 +205,11 @@ public sealed class ImagePreprocessor
                 }
             }
         }
+    }
+
+    private readonly record struct Sampling(float ScaleX, float ScaleY, int Left, int Top)
+    {
+        public bool IsIdentity(int width, int height, int size) =>
+            width == size && height == size && ScaleX == 1f && ScaleY == 1f && Left == 0 && Top == 0;
     }
 }

@@ -7,12 +7,14 @@ using static TorchSharp.torch;
 namespace Orchestrator.Ml.Training;
 
 /// <summary>
-/// Trains a <see cref="ResNet"/> on decoded images: background batch loading, the chosen optimiser and
-/// schedule, gradient clipping, class-imbalance handling and early stopping on validation loss. Reports
-/// every batch, checkpoints every epoch, resumes from a checkpoint, and stops within one batch of
-/// cancellation. On the CPU, the same seed gives the same weights, resumed or not. Refuses to run on a CPU
-/// backend that failed <see cref="Devices.BackendSelfCheck"/>, and stops with <see cref="TrainingDivergedException"/>
-/// in the batch whose loss or gradient norm is not finite.
+/// Trains an <see cref="ImageClassifier"/> (any architecture) on decoded images: background batch loading into pinned, reused host buffers
+/// with normalisation and augmentation on the device (<see cref="DeviceBatchLoader"/>, <see cref="DeviceInput"/>),
+/// the chosen optimiser and schedule, gradient clipping, class-imbalance handling and early stopping on
+/// validation loss. Reports every batch, checkpoints every epoch, resumes from a checkpoint, and stops within
+/// one batch of cancellation. On the CPU, the same seed gives the same weights, resumed or not. Refuses to run on
+/// a CPU backend that failed <see cref="Devices.BackendSelfCheck"/>, stops with <see cref="TrainingDivergedException"/>
+/// in the batch whose loss or gradient norm is not finite, and with <see cref="DeviceOutOfMemoryException"/> (naming
+/// the batch size) when the device runs out of memory.
 /// </summary>
 public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions options)
 {
@@ -23,7 +25,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     /// Runs the epochs not yet covered by <paramref name="resumeFrom"/>. The model must already be on its
     /// device; with a checkpoint its weights are overwritten by the checkpoint's.
     /// </summary>
-    public async Task<TrainingResult> TrainAsync(ResNet model, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage>? validation,
+    public async Task<TrainingResult> TrainAsync(ImageClassifier model, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage>? validation,
         TrainingCheckpoint? resumeFrom, TrainingCallbacks? callbacks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -58,11 +60,13 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         var resumedFrom = state.CompletedEpochs;
         var history = state.History.ToList();
         var stoppedEarly = false;
+        using var buffers = new HostBufferPool(options.BatchSize, spec.InputSize, device);
+        using var input = new DeviceInput(preprocessor.Preprocessing, device);
         for (var epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAccuracy, lr) = RunEpoch(model, optimizer, train, classWeights, epoch, device, callbacks, cancellationToken);
-            var (valLoss, valAccuracy) = validation is { Count: > 0 } ? Evaluate(model, validation, device, cancellationToken) : (double.NaN, double.NaN);
+            var (trainLoss, trainAccuracy, lr) = RunEpoch(model, optimizer, train, classWeights, epoch, device, buffers, input, callbacks, cancellationToken);
+            var (valLoss, valAccuracy) = validation is { Count: > 0 } ? Evaluate(model, validation, device, buffers, input, $"epoch {epoch + 1}, validation", cancellationToken) : (double.NaN, double.NaN);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, valLoss, valAccuracy, lr, clock.Elapsed.TotalSeconds);
             history.Add(metrics);
             callbacks.OnEpoch?.Invoke(metrics);
@@ -107,93 +111,125 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     }
 
     /// <summary>Mean cross-entropy and accuracy of the model (eval mode) on a split.</summary>
-    public (double Loss, double Accuracy) Evaluate(ResNet model, IReadOnlyList<LabeledImage> images, Device device, CancellationToken cancellationToken)
+    public (double Loss, double Accuracy) Evaluate(ImageClassifier model, IReadOnlyList<LabeledImage> images, Device device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(device);
+        using var buffers = new HostBufferPool(options.BatchSize, preprocessor.Preprocessing.InputSize, device);
+        using var input = new DeviceInput(preprocessor.Preprocessing, device);
+        return Evaluate(model, images, device, buffers, input, "evaluation", cancellationToken);
+    }
+
+    private (double Loss, double Accuracy) Evaluate(ImageClassifier model, IReadOnlyList<LabeledImage> images, Device device, HostBufferPool buffers, DeviceInput input,
+        string where, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(images);
         Devices.BackendSelfCheck.EnsurePassed(device);
         model.eval();
         using var noGrad = no_grad();
-        using var loader = new BatchLoader(images, preprocessor, AugmentationOptions.None, options.BatchSize, false, options.Seed, 0, cancellationToken);
+        using var loader = new DeviceBatchLoader(images, preprocessor, AugmentationOptions.None, buffers, false, options.Seed, 0, cancellationToken);
         double lossSum = 0;
         long correct = 0;
-        foreach (var batch in loader.ReadAll())
+        try
         {
-            using var scope = NewDisposeScope();
-            var (x, y) = ToTensors(batch, device);
-            var logits = model.call(x);
-            lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
-            correct += logits.argmax(1).eq(y).sum().item<long>();
+            foreach (var batch in loader.ReadAll())
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = ToTensors(batch, input, AugmentationOptions.None, device);
+                var logits = model.call(x);
+                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+            }
+        }
+        catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
+        {
+            throw new DeviceOutOfMemoryException(device.ToString(), options.BatchSize, where, e.Message, e);
         }
 
         return (lossSum / images.Count, (double)correct / images.Count);
     }
 
-    private (double Loss, double Accuracy, double LearningRate) RunEpoch(ResNet model, OptimizerHelper optimizer, IReadOnlyList<LabeledImage> train,
-        Tensor? classWeights, int epoch, Device device, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+    private (double Loss, double Accuracy, double LearningRate) RunEpoch(ImageClassifier model, OptimizerHelper optimizer, IReadOnlyList<LabeledImage> train,
+        Tensor? classWeights, int epoch, Device device, HostBufferPool buffers, DeviceInput input, TrainingCallbacks callbacks, CancellationToken cancellationToken)
     {
         SetTrainingMode(model);
         // Weight-independent randomness inside libtorch (none in these models today) is seeded per epoch too.
         random.manual_seed(SeedMix.Of(options.Seed, epoch, -2));
-        using var loader = new BatchLoader(train, preprocessor, options.Augmentation, options.BatchSize, true, options.Seed, epoch, cancellationToken);
-        double lossSum = 0, lr = 0;
-        long correct = 0, seen = 0;
-        foreach (var batch in loader.ReadAll())
+        using var loader = new DeviceBatchLoader(train, preprocessor, options.Augmentation, buffers, true, options.Seed, epoch, cancellationToken);
+        var totals = new EpochTotals();
+        var batchNumber = 0;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            lr = LearningRateSchedule.At(options, epoch, batch.Index, loader.BatchCount);
-            foreach (var group in optimizer.ParamGroups)
+            foreach (var batch in loader.ReadAll())
             {
-                group.LearningRate = lr;
+                batchNumber = batch.Index + 1;
+                Step(model, optimizer, classWeights, epoch, device, input, loader.BatchCount, batch, callbacks, totals, cancellationToken);
             }
-
-            var (x, y) = ToTensors(batch, device);
-            optimizer.zero_grad();
-            var logits = model.call(x);
-            var loss = Losses.Compute(options, logits, y, classWeights);
-            var batchLoss = loss.item<float>();
-            if (!float.IsFinite(batchLoss))
-            {
-                throw new TrainingDivergedException("loss", batchLoss, epoch + 1, batch.Index + 1, lr);
-            }
-
-            loss.backward();
-            // The total norm is computed either way (clipping at infinity leaves the gradients as they are), so a
-            // non-finite gradient stops the run before the optimiser writes it into the weights.
-            var gradientNorm = nn.utils.clip_grad_norm_(optimizer.parameters(), options.GradientClipNorm > 0 ? options.GradientClipNorm : double.PositiveInfinity);
-            if (!double.IsFinite(gradientNorm))
-            {
-                throw new TrainingDivergedException("gradient norm", gradientNorm, epoch + 1, batch.Index + 1, lr);
-            }
-
-            optimizer.step();
-            lossSum += batchLoss * batch.Count;
-            correct += logits.argmax(1).eq(y).sum().item<long>();
-            seen += batch.Count;
-            callbacks.OnBatch?.Invoke(new TrainingProgress(epoch + 1, batch.Index + 1, loader.BatchCount, batchLoss, lr));
+        }
+        catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
+        {
+            throw new DeviceOutOfMemoryException(device.ToString(), options.BatchSize,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {epoch + 1}, batch {batchNumber}"), e.Message, e);
         }
 
-        return (lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), lr);
+        var seen = Math.Max(1, totals.Seen);
+        return (totals.LossSum / seen, (double)totals.Correct / seen, totals.LearningRate);
     }
 
-    private void SetTrainingMode(ResNet model)
+    private void Step(ImageClassifier model, OptimizerHelper optimizer, Tensor? classWeights, int epoch, Device device, DeviceInput input, int batchCount, DeviceBatch batch,
+        TrainingCallbacks callbacks, EpochTotals totals, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scope = NewDisposeScope();
+        var lr = LearningRateSchedule.At(options, epoch, batch.Index, batchCount);
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+
+        var (x, y) = ToTensors(batch, input, options.Augmentation, device);
+        optimizer.zero_grad();
+        var logits = model.call(x);
+        var loss = Losses.Compute(options, logits, y, classWeights);
+        var batchLoss = loss.item<float>();
+        if (!float.IsFinite(batchLoss))
+        {
+            throw new TrainingDivergedException("loss", batchLoss, epoch + 1, batch.Index + 1, lr);
+        }
+
+        loss.backward();
+        // The total norm is computed either way (clipping at infinity leaves the gradients as they are), so a
+        // non-finite gradient stops the run before the optimiser writes it into the weights.
+        var gradientNorm = nn.utils.clip_grad_norm_(optimizer.parameters(), options.GradientClipNorm > 0 ? options.GradientClipNorm : double.PositiveInfinity);
+        if (!double.IsFinite(gradientNorm))
+        {
+            throw new TrainingDivergedException("gradient norm", gradientNorm, epoch + 1, batch.Index + 1, lr);
+        }
+
+        optimizer.step();
+        totals.LossSum += batchLoss * batch.Count;
+        totals.Correct += logits.argmax(1).eq(y).sum().item<long>();
+        totals.Seen += batch.Count;
+        totals.LearningRate = lr;
+        callbacks.OnBatch?.Invoke(new TrainingProgress(epoch + 1, batch.Index + 1, batchCount, batchLoss, lr));
+    }
+
+    private void SetTrainingMode(ImageClassifier model)
     {
         model.train();
         if (options.FreezeBackbone)
         {
             // A frozen backbone must also keep its normalisation statistics: they are part of the features.
-            foreach (var module in model.modules().OfType<BatchNorm2d>())
+            foreach (var module in model.BatchNorms())
             {
                 module.eval();
             }
         }
     }
 
-    private (Tensor X, Tensor Y) ToTensors(Batch batch, Device device)
+    private static (Tensor X, Tensor Y) ToTensors(DeviceBatch batch, DeviceInput input, AugmentationOptions augmentation, Device device)
     {
-        var size = preprocessor.Preprocessing.InputSize;
-        var x = tensor(batch.Inputs, [batch.Count, 3, size, size]).to(device);
+        var x = input.ToModelInput(batch.Pixels, batch.Draws, augmentation);
         var y = tensor(batch.Labels, [batch.Count]).to(device);
         return (x, y);
     }
@@ -204,6 +240,17 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         OptimizerKind.SgdMomentum => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
         _ => throw new InvalidOperationException($"Unknown optimiser {options.Optimizer}."),
     };
+
+    private sealed class EpochTotals
+    {
+        public double LossSum { get; set; }
+
+        public long Correct { get; set; }
+
+        public long Seen { get; set; }
+
+        public double LearningRate { get; set; }
+    }
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)
     {

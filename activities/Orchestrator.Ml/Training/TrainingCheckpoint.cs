@@ -61,17 +61,44 @@ public sealed class TrainingCheckpoint
         return new TrainingCheckpoint(state, copy);
     }
 
-    /// <summary>A model of the checkpoint's spec carrying its final (or, if chosen, best) weights, in eval mode.</summary>
-    public ResNet CreateModel(bool bestWeights = true)
+    /// <summary>A network of the checkpoint's spec (any architecture) carrying its final (or, if chosen, best) weights, in eval mode.</summary>
+    public ImageClassifier CreateClassifier(bool bestWeights = true)
     {
-        var model = new ResNet(Spec);
+        var model = ImageClassifier.Create(Spec);
         var sections = ReadSections();
-        StateDictionaryFormat.CopyInto(model, bestWeights && sections.Best is not null ? sections.Best : sections.Model);
-        model.eval();
-        return model;
+        try
+        {
+            StateDictionaryFormat.CopyInto(model, bestWeights && sections.Best is not null ? sections.Best : sections.Model);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            DisposeAll(sections.Model);
+            DisposeAll(sections.Best);
+        }
     }
 
-    internal static TrainingCheckpoint Capture(CheckpointState state, ResNet model, OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best)
+    /// <summary>
+    /// <see cref="CreateClassifier"/> for a checkpoint of the project's own small ResNets (ResNet32, ResNet224),
+    /// typed as such; a checkpoint of another architecture is refused.
+    /// </summary>
+    public ResNet CreateModel(bool bestWeights = true)
+    {
+        if (Spec.IsTorchvision)
+        {
+            throw new InvalidOperationException($"The checkpoint holds a {Spec.Architecture}; use CreateClassifier for it.");
+        }
+
+        return (ResNet)CreateClassifier(bestWeights);
+    }
+
+    internal static TrainingCheckpoint Capture(CheckpointState state, ImageClassifier model, OptimizerHelper optimizer, IReadOnlyDictionary<string, Tensor>? best)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -101,10 +128,11 @@ public sealed class TrainingCheckpoint
     }
 
     /// <summary>Puts the weights and optimiser state back; returns the best weights stored, if any.</summary>
-    internal Dictionary<string, Tensor>? Restore(ResNet model, OptimizerHelper optimizer)
+    internal Dictionary<string, Tensor>? Restore(ImageClassifier model, OptimizerHelper optimizer)
     {
         var sections = ReadSections();
         StateDictionaryFormat.CopyInto(model, sections.Model);
+        DisposeAll(sections.Model);
         using var reader = new BinaryReader(new MemoryStream(sections.Optimizer, writable: false));
         optimizer.load_state_dict(reader);
         return sections.Best;
@@ -120,6 +148,14 @@ public sealed class TrainingCheckpoint
         var optimizer = reader.ReadBytes(reader.ReadInt32());
         var best = reader.ReadBoolean() ? StateDictionaryFormat.Read(reader) : null;
         return (model, optimizer, best);
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        foreach (var tensor in tensors?.Values ?? Enumerable.Empty<Tensor>())
+        {
+            tensor.Dispose();
+        }
     }
 }
 

@@ -46,6 +46,13 @@ public static class BackendServices
                     options.GenerateDevelopmentKey = true;
                 }
 
+                if (development && string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
+                {
+                    // Locally the checkpoint copies go to the artifacts' account, in a container of their own; production
+                    // names an account (ideally another credential, with an immutability policy): docs/audit-ledger.md, "Anchors".
+                    options.Anchors.ConnectionString = configuration[$"{BlobStorageOptions.Section}:ConnectionString"] ?? "";
+                }
+
                 if (development && configuration[$"{AuditLedgerOptions.Section}:InstallSchema"] is null)
                 {
                     options.InstallSchema = true;

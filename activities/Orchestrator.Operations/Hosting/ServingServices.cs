@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Serving;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Models;
@@ -29,9 +32,16 @@ public static class ServingServices
             .Validate(o => o.SampleRate is >= 0 and <= 1, $"{ServingOptions.Section}:SampleRate must be between 0 and 1.")
             .Validate(o => o.MaxBatch >= 1 && o.MaxRequestBytes >= 1024, $"{ServingOptions.Section}:MaxBatch and MaxRequestBytes must be positive.")
             .ValidateOnStart();
-        services.TryAddSingleton(sp => new PredictorCache(
-            (digest, token) => sp.GetRequiredService<BlobArtifactStore>().GetAsync(digest, token),
-            sp.GetRequiredService<IOptions<ServingOptions>>().Value.IntraOpThreads));
+        services.TryAddSingleton(sp =>
+        {
+            var gpu = sp.GetService<IOptions<GpuOptions>>()?.Value ?? new GpuOptions();
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(PredictorCache)) ?? NullLogger.Instance;
+            return new PredictorCache(
+                (digest, token) => sp.GetRequiredService<BlobArtifactStore>().GetAsync(digest, token),
+                sp.GetRequiredService<IOptions<ServingOptions>>().Value.IntraOpThreads,
+                OnnxExecution.PreferCuda(gpu),
+                (digest, provider) => ProviderLog.Loaded(logger, digest, provider));
+        });
         services.TryAddSingleton<ModelServer>();
         services.TryAddSingleton<ModelOperations>();
         services.TryAddSingleton<Decommissioner>();

@@ -31,10 +31,27 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
     public async Task<ServeResult> PredictAsync(string model, int? version, IReadOnlyList<RgbImage> images, IReadOnlyList<byte[]>? encoded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
+        var decision = await RouteAsync(model, version, cancellationToken).ConfigureAwait(false);
+        return await ServeAsync(model, decision, images, encoded, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a request for <paramref name="model"/> (its production alias, or <paramref name="version"/>) goes, decided
+    /// before its body is read: a refused route costs one registry read, never a decode.
+    /// </summary>
+    public async Task<RouteDecision> RouteAsync(string model, int? version, CancellationToken cancellationToken)
+    {
         var entry = await registry.ModelAsync(AuditStreams.Model(model), cancellationToken).ConfigureAwait(false);
 #pragma warning disable CA5394 // The canary split needs a uniform draw, not an unpredictable one.
-        var decision = ModelRouter.Resolve(entry, model, version, Random.Shared.NextDouble());
+        return ModelRouter.Resolve(entry, model, version, Random.Shared.NextDouble());
 #pragma warning restore CA5394
+    }
+
+    /// <summary>Predicts <paramref name="images"/> with the version <paramref name="decision"/> (from <see cref="RouteAsync"/>) chose.</summary>
+    public async Task<ServeResult> ServeAsync(string model, RouteDecision decision, IReadOnlyList<RgbImage> images, IReadOnlyList<byte[]>? encoded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(images);
         if (decision is not { Kind: RouteKind.Serve, Version: { } served })
         {
             return new ServeResult(decision, []);

@@ -11,7 +11,8 @@ namespace Orchestrator.Api.Artifacts;
 /// model cards, manifests, checkpoints, ONNX models), streamed from Blob Storage to anyone who may read runs,
 /// so approvers and auditors need no storage credentials. The digest is the name, so a response never changes:
 /// it carries the digest as its ETag and in Repr-Digest (RFC 9530) for the client to check, and the stream is
-/// cut short if the stored bytes do not hash to it.
+/// cut short if the stored bytes do not hash to it. Every artifact is served as an attachment of type
+/// application/octet-stream with a sandboxing Content-Security-Policy, whatever the blob's metadata says.
 /// </summary>
 public static partial class ArtifactEndpoints
 {
@@ -51,7 +52,10 @@ public static partial class ArtifactEndpoints
             // Headers first: once the body starts the status can no longer change, so an integrity failure
             // found at the end of the stream aborts the response (the client sees a truncated download).
             SetHeaders(http.Response, etag, digest);
-            http.Response.ContentType = artifact.MediaType;
+            // Bytes to save, never a page to render: the stored media type is blob metadata, which whoever can write
+            // to the storage account sets (text/html would run as this origin's page), so it is not served.
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{digest.Replace(':', '-')}\"";
             http.Response.ContentLength = artifact.Length;
             try
             {
@@ -95,6 +99,7 @@ public static partial class ArtifactEndpoints
         headers.ETag = etag;
         // Content-addressed: the bytes behind a digest never change, but they are not public.
         headers.CacheControl = new CacheControlHeaderValue { Private = true, MaxAge = TimeSpan.FromDays(365), Extensions = { new NameValueHeaderValue("immutable") } };
+        response.Headers.ContentSecurityPolicy = SecurityHeaders.ArtifactPolicy;
         response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Digest.Parse(digest).ToBytes())}:";
     }
 }

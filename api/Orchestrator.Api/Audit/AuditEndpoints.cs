@@ -19,7 +19,7 @@ public static class AuditEndpoints
         audit.MapGet("/streams/{streamId}/state", StateAsync).RequireAuthorization(AccessPolicies.Read)
             .WithSummary("A run's or model's state replayed from the ledger at a version and/or instant.");
         audit.MapPost("/verify", VerifyAsync).RequireAuthorization(AccessPolicies.Audit).Validated<VerifyRequest>()
-            .WithSummary("Re-hash the ledger (or one stream) and check the signed checkpoints.");
+            .WithSummary("Re-hash the ledger (or one stream), check the signed checkpoint chain against its copies outside the database, and optionally a pinned checkpoint.");
         audit.MapPost("/export", ExportAsync).RequireAuthorization(AccessPolicies.Audit).Validated<ExportRequest>()
             .WithSummary("Write a signed export bundle (202 + Location). Honours Idempotency-Key.");
         audit.MapGet("/exports/{exportId}", ExportStatusAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("An export job's status.");
@@ -72,8 +72,8 @@ public static class AuditEndpoints
     private static async Task<IResult> VerifyAsync(VerifyRequest request, LedgerVerifier verifier, CheckpointSigner signer, CancellationToken cancellationToken)
     {
         VerificationReport report = request.StreamId is { } stream
-            ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, cancellationToken)
-            : await verifier.VerifyAsync(signer.PublicKeyPem, cancellationToken);
+            ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, request.Anchor, cancellationToken)
+            : await verifier.VerifyAsync(signer.PublicKeyPem, request.Anchor, cancellationToken);
         return TypedResults.Ok(VerifyResponse.From(report));
     }
 
@@ -87,8 +87,16 @@ public static class AuditEndpoints
 
         var (user, _) = http.Caller();
         var id = key is null ? Idempotency.NewId() : Idempotency.DeriveId("export", user, key);
-        var status = await jobs.StartAsync(id, user, request.StreamIds);
-        return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+        try
+        {
+            var status = await jobs.StartAsync(id, user, request.StreamIds);
+            return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+        }
+        catch (ExportQuotaExceededException e)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Export quota spent", type: Errors.ProblemTypes.TooManyRequests);
+        }
     }
 
     private static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>

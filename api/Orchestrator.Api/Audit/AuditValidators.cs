@@ -1,4 +1,5 @@
 using FluentValidation;
+using Orchestrator.Audit.Verification;
 
 namespace Orchestrator.Api.Audit;
 
@@ -12,8 +13,12 @@ public static class StreamIds
 
 public sealed class VerifyRequestValidator : AbstractValidator<VerifyRequest>
 {
-    public VerifyRequestValidator() =>
+    public VerifyRequestValidator()
+    {
         RuleFor(r => r.StreamId).Must(StreamIds.IsStreamId).When(r => r.StreamId is not null).WithMessage("Must be a run-... or model-... stream id.");
+        RuleFor(r => r.Anchor).Must(a => PinnedCheckpoint.Parse(a) is not null).When(r => r.Anchor is not null)
+            .WithMessage("Must be a checkpoint digest: sha256: and 64 lowercase hex digits.");
+    }
 }
 
 public sealed class ExportRequestValidator : AbstractValidator<ExportRequest>

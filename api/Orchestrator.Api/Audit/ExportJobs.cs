@@ -12,8 +12,11 @@ namespace Orchestrator.Api.Audit;
 /// </summary>
 public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration configuration, TimeProvider time, ILogger<ExportJobs> logger) : IDisposable
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _runningBy = new(StringComparer.Ordinal);
+    private readonly ExportQuota _quota = configuration.GetSection(ExportQuota.Section).Get<ExportQuota>() ?? new ExportQuota();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -24,10 +27,22 @@ public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration c
 
     private string StatusPath(string id) => Path.Combine(Directory, id + ".json");
 
-    /// <summary>Starts job <paramref name="id"/> unless it exists; returns its status.</summary>
+    /// <summary>
+    /// Starts job <paramref name="id"/> unless it exists; returns its status. Bundles and statuses are readable by the
+    /// service's user only (0600, in a 0700 directory when it creates it): they hold the ledger.
+    /// </summary>
+    /// <exception cref="ExportQuotaExceededException">The caller's <see cref="ExportQuota"/> is spent.</exception>
     public async Task<ExportStatus> StartAsync(string id, string user, IReadOnlyList<string>? streams)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(Directory, OwnerOnly | UnixFileMode.UserExecute);
+        }
+
         await _one.WaitAsync();
         try
         {
@@ -36,8 +51,10 @@ public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration c
                 return existing;
             }
 
+            await CheckQuotaAsync(user);
             var status = new ExportStatus(id, "pending", time.GetUtcNow(), user, null, null, null, null);
             await WriteAsync(status);
+            _runningBy[id] = user;
             _running[id] = Task.Run(() => RunAsync(status, streams));
             return status;
         }
@@ -73,6 +90,11 @@ public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration c
                 digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(zip, _stopping.Token));
             }
 
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(partial, OwnerOnly);
+            }
+
             File.Move(partial, BundlePath(status.ExportId), overwrite: true);
             await WriteAsync(status with { Status = "completed", EventCount = manifest.EventCount, Sha256 = digest, Bundle = $"/api/audit/exports/{status.ExportId}/bundle" });
         }
@@ -82,12 +104,65 @@ public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration c
             File.Delete(partial);
             await WriteAsync(status with { Status = "failed", Error = e.Message });
         }
+        finally
+        {
+            _runningBy.TryRemove(status.ExportId, out _);
+            _running.TryRemove(status.ExportId, out _);
+        }
+    }
+
+    /// <summary>Refuses a caller with <see cref="ExportQuota.Running"/> exports in progress here, or <see cref="ExportQuota.PerDay"/> started in 24 hours.</summary>
+    private async Task CheckQuotaAsync(string user)
+    {
+        if (_runningBy.Values.Count(u => u == user) >= _quota.Running)
+        {
+            throw new ExportQuotaExceededException($"{_quota.Running} of your exports are still being written; wait for one to complete.", TimeSpan.FromSeconds(10));
+        }
+
+        var since = time.GetUtcNow() - TimeSpan.FromDays(1);
+        var started = new List<DateTimeOffset>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            if (await ReadStatusAsync(path) is { } status && status.RequestedBy == user && status.RequestedAt > since)
+            {
+                started.Add(status.RequestedAt);
+            }
+        }
+
+        if (started.Count >= _quota.PerDay)
+        {
+            var retry = started.Order().First() + TimeSpan.FromDays(1) - time.GetUtcNow();
+            throw new ExportQuotaExceededException($"You started {started.Count} exports in the last 24 hours, the most allowed.", retry > TimeSpan.Zero ? retry : TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static async Task<ExportStatus?> ReadStatusAsync(string path)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return await JsonSerializer.DeserializeAsync<ExportStatus>(file, Json);
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null; // being replaced, or not a status file
+        }
     }
 
     private async Task WriteAsync(ExportStatus status)
     {
         var temporary = StatusPath(status.ExportId) + ".tmp";
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(status, Json));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        await using (var file = new FileStream(temporary, options))
+        {
+            await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(status, Json));
+        }
+
         File.Move(temporary, StatusPath(status.ExportId), overwrite: true);
     }
 

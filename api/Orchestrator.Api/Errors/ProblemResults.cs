@@ -25,6 +25,12 @@ public static class ProblemResults
                 context.HttpContext.Response.StatusCode = bad.StatusCode;
             }
 
+            // Every 503 is an outage or a full server: tell the client when to come back (RFC 9110 §10.2.3).
+            if (status == StatusCodes.Status503ServiceUnavailable && !context.HttpContext.Response.Headers.ContainsKey("Retry-After"))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ExceptionProblems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             problem.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.TraceId.ToString()
                 ?? context.HttpContext.TraceIdentifier;
         });

@@ -18,6 +18,7 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string BadRequest = Base + "bad-request";
     public const string Unavailable = Base + "unavailable";
+    public const string TooManyRequests = Base + "rate-limited";
     public const string Internal = Base + "internal";
 
     /// <summary>The type for a bare status code (404 from routing, 415 from model binding, ...).</summary>
@@ -31,6 +32,7 @@ public static class ProblemTypes
         409 => Conflict,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        429 => TooManyRequests,
         503 => Unavailable,
         _ when status >= 500 => Internal,
         _ => BadRequest,

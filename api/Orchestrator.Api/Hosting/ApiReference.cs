@@ -5,7 +5,7 @@ using Scalar.AspNetCore;
 namespace Orchestrator.Api.Hosting;
 
 /// <summary>
-/// The OpenAPI document (always, at /openapi/v1.json) with the bearer scheme every /api endpoint needs, and
+/// The OpenAPI document (at /openapi/v1.json; in Production only when Orchestrator:Api:PublishOpenApi is true) with the bearer scheme every /api endpoint needs, and
 /// the interactive Scalar reference at /scalar in Development only (paste a `./orchestrator dev token` into
 /// its authentication box to try requests).
 /// </summary>
@@ -18,7 +18,7 @@ public static class ApiReference
         {
             document.Info.Title = "Orchestrator API";
             document.Info.Description = "Governed ML pipeline runs, approvals, the audit ledger, models, serving and artifacts. "
-                + "Every /api endpoint needs a JWT bearer token with a roles claim (ml-engineer, approver, auditor, admin).";
+                + "Every /api endpoint needs a JWT bearer token with a roles claim (ml-engineer, approver, auditor, admin; predictor for predict callers).";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
@@ -33,12 +33,20 @@ public static class ApiReference
             return Task.CompletedTask;
         }));
 
+    /// <summary>Publishes /openapi/v1.json; default true outside Production, false in Production (where the document maps the attack surface).</summary>
+    public const string PublishSetting = "Orchestrator:Api:PublishOpenApi";
+
     public static WebApplication MapOrchestratorApiReference(this WebApplication app)
     {
-        app.MapOpenApi();
+        if (app.Configuration.GetValue(PublishSetting, !app.Environment.IsProduction()))
+        {
+            app.MapOpenApi();
+        }
+
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference(options => options.WithTitle("Orchestrator API").AddPreferredSecuritySchemes(Bearer));
+            // Fonts from the page's origin only: the Content-Security-Policy of /scalar allows nothing else (SecurityHeaders).
+            app.MapScalarApiReference(options => options.WithTitle("Orchestrator API").AddPreferredSecuritySchemes(Bearer).DisableDefaultFonts());
         }
 
         return app;

@@ -86,10 +86,18 @@ public sealed class ReadinessProbes(IConfiguration configuration) : IAsyncDispos
         }
     }
 
-    /// <summary>{"status": "...", "checks": {"postgres": {"status": "...", "detail": "..."}, ...}}</summary>
+    /// <summary>
+    /// {"status": "..."} to anyone (load balancers need no token); {"status": "...", "checks": {"postgres": {"status": "...",
+    /// "detail": "..."}, ...}} only to a caller with a valid token, since the details name hosts, settings and errors.
+    /// </summary>
     public static Task WriteReportAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString() }, cancellationToken: context.RequestAborted);
+        }
+
         var body = new
         {
             status = report.Status.ToString(),

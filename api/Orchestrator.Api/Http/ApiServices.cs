@@ -17,10 +17,15 @@ public static class ApiServices
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.
         // Unknown members are refused (400), not ignored: a misspelt optional field ("streamID") must not silently
         // widen a request (verify or export everything), and a name with invalid UTF-8 must not slip through.
+        // A member given twice (in any casing: names bind case-insensitively) is refused too, or {"streamId":"run-x",
+        // "StreamID":null} would bind the last one and widen the request just the same; and no string in a body may hold
+        // U+0000 or an unpaired surrogate (StorableStringConverter).
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new StorableStringConverter());
             o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         return services;
     }

@@ -8,4 +8,10 @@ public static class AccessPolicies
     public const string Approve = "approve";
     public const string Audit = "audit";
     public const string Operate = "operate";
+
+    /// <summary>Calls predict (<see cref="Orchestrator.Client.Roles.Predictors"/>).</summary>
+    public const string Predict = "predict";
+
+    /// <summary>Any known role, the predict callers' included: who am I.</summary>
+    public const string Identify = "identify";
 }

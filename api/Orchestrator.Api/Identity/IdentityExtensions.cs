@@ -34,23 +34,7 @@ public static class IdentityExtensions
                     NameClaimType = "sub",
                     RoleClaimType = "roles",
                 };
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnChallenge = async context =>
-                    {
-                        context.HandleResponse();
-                        var detail = context.AuthenticateFailure switch
-                        {
-                            SecurityTokenExpiredException => "The bearer token has expired.",
-                            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The bearer token's signature is not valid.",
-                            not null => "The bearer token is not valid.",
-                            null => "This endpoint needs a bearer token (Authorization: Bearer <token>).",
-                        };
-                        await ProblemResults.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Unauthorized", detail);
-                    },
-                    OnForbidden = context => ProblemResults.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, ProblemTypes.Forbidden,
-                        "Forbidden", "Your roles do not allow this operation."),
-                };
+                jwt.Events = BearerEvents.Create();
             });
 
         builder.Services.AddAuthorizationBuilder()
@@ -58,7 +42,9 @@ public static class IdentityExtensions
             .AddPolicy(AccessPolicies.StartRuns, p => p.RequireRole(Roles.MlEngineer, Roles.Admin))
             .AddPolicy(AccessPolicies.Approve, p => p.RequireRole(Roles.Approver))
             .AddPolicy(AccessPolicies.Audit, p => p.RequireRole(Roles.Auditor, Roles.Admin))
-            .AddPolicy(AccessPolicies.Operate, p => p.RequireRole(Roles.Approver, Roles.Admin));
+            .AddPolicy(AccessPolicies.Operate, p => p.RequireRole(Roles.Approver, Roles.Admin))
+            .AddPolicy(AccessPolicies.Predict, p => p.RequireRole(Roles.Predictors))
+            .AddPolicy(AccessPolicies.Identify, p => p.RequireRole(Roles.Known));
         return builder;
     }
 

@@ -16,7 +16,7 @@ public static class MeEndpoints
                 var (user, roles) = context.Caller();
                 return TypedResults.Ok(new MeResponse(user, roles));
             })
-            .RequireAuthorization(AccessPolicies.Read)
+            .RequireAuthorization(AccessPolicies.Identify)
             .WithName("GetMe")
             .WithSummary("The caller's verified identity and roles.");
         return app;

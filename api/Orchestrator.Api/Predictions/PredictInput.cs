@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using Orchestrator.Api.Models;
 using Orchestrator.Ml.Data;
@@ -8,19 +7,20 @@ namespace Orchestrator.Api.Predictions;
 
 /// <summary>
 /// Reads a predict request body: one PNG/JPEG (image/png, image/jpeg) or a JSON batch {"images":[base64...]},
-/// bounded in bytes, images and pixels, and decoded before anything is routed or logged, so a bad request
-/// is refused with a 4xx problem and leaves no trace in the prediction log.
+/// bounded in bytes and images, and checks every image's header against <see cref="PredictLimits"/> before anything
+/// is decoded, routed further or logged, so a bad or oversized request is refused with a 4xx problem, costs no
+/// pixel memory and leaves no trace in the prediction log.
 /// </summary>
 public static class PredictInput
 {
-    /// <summary>Largest accepted image side in pixels (a bound on decode memory).</summary>
-    public const int MaxSide = 4096;
+    private static readonly JsonDocumentOptions BatchJson = new() { AllowDuplicateProperties = false, MaxDepth = 4 };
 
-    /// <summary>The decoded images and their encoded bytes, or the problem to answer.</summary>
-    public static async Task<(IReadOnlyList<RgbImage> Images, IReadOnlyList<byte[]> Encoded, IResult? Problem)> ReadAsync(HttpRequest request, ServingOptions options)
+    /// <summary>The encoded images, each with a header within the limits, or the problem to answer.</summary>
+    public static async Task<(IReadOnlyList<byte[]> Encoded, IResult? Problem)> ReadAsync(HttpRequest request, ServingOptions options, PredictLimits limits)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(limits);
         var mediaType = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not ("image/png" or "image/jpeg" or "application/json"))
         {
@@ -54,33 +54,60 @@ public static class PredictInput
             encoded = [body];
         }
 
+        var images = limits.Images;
+        long pixels = 0;
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            if (!ImageHeader.TryRead(encoded[i], out var header, out var error))
+            {
+                return Fail(ServingProblems.BadRequest($"Image {i} is not a decodable PNG or JPEG: {error}.", ServingProblems.UndecodableImage));
+            }
+
+            if (images.Check(header) is { } tooLarge)
+            {
+                return Fail(ServingProblems.TooLarge($"Image {i}: {tooLarge}."));
+            }
+
+            pixels += header.Pixels;
+            if (pixels > limits.MaxRequestPixels)
+            {
+                return Fail(ServingProblems.TooLarge($"The images up to image {i} declare {pixels} pixels in all, above the request's limit of {limits.MaxRequestPixels}."));
+            }
+        }
+
+        return (encoded, null);
+    }
+
+    /// <summary>Decodes images whose headers <see cref="ReadAsync"/> accepted (call it holding a <see cref="DecodeSlots"/> slot).</summary>
+    public static (IReadOnlyList<RgbImage> Images, IResult? Problem) Decode(IReadOnlyList<byte[]> encoded, PredictLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        ArgumentNullException.ThrowIfNull(limits);
         var images = new List<RgbImage>(encoded.Count);
         for (var i = 0; i < encoded.Count; i++)
         {
-            if (PngTooLarge(encoded[i]) is { } size)
+            if (!ImageCodec.TryDecode(encoded[i], limits.Images, out var image, out var error))
             {
-                return Fail(ServingProblems.BadRequest($"Image {i}: {size} exceeds the largest accepted side of {MaxSide} pixels.", ServingProblems.UndecodableImage));
-            }
-
-            if (!ImageCodec.TryDecode(encoded[i], out var image, out var error))
-            {
-                return Fail(ServingProblems.BadRequest($"Image {i} is not a decodable PNG or JPEG: {error}.", ServingProblems.UndecodableImage));
+                return ([], ServingProblems.BadRequest($"Image {i} is not a decodable PNG or JPEG: {error}.", ServingProblems.UndecodableImage));
             }
 
             images.Add(image!);
         }
 
-        return (images, encoded, null);
+        return (images, null);
     }
 
+    /// <summary>{"images":[base64, ...]} and nothing else: unknown or repeated members are refused, as in every other body.</summary>
     private static (List<byte[]>? Images, IResult? Problem) ParseBatch(byte[] body, int maxBatch)
     {
         try
         {
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("images", out var array) || array.ValueKind != JsonValueKind.Array)
+            using var json = JsonDocument.Parse(body, BatchJson);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("images", out var array) || array.ValueKind != JsonValueKind.Array
+                || root.EnumerateObject().Count() != 1)
             {
-                return (null, ServingProblems.BadRequest("The JSON body must be {\"images\":[base64, ...]}."));
+                return (null, ServingProblems.BadRequest("The JSON body must be {\"images\":[base64, ...]} and nothing else."));
             }
 
             var count = array.GetArrayLength();
@@ -127,18 +154,5 @@ public static class PredictInput
         return buffer.ToArray();
     }
 
-    /// <summary>"WxH" when a PNG header declares a side above <see cref="MaxSide"/>, else null.</summary>
-    private static string? PngTooLarge(byte[] png)
-    {
-        if (png.Length < 24 || png[0] != 0x89 || png[1] != (byte)'P')
-        {
-            return null;
-        }
-
-        var width = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16, 4));
-        var height = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(20, 4));
-        return width > MaxSide || height > MaxSide ? $"{width}x{height}" : null;
-    }
-
-    private static (IReadOnlyList<RgbImage>, IReadOnlyList<byte[]>, IResult?) Fail(IResult problem) => ([], [], problem);
+    private static (IReadOnlyList<byte[]>, IResult?) Fail(IResult problem) => ([], problem);
 }

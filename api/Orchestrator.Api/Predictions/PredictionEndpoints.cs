@@ -34,11 +34,11 @@ public static class PredictionEndpoints
 
     public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/models/{name}/predict", (string name, HttpContext http, ModelServer server, IOptions<ServingOptions> options) =>
-            PredictAsync(name, null, http, server, options.Value)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Read)
+        app.MapPost("/api/models/{name}/predict", (string name, HttpContext http, ModelServer server, IOptions<ServingOptions> options, IOptions<PredictLimits> limits, DecodeSlots slots) =>
+            PredictAsync(name, null, http, server, options.Value, limits.Value, slots)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Predict)
             .WithSummary("Predict with the production alias (canary split honoured): PNG/JPEG body or JSON {\"images\":[base64...]}.");
-        app.MapPost("/api/models/{name}/versions/{version:int}/predict", (string name, int version, HttpContext http, ModelServer server, IOptions<ServingOptions> options) =>
-            PredictAsync(name, version, http, server, options.Value)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Read)
+        app.MapPost("/api/models/{name}/versions/{version:int}/predict", (string name, int version, HttpContext http, ModelServer server, IOptions<ServingOptions> options, IOptions<PredictLimits> limits, DecodeSlots slots) =>
+            PredictAsync(name, version, http, server, options.Value, limits.Value, slots)).WithTags("Predictions").RequireAuthorization(AccessPolicies.Predict)
             .WithSummary("Predict with one approved version.");
         app.MapPost("/api/predictions/{id:guid}/feedback", FeedbackAsync).WithTags("Predictions")
             .RequireAuthorization(p => p.RequireRole(Roles.MlEngineer, Roles.Approver, Roles.Admin)).Validated<FeedbackRequest>()
@@ -46,25 +46,43 @@ public static class PredictionEndpoints
         return app;
     }
 
-    private static async Task<IResult> PredictAsync(string name, int? version, HttpContext http, ModelServer server, ServingOptions options)
+    /// <summary>
+    /// The route is decided before the body is read (a request for a missing, stopped or retired model costs one
+    /// registry read), headers are checked before anything is decoded, and decoding waits for a slot.
+    /// </summary>
+    private static async Task<IResult> PredictAsync(string name, int? version, HttpContext http, ModelServer server, ServingOptions options, PredictLimits limits, DecodeSlots slots)
     {
         if (!RequestRules.IsName(name))
         {
             return Problems.NotFound($"No model '{name}' is registered.");
         }
 
-        var (images, encoded, problem) = await PredictInput.ReadAsync(http.Request, options);
+        var decision = await server.RouteAsync(name, version, http.RequestAborted);
+        if (decision.Kind != RouteKind.Serve)
+        {
+            return ServingProblems.For(decision);
+        }
+
+        var (encoded, problem) = await PredictInput.ReadAsync(http.Request, options, limits);
         if (problem is not null)
         {
             return problem;
         }
 
-        var result = await server.PredictAsync(name, version, images, encoded, http.RequestAborted);
-        if (result.Decision.Kind != RouteKind.Serve)
+        using var slot = await slots.EnterAsync(http.RequestAborted);
+        if (slot is null)
         {
-            return ServingProblems.For(result.Decision);
+            http.Response.Headers.RetryAfter = "1";
+            return Problems.Unavailable($"All {slots.Capacity} decode slots stayed busy for {limits.DecodeWait.TotalSeconds:0.#} s; retry later.");
         }
 
+        var (images, undecodable) = PredictInput.Decode(encoded, limits);
+        if (undecodable is not null)
+        {
+            return undecodable;
+        }
+
+        var result = await server.ServeAsync(name, decision, images, encoded, http.RequestAborted);
         if (result.Error is not null)
         {
             return result.InvalidOutput

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Orchestrator.Contracts;
 using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Api.Runs;
@@ -55,6 +56,14 @@ public sealed class DatasetSpecValidator : AbstractValidator<DatasetSpec>
         RuleFor(d => d.Location).NotEmpty().When(d => d.Kind is "image-folder" or "cifar10").WithMessage("Location is required for this kind.");
         RuleFor(d => d.Location).Must(RequestRules.IsSafeLocation!).WithMessage(RequestRules.LocationMessage).When(d => d.Location is not null);
         RuleFor(d => d.Parameters).Must(RequestRules.AreParameters!).WithMessage(RequestRules.ParametersMessage).When(d => d.Parameters is not null);
+        // The worker's own parser, here: a synthetic source without a seed (or with a count of a billion) is a 400 now, not a failed run later.
+        RuleFor(d => d.Parameters).Custom((parameters, context) =>
+        {
+            if (SourceParameters.Refusal(parameters, SyntheticParameters.Parse) is { } refusal)
+            {
+                context.AddFailure("Parameters", refusal);
+            }
+        }).When(d => d.Kind == "synthetic" && (d.Parameters is null || RequestRules.AreParameters(d.Parameters)));
         RuleFor(d => d.Licence).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
         RuleFor(d => d.Consent).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
         RuleFor(d => d.Retention).NotEmpty().Matches("^P([0-9]{1,4}[YMWD])+$").WithMessage("Retention must be an ISO 8601 period such as P7Y.");
@@ -72,5 +81,30 @@ public sealed class AnnotationSpecValidator : AbstractValidator<AnnotationSpec>
         RuleFor(a => a.Location).NotEmpty().When(a => a.Kind is "csv" or "jsonl").WithMessage("Location is required for this kind.");
         RuleFor(a => a.Location).Must(RequestRules.IsSafeLocation!).WithMessage(RequestRules.LocationMessage).When(a => a.Location is not null);
         RuleFor(a => a.Parameters).Must(RequestRules.AreParameters!).WithMessage(RequestRules.ParametersMessage).When(a => a.Parameters is not null);
+        RuleFor(a => a.Parameters).Custom((parameters, context) =>
+        {
+            if (SourceParameters.Refusal(parameters, SimulationParameters.Parse) is { } refusal)
+            {
+                context.AddFailure("Parameters", refusal);
+            }
+        }).When(a => a.Kind == "simulated" && (a.Parameters is null || RequestRules.AreParameters(a.Parameters)));
+    }
+}
+
+/// <summary>Runs a source kind's parameter parser (the one its activity uses) for the validators.</summary>
+internal static class SourceParameters
+{
+    /// <summary>The parser's refusal, or null when it accepts <paramref name="parameters"/>.</summary>
+    public static string? Refusal<T>(Dictionary<string, string>? parameters, Func<IReadOnlyDictionary<string, string>, T> parse)
+    {
+        try
+        {
+            parse(parameters ?? []);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            return e.Message;
+        }
     }
 }

@@ -83,7 +83,9 @@ public sealed class ApiClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new CliException(ExitCodes.Unavailable, $"the download of {path} failed ({e.Message}); nothing was written");
+            // The API answered and then stopped: it cuts a download short when the stored bytes do not hash to their
+            // name, so this is a failed verification (exit 1, as the README says), not an unreachable API.
+            throw new CliException(ExitCodes.Failed, $"the download of {path} was cut short ({e.Message}); nothing was written");
         }
         finally
         {

@@ -7,7 +7,7 @@ using static Orchestrator.Cli.Client.Output;
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>`orchestrator audit events|state|verify|export|verify-bundle`.</summary>
-public static class AuditCommand
+public static partial class AuditCommand
 {
     public static Command Create()
     {
@@ -65,14 +65,53 @@ public static class AuditCommand
     private static Command Verify()
     {
         var stream = new Option<string?>("--stream") { Description = "Only this stream (default: the whole ledger)." };
-        var command = new Command("verify", "Re-hash the ledger and check its signed checkpoints (exit 1 when anything is wrong).") { stream };
+        var anchor = new Option<string?>("--anchor") { Description = "Fail unless the checkpoint with this digest (sha256:..., as a previous verify printed it) is still in the ledger." };
+        var command = new Command("verify",
+            "Re-hash the ledger, check the signed checkpoint chain against its copies outside the database (exit 1 when anything is wrong; "
+            + "an unanchored tail, entries younger than the checkpoint interval, is shown as such).") { stream, anchor };
         command.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
-            var report = await api.PostAsync("/api/audit/verify", new { streamId = parse.GetValue(stream) }, cancellationToken);
-            return Report(output, report.GetProperty("valid").GetBoolean(), report.GetProperty("eventsChecked").GetInt64(), report.GetProperty("streamsChecked").GetInt32(),
-                report.GetProperty("checkpointsChecked").GetInt32(), report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()!), report);
+            if (parse.GetValue(anchor) is { } pinned && Orchestrator.Audit.Verification.PinnedCheckpoint.Parse(pinned) is null)
+            {
+                throw new CliException(ExitCodes.BadInput, $"'{pinned}' is not a checkpoint digest of the form sha256:<64 lowercase hex digits>");
+            }
+
+            var report = await api.PostAsync("/api/audit/verify", new { streamId = parse.GetValue(stream), anchor = parse.GetValue(anchor) }, cancellationToken);
+            if (output.Json)
+            {
+                output.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(report));
+            }
+            else
+            {
+                var latest = report.GetProperty("latestCheckpoint");
+                PrintReport(output, Str(report, "summary")!, report.TryGetProperty("unanchoredTail", out var tail) && tail.ValueKind == System.Text.Json.JsonValueKind.Object,
+                    latest.ValueKind == System.Text.Json.JsonValueKind.Object ? (latest.GetProperty("number").GetInt64(), Str(latest, "digest")!, Str(latest, "takenAt")!) : null,
+                    report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()!));
+            }
+
+            return report.GetProperty("valid").GetBoolean() ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>The verification as text: the headline, what an unanchored tail means, the checkpoint to pin next time, every failure.</summary>
+    private static void PrintReport(Output output, string headline, bool unanchoredTail, (long Number, string Digest, string TakenAt)? latest, IEnumerable<string> failures)
+    {
+        output.Writer.WriteLine(headline);
+        if (unanchoredTail)
+        {
+            output.Writer.WriteLine("  note: " + Orchestrator.Audit.Verification.UnanchoredTail.Caveat);
+        }
+
+        if (latest is { } l)
+        {
+            output.Writer.WriteLine($"  latest checkpoint {l.Number}, taken {l.TakenAt}: {l.Digest} (pass it as --anchor next time)");
+        }
+
+        foreach (var failure in failures)
+        {
+            output.Writer.WriteLine("  " + failure);
+        }
     }
 
     private static Command Export()
@@ -106,80 +145,12 @@ public static class AuditCommand
             var path = Path.GetFullPath(parse.GetValue(file)!);
             await api.DownloadAsync($"/api/audit/exports/{id}/bundle", path, cancellationToken);
             var publicKey = Path.ChangeExtension(path, ".public-key.pem");
-            await File.WriteAllTextAsync(publicKey, await api.GetTextAsync("/api/audit/public-key", cancellationToken), cancellationToken);
-            output.Record(job, ("export", _ => id), ("events", e => Str(e, "eventCount")), ("sha256", e => Str(e, "sha256")), ("bundle", _ => path), ("public key", _ => publicKey));
+            var pem = await api.GetTextAsync("/api/audit/public-key", cancellationToken);
+            await File.WriteAllTextAsync(publicKey, pem, cancellationToken);
+            output.Record(job, ("export", _ => id), ("events", e => Str(e, "eventCount")), ("sha256", e => Str(e, "sha256")), ("bundle", _ => path), ("public key", _ => publicKey),
+                ("key fingerprint", _ => BundleTrust.FingerprintOf(pem)));
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static Command VerifyBundle()
-    {
-        var file = CliContext.Arg("bundle", "The bundle (zip or directory).");
-        var key = new Option<string?>("--public-key") { Description = "The checkpoint public key (PEM) obtained independently; default: <bundle>.public-key.pem, else the bundle's own copy (weaker)." };
-        var command = new Command("verify-bundle", "Verify an export bundle offline: no service, no database (exit 1 when anything is wrong).") { file, key };
-        command.SetLocalAction(async (parse, output, cancellationToken) =>
-        {
-            var path = parse.GetValue(file)!;
-            if (!File.Exists(path) && !Directory.Exists(path))
-            {
-                throw new CliException(ExitCodes.BadInput, $"no bundle at '{path}'");
-            }
-
-            var keyPath = parse.GetValue(key) ?? (File.Exists(Path.ChangeExtension(path, ".public-key.pem")) ? Path.ChangeExtension(path, ".public-key.pem") : null);
-            string pem;
-            if (keyPath is not null)
-            {
-                pem = File.Exists(keyPath) ? await File.ReadAllTextAsync(keyPath, cancellationToken) : throw new CliException(ExitCodes.BadInput, $"no public key at '{keyPath}'");
-            }
-            else
-            {
-                output.Line("warning: verifying with the bundle's own public key; pass --public-key with a key obtained independently");
-                pem = await ReadBundleKeyAsync(path, cancellationToken);
-            }
-
-            try
-            {
-                var report = await BundleVerifier.VerifyAsync(path, pem, cancellationToken);
-                return Report(output, report.IsValid, report.EventsChecked, report.StreamsChecked, report.CheckpointsChecked, report.Failures.Select(f => f.ToString()), null);
-            }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
-            {
-                throw new CliException(ExitCodes.Failed, $"'{path}' is not a readable bundle: {e.Message}");
-            }
-        });
-        return command;
-    }
-
-    private static async Task<string> ReadBundleKeyAsync(string path, CancellationToken cancellationToken)
-    {
-        if (Directory.Exists(path))
-        {
-            return await File.ReadAllTextAsync(Path.Combine(path, BundleManifest.PublicKeyFile), cancellationToken);
-        }
-
-        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-        var entry = zip.GetEntry(BundleManifest.PublicKeyFile) ?? throw new CliException(ExitCodes.Failed, "the bundle has no public key; pass --public-key");
-        using var reader = new StreamReader(entry.Open());
-        return await reader.ReadToEndAsync(cancellationToken);
-    }
-
-    private static int Report(Output output, bool valid, long events, int streams, int checkpoints, IEnumerable<string> failures, System.Text.Json.JsonElement? json)
-    {
-        var list = failures.ToList();
-        if (output.Json)
-        {
-            output.Writer.WriteLine(json is { } j ? System.Text.Json.JsonSerializer.Serialize(j) : System.Text.Json.JsonSerializer.Serialize(new { valid, eventsChecked = events, streamsChecked = streams, checkpointsChecked = checkpoints, failures = list }));
-        }
-        else
-        {
-            output.Writer.WriteLine($"{(valid ? "VERIFIED" : "NOT VERIFIED")}: {events} events in {streams} streams, {checkpoints} signed checkpoints");
-            foreach (var failure in list)
-            {
-                output.Writer.WriteLine("  " + failure);
-            }
-        }
-
-        return valid ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

@@ -7,7 +7,8 @@ namespace Orchestrator.Cli.Demo;
 
 /// <summary>
 /// The auditor's part: verify the run's and the model's streams in the service, export both as a signed
-/// bundle, download it, and verify it offline with the same verifier as `audit verify-bundle`.
+/// bundle, download it, verify it offline with the same verifier as `audit verify-bundle` (with the key fetched
+/// from the service, never the bundle's own), and verify the ledger again pinned to the bundle's checkpoint.
 /// </summary>
 public sealed class AuditTrail(DemoPeople people, DemoLog log, DemoOptions options)
 {
@@ -19,14 +20,7 @@ public sealed class AuditTrail(DemoPeople people, DemoLog log, DemoOptions optio
         {
             foreach (var stream in streams)
             {
-                var report = await people.Dave.PostAsync("/api/audit/verify", new { streamId = stream }, cancellationToken);
-                var failures = report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()).ToList();
-                log.Info($"{stream}: {(report.GetProperty("valid").GetBoolean() ? "VERIFIED" : "NOT VERIFIED")}, {report.GetProperty("eventsChecked").GetInt64()} events, "
-                    + $"{report.GetProperty("checkpointsChecked").GetInt32()} checkpoints");
-                if (!report.GetProperty("valid").GetBoolean())
-                {
-                    throw new DemoFailedException($"{stream} did not verify: {string.Join("; ", failures)}");
-                }
+                await VerifyInServiceAsync(stream, null, cancellationToken);
             }
         });
 
@@ -35,16 +29,31 @@ public sealed class AuditTrail(DemoPeople people, DemoLog log, DemoOptions optio
         var verification = await log.StepAsync("dave verifies the bundle offline (no service, no database)", async () =>
         {
             var report = await BundleVerifier.VerifyAsync(bundle, await File.ReadAllTextAsync(publicKey, cancellationToken), cancellationToken);
-            var summary = $"{(report.IsValid ? "VERIFIED" : "NOT VERIFIED")}: {report.EventsChecked} events in {report.StreamsChecked} streams, {report.CheckpointsChecked} signed checkpoints";
+            var summary = report.Headline();
             log.Info(summary);
             if (!report.IsValid)
             {
                 throw new DemoFailedException($"the bundle {bundle} did not verify offline: {string.Join("; ", report.Failures.Take(3))}");
             }
 
-            return summary;
+            return (Summary: summary, Checkpoint: report.LatestCheckpoint!.Digest);
         });
-        return new AuditResult(bundle, publicKey, verification);
+
+        await log.StepAsync($"dave pins the bundle's checkpoint {verification.Checkpoint} and verifies the ledger against it", () =>
+            VerifyInServiceAsync(streams[0], verification.Checkpoint, cancellationToken));
+        return new AuditResult(bundle, publicKey, verification.Summary);
+    }
+
+    /// <summary>POST /api/audit/verify for one stream (pinned to a checkpoint when given); an unanchored tail is fine, a failure is not.</summary>
+    private async Task VerifyInServiceAsync(string stream, string? anchor, CancellationToken cancellationToken)
+    {
+        var report = await people.Dave.PostAsync("/api/audit/verify", new { streamId = stream, anchor }, cancellationToken);
+        log.Info($"{stream}: {Str(report, "summary")}");
+        if (!report.GetProperty("valid").GetBoolean())
+        {
+            var failures = report.GetProperty("failures").EnumerateArray().Select(f => f.GetString());
+            throw new DemoFailedException($"{stream} did not verify: {string.Join("; ", failures)}");
+        }
     }
 
     private async Task<(string Bundle, string PublicKey)> ExportAsync(List<string> streams, string suffix, CancellationToken cancellationToken)

@@ -21,21 +21,22 @@ public static class TemporalHosting
     /// Adds <see cref="ITemporalClient"/> (lazy: the process starts while Temporal is still coming up;
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
-    /// worker (train, export, evaluate). Replaces any ITemporalClient registered before. A role that runs TorchSharp
-    /// hosts no worker at all when the CPU backend self-check (this process's
-    /// <see cref="BackendSelfCheck"/>) fails: it logs why and keeps the API (<see cref="WorkerBackendStatus"/>).
+    /// worker (train, export, evaluate) with its GPU telemetry. Replaces any ITemporalClient registered before. A role
+    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build
+    /// <paramref name="backendCheck"/> (by default this process's <see cref="BackendSelfCheck"/>), on the CUDA build
+    /// <paramref name="gpuCheck"/> (by default the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings).
+    /// It then logs why and keeps the API (<see cref="WorkerBackendStatus"/>); in particular the GPU queue is only
+    /// polled by a process whose device passed.
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder) => AddOrchestratorTemporal(builder, backendCheck: null);
-
-    /// <inheritdoc cref="AddOrchestratorTemporal(IHostApplicationBuilder)"/>
-    /// <param name="builder">The host.</param>
-    /// <param name="backendCheck">The CPU backend self-check to decide on (tests pass their own; null: this process's).</param>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck)
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null,
+        Func<GpuCheckResult>? gpuCheck = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var role = Role(builder.Configuration[RoleSetting]);
-        var backend = WorkerBackendStatus.For(role, backendCheck ?? (() => BackendSelfCheck.Result));
+        var gpu = new GpuOptions();
+        builder.Configuration.GetSection(GpuOptions.Section).Bind(gpu);
+        var backend = WorkerBackendStatus.For(role, backendCheck ?? (() => BackendSelfCheck.Result), gpuCheck ?? (() => GpuDeviceCheck.Result(gpu)));
         services.RemoveAll<WorkerBackendStatus>();
         services.AddSingleton(backend);
         services.AddOptions<TemporalHostingOptions>().Bind(builder.Configuration.GetSection(TemporalHostingOptions.Section)).ValidateOnStart();
@@ -68,6 +69,17 @@ public static class TemporalHosting
         }
 
         services.AddOrchestratorActivities(builder.Configuration);
+        if (!builder.Environment.IsProduction())
+        {
+            services.PostConfigure<LocalDataOptions>(o =>
+            {
+                if (o.LocalRoots.Count == 0)
+                {
+                    o.LocalRoots.AddRange(LocalDataOptions.DevelopmentRoots());
+                }
+            });
+        }
+
         var settings = new TemporalHostingOptions();
         builder.Configuration.GetSection(TemporalHostingOptions.Section).Bind(settings);
         if (role is ProcessRole.All or ProcessRole.CpuWorker)
@@ -78,6 +90,7 @@ public static class TemporalHosting
         if (role is ProcessRole.All or ProcessRole.GpuWorker)
         {
             services.AddOrchestratorWorker(settings.GpuTaskQueue, ActivityPool.Gpu, withWorkflows: false);
+            services.AddHostedService<GpuTelemetry>();
         }
 
         // The host must wait longer than the workers' grace period, or it kills them mid-checkpoint.
@@ -94,6 +107,17 @@ public static class TemporalHosting
     {
         exitCode = args is [BackendSelfCheck.Argument] ? BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error) : 0;
         return args is [BackendSelfCheck.Argument];
+    }
+
+    /// <summary>
+    /// The GPU host check (infra/gpu/check.sh): when <paramref name="args"/> is the single <see cref="GpuDeviceCheck.Argument"/>,
+    /// checks that CUDA libtorch is found and loaded and that the device answers and computes right, prints the result
+    /// and returns true with the exit code; the host then exits without starting (docs/gpu.md).
+    /// </summary>
+    public static bool TryRunGpuCheck(string[] args, out int exitCode)
+    {
+        exitCode = args is [GpuDeviceCheck.Argument] ? GpuDeviceCheck.RunFromCommandLine(Console.Out, Console.Error) : 0;
+        return args is [GpuDeviceCheck.Argument];
     }
 
     /// <summary>Parses the role setting; null or empty is <see cref="ProcessRole.All"/>.</summary>

@@ -18,8 +18,11 @@ internal static class RpcErrors
 
     public static RpcException FailedPrecondition(string message) => new(new Status(StatusCode.FailedPrecondition, message));
 
+    /// <summary>How every unsupported feature is named in errors, so users and tests recognise it.</summary>
+    public const string NotSupported = "not supported by the embedded development server (docs/temporal-server.md)";
+
     public static RpcException Unsupported(string what) =>
-        new(new Status(StatusCode.Unimplemented, $"{what} is not supported by the embedded Temporal-protocol server"));
+        new(new Status(StatusCode.Unimplemented, $"{what} is {NotSupported}"));
 
     /// <summary>An error with a typed Temporal detail message the SDK decodes.</summary>
     public static RpcException WithDetail(StatusCode code, string message, IMessage detail)

@@ -25,7 +25,7 @@ public sealed partial class RpcRouter(ILogger<RpcRouter> logger)
         {
             LogUnsupported(logger, fullMethod);
             throw new RpcException(new Status(StatusCode.Unimplemented,
-                $"{fullMethod} is not supported by the embedded Temporal-protocol server (see docs/temporal-server.md)"));
+                $"{fullMethod} is {RpcErrors.NotSupported}"));
         }
 
         if (logger.IsEnabled(LogLevel.Debug))

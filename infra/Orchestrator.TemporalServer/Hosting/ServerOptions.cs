@@ -15,6 +15,14 @@ public sealed record ServerOptions
     /// <summary>Namespaces registered at start in addition to "default".</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];
 
+    /// <summary>Custom search attributes registered in every namespace at start (name to type), as the Temporal
+    /// CLI's --search-attribute NAME=TYPE does.</summary>
+    public IReadOnlyDictionary<string, Temporalio.Api.Enums.V1.IndexedValueType> SearchAttributes { get; init; } =
+        new Dictionary<string, Temporalio.Api.Enums.V1.IndexedValueType>();
+
+    /// <summary>A process whose end stops the server (a test host that launched it), so no server outlives it.</summary>
+    public int? StopWithProcess { get; init; }
+
     /// <summary>How long a long poll waits before answering empty; the SDK's deadline is 70 s.</summary>
     public TimeSpan LongPollTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

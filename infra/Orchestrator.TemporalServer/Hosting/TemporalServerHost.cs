@@ -15,7 +15,7 @@ namespace Orchestrator.TemporalServer.Hosting;
 
 /// <summary>
 /// A running embedded Temporal-protocol server: Kestrel on loopback, HTTP/2 without TLS, serving the
-/// WorkflowService, OperatorService (unimplemented methods answer UNIMPLEMENTED) and TestService.
+/// WorkflowService, OperatorService (unimplemented methods answer UNIMPLEMENTED), TestService and gRPC health.
 /// </summary>
 public sealed class TemporalServerHost : IAsyncDisposable
 {
@@ -34,8 +34,11 @@ public sealed class TemporalServerHost : IAsyncDisposable
     public static async Task<TemporalServerHost> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder reads no configuration files or environment: the server is configured by its
+        // options only, and skipping that work is a measurable part of its start-up.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -56,24 +59,27 @@ public sealed class TemporalServerHost : IAsyncDisposable
             grpc.MaxSendMessageSize = 128 * 1024 * 1024;
         });
         services.AddSingleton<IServiceMethodProvider<WorkflowServiceEndpoint>>(sp => new ProtoServiceBinder<WorkflowServiceEndpoint>(
-            Temporalio.Api.WorkflowService.V1.ServiceReflection.Descriptor.Services[0], sp.GetRequiredService<RpcRouter>()));
+            ServiceNames.Workflow, typeof(Temporalio.Client.WorkflowService), sp.GetRequiredService<RpcRouter>()));
         services.AddSingleton<IServiceMethodProvider<OperatorServiceEndpoint>>(sp => new ProtoServiceBinder<OperatorServiceEndpoint>(
-            Temporalio.Api.OperatorService.V1.ServiceReflection.Descriptor.Services[0], sp.GetRequiredService<RpcRouter>()));
+            ServiceNames.Operator, typeof(Temporalio.Client.OperatorService), sp.GetRequiredService<RpcRouter>()));
         services.AddSingleton<IServiceMethodProvider<TestServiceEndpoint>>(sp => new ProtoServiceBinder<TestServiceEndpoint>(
-            Temporalio.Api.TestService.V1.ServiceReflection.Descriptor.Services[0], sp.GetRequiredService<RpcRouter>()));
+            ServiceNames.Test, typeof(Temporalio.Client.TestService), sp.GetRequiredService<RpcRouter>()));
+        services.AddSingleton<IServiceMethodProvider<HealthService>, HealthService>();
         services.AddHostedService<ClockService>();
 
         var app = builder.Build();
         var engine = app.Services.GetRequiredService<Engine>();
         var router = app.Services.GetRequiredService<RpcRouter>();
-        var workflowService = new HandlerMap(router, Temporalio.Api.WorkflowService.V1.ServiceReflection.Descriptor.Services[0].FullName, engine);
+        var workflowService = new HandlerMap(router, ServiceNames.Workflow, engine);
         NamespaceHandlers.Register(workflowService, engine);
         WorkflowHandlers.Register(workflowService, engine);
         TaskHandlers.Register(workflowService, engine);
-        TestServiceHandlers.Register(new HandlerMap(router, Temporalio.Api.TestService.V1.ServiceReflection.Descriptor.Services[0].FullName, engine), engine);
+        OperatorHandlers.Register(new HandlerMap(router, ServiceNames.Operator, engine), engine);
+        TestServiceHandlers.Register(new HandlerMap(router, ServiceNames.Test, engine), engine);
         app.MapGrpcService<WorkflowServiceEndpoint>();
         app.MapGrpcService<OperatorServiceEndpoint>();
         app.MapGrpcService<TestServiceEndpoint>();
+        app.MapGrpcService<HealthService>();
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

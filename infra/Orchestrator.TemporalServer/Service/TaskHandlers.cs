@@ -9,11 +9,7 @@ internal static class TaskHandlers
     {
         map.Async<PollWorkflowTaskQueueRequest>("PollWorkflowTaskQueue", (request, context) =>
             engine.PollAsync(request.Namespace, request.TaskQueue.Name, activity: false, request.Identity, new PollWorkflowTaskQueueResponse(), context));
-        map.Locked<RespondWorkflowTaskCompletedRequest>("RespondWorkflowTaskCompleted", request =>
-        {
-            engine.CompleteWorkflowTask(request);
-            return new RespondWorkflowTaskCompletedResponse();
-        });
+        map.Locked<RespondWorkflowTaskCompletedRequest>("RespondWorkflowTaskCompleted", engine.CompleteWorkflowTask);
         map.Locked<RespondWorkflowTaskFailedRequest>("RespondWorkflowTaskFailed", request =>
         {
             var (run, task) = engine.RunningWorkflowTask(request.TaskToken);

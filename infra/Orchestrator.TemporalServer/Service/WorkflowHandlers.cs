@@ -31,6 +31,7 @@ internal static class WorkflowHandlers
                 WorkflowIdConflictPolicy = request.WorkflowIdConflictPolicy, RetryPolicy = request.RetryPolicy,
                 CronSchedule = request.CronSchedule, Memo = request.Memo, SearchAttributes = request.SearchAttributes,
                 Header = request.Header, WorkflowStartDelay = request.WorkflowStartDelay, Priority = request.Priority,
+                UserMetadata = request.UserMetadata,
             };
             var (run, _) = engine.StartWorkflow(start, new RunOrigin(),
                 beforeFirstTask: r => engine.Signal(r, request.SignalName, request.SignalInput, request.Header, request.Identity));
@@ -49,12 +50,8 @@ internal static class WorkflowHandlers
         });
         map.Locked<RequestCancelWorkflowExecutionRequest>("RequestCancelWorkflowExecution", request =>
         {
+            // As in Temporal, cancelling a run that already closed succeeds and changes nothing.
             var run = engine.FindRun(request.Namespace, request.WorkflowExecution.WorkflowId, request.WorkflowExecution.RunId);
-            if (!run.IsRunning)
-            {
-                throw Grpc.RpcErrors.NotFound("workflow execution already completed");
-            }
-
             engine.RequestCancel(run, request.Reason, request.Identity);
             return new RequestCancelWorkflowExecutionResponse();
         });
@@ -73,15 +70,20 @@ internal static class WorkflowHandlers
             Engine.Describe(engine.FindRun(request.Namespace, request.Execution.WorkflowId, request.Execution.RunId)));
         map.Locked<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", request =>
         {
-            var response = new ListWorkflowExecutionsResponse();
-            response.Executions.AddRange(engine.List(request.Namespace, request.Query));
+            var (page, next) = engine.List(request.Namespace, request.Query, request.PageSize, request.NextPageToken);
+            var response = new ListWorkflowExecutionsResponse { NextPageToken = next };
+            response.Executions.AddRange(page);
             return response;
         });
         map.Locked<CountWorkflowExecutionsRequest>("CountWorkflowExecutions", request =>
-            new CountWorkflowExecutionsResponse { Count = engine.List(request.Namespace, request.Query).Count });
+            new CountWorkflowExecutionsResponse { Count = engine.List(request.Namespace, request.Query).Page.Count });
         map.Async<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (request, context) =>
             await engine.GetHistoryAsync(request, context).ConfigureAwait(false));
         map.Async<QueryWorkflowRequest>("QueryWorkflow", async (request, context) =>
             await engine.QueryAsync(request, context).ConfigureAwait(false));
+        map.Async<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (request, context) =>
+            await engine.UpdateAsync(request, context).ConfigureAwait(false));
+        map.Async<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (request, context) =>
+            await engine.PollUpdateAsync(request, context).ConfigureAwait(false));
     }
 }

@@ -42,14 +42,27 @@ internal static class TestServiceHandlers
         });
     }
 
-    /// <summary>Waits until server time reaches a point, optionally releasing the skipping lock meanwhile.</summary>
+    /// <summary>
+    /// Waits until server time reaches a point, optionally releasing the skipping lock meanwhile. The lock is
+    /// taken back by the wake-up itself, under the gate, so the clock cannot skip on past the sleep's end (to a
+    /// later timer) in the moment before the waiting call resumes.
+    /// </summary>
     private static async Task SleepUntilAsync(Engine engine, DateTime? until, TimeSpan duration, bool unlock, CancellationToken cancellation)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Time.ClockTimer wake;
         lock (engine.Gate)
         {
             var due = until ?? engine.Now + duration;
-            engine.Clock.Schedule(due, () => reached.TrySetResult());
+            wake = engine.Clock.Schedule(due, () =>
+            {
+                if (unlock)
+                {
+                    engine.Clock.LockCount++;
+                }
+
+                reached.TrySetResult();
+            });
             if (unlock)
             {
                 engine.Clock.LockCount--;
@@ -61,16 +74,22 @@ internal static class TestServiceHandlers
         {
             await reached.Task.WaitAsync(cancellation).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            if (unlock)
+            lock (engine.Gate)
             {
-                lock (engine.Gate)
+                // Cancelled before the wake-up: it will not run, so the lock is taken back here.
+                if (!reached.Task.IsCompleted)
                 {
-                    engine.Clock.LockCount++;
+                    wake.Cancelled = true;
+                    if (unlock)
+                    {
+                        engine.Clock.LockCount++;
+                    }
                 }
             }
+
+            throw;
         }
     }
-
 }

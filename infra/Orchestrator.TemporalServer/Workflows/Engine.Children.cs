@@ -55,12 +55,15 @@ internal sealed partial class Engine
             SearchAttributes = command.SearchAttributes,
             Identity = context.Identity,
             RequestId = Guid.NewGuid().ToString(),
+            Priority = command.Priority,
+            UserMetadata = context.UserMetadata,
         };
         var child = new ChildState { Namespace = ns, WorkflowId = command.WorkflowId, WorkflowType = command.WorkflowType.Name, ClosePolicy = command.ParentClosePolicy };
         try
         {
             run.Children[initiated.EventId] = child;
-            var parent = new ParentInfo(run.Namespace.Name, run.Namespace.Id, run.WorkflowId, run.RunId, initiated.EventId);
+            var root = run.Root ?? new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId };
+            var parent = new ParentInfo(run.Namespace.Name, run.Namespace.Id, run.WorkflowId, run.RunId, initiated.EventId, root);
             var childRun = StartWorkflow(request, new RunOrigin(Parent: parent)).Run;
             child.RunId = childRun.RunId;
             var started = Event(EventType.ChildWorkflowExecutionStarted);

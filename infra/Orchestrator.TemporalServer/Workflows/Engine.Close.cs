@@ -28,6 +28,7 @@ internal sealed partial class Engine
         }
 
         run.WorkflowTask = null;
+        AbortUpdates(run);
         ReleaseDeferredQueries(run);
         foreach (var timer in run.RunTimers)
         {

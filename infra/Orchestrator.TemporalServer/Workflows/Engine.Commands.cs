@@ -17,6 +17,12 @@ internal sealed class CommandContext(WorkflowRun run, long completedEventId, str
 
     /// <summary>Set when a command's outcome must be seen by the workflow even if no event was buffered.</summary>
     public bool NeedsWorkflowTask { get; set; }
+
+    /// <summary>The update protocol messages of the task completion, for PROTOCOL_MESSAGE commands.</summary>
+    public Updates.UpdateMessages? Messages { get; init; }
+
+    /// <summary>The user metadata (summary, details) of the command being applied.</summary>
+    public Temporalio.Api.Sdk.V1.UserMetadata? UserMetadata { get; set; }
 }
 
 internal sealed partial class Engine
@@ -28,6 +34,7 @@ internal sealed partial class Engine
     private void ApplyCommand(CommandContext context, Command command)
     {
         var run = context.Run;
+        context.UserMetadata = command.UserMetadata;
         switch (command.CommandType)
         {
             case CommandType.ScheduleActivityTask:
@@ -97,10 +104,7 @@ internal sealed partial class Engine
                 break;
             case CommandType.UpsertWorkflowSearchAttributes:
                 var upserted = command.UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes;
-                foreach (var field in upserted.IndexedFields)
-                {
-                    run.SearchAttributes.IndexedFields[field.Key] = field.Value;
-                }
+                PayloadMaps.Merge(run.SearchAttributes.IndexedFields, upserted.IndexedFields);
 
                 var upsert = Event(EventType.UpsertWorkflowSearchAttributes);
                 upsert.UpsertWorkflowSearchAttributesEventAttributes = new UpsertWorkflowSearchAttributesEventAttributes
@@ -112,10 +116,7 @@ internal sealed partial class Engine
                 break;
             case CommandType.ModifyWorkflowProperties:
                 var memo = command.ModifyWorkflowPropertiesCommandAttributes.UpsertedMemo;
-                foreach (var field in memo.Fields)
-                {
-                    run.Memo.Fields[field.Key] = field.Value;
-                }
+                PayloadMaps.Merge(run.Memo.Fields, memo.Fields);
 
                 var modified = Event(EventType.WorkflowPropertiesModified);
                 modified.WorkflowPropertiesModifiedEventAttributes = new WorkflowPropertiesModifiedEventAttributes
@@ -124,6 +125,9 @@ internal sealed partial class Engine
                     WorkflowTaskCompletedEventId = context.CompletedEventId,
                 };
                 run.Append(modified);
+                break;
+            case CommandType.ProtocolMessage:
+                ApplyProtocolMessage(context, command.ProtocolMessageCommandAttributes.MessageId);
                 break;
             default:
                 throw RpcErrors.Unsupported($"command {command.CommandType}");

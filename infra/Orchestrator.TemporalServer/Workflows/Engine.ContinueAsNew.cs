@@ -29,9 +29,11 @@ internal sealed partial class Engine
             SearchAttributes = command.SearchAttributes ?? run.SearchAttributes,
             RetryPolicy = command.RetryPolicy ?? started.RetryPolicy,
             Identity = context.Identity,
+            Priority = started.Priority,
         };
+        var backoff = command.BackoffStartInterval is { } b && b.ToTimeSpan() > TimeSpan.Zero ? b : null;
         var origin = new RunOrigin(run.Parent, run, command.Initiator, command.LastCompletionResult, command.Failure,
-            started.WorkflowExecutionExpirationTime);
+            started.WorkflowExecutionExpirationTime, backoff);
         var next = StartWorkflow(request, origin).Run;
         run.NextRunId = next.RunId;
         var continued = Event(EventType.WorkflowExecutionContinuedAsNew);
@@ -50,6 +52,7 @@ internal sealed partial class Engine
             Header = command.Header,
             Memo = command.Memo,
             SearchAttributes = command.SearchAttributes,
+            BackoffStartInterval = backoff,
         };
 
         // As in Temporal, continuing as new closes this run: its children meet the parent close policy.

@@ -19,7 +19,8 @@ internal sealed partial class Engine
 
     /// <summary>
     /// Runs a query as a legacy query task: a workflow task carrying the query and the run's history, answered
-    /// by RespondQueryTaskCompleted. Queries never write history.
+    /// by RespondQueryTaskCompleted. Queries never write history. As in Temporal, a query sees every event
+    /// written before it arrived: while a workflow task is scheduled or running it waits for that task.
     /// </summary>
     public async Task<QueryWorkflowResponse> QueryAsync(QueryWorkflowRequest request, ServerCallContext context)
     {
@@ -28,8 +29,21 @@ internal sealed partial class Engine
         lock (Gate)
         {
             var run = FindRun(request.Namespace, request.Execution.WorkflowId, request.Execution.RunId);
+            if (Rejects(request.QueryRejectCondition, run.Status))
+            {
+                return new QueryWorkflowResponse { QueryRejected = new QueryRejected { Status = run.Status } };
+            }
+
             pendingQueries[queryId] = answer;
-            Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new QueryDispatch(this, run, queryId, request.Query));
+            var dispatch = new QueryDispatch(this, run, queryId, request.Query);
+            if (MustWaitForWorkflowTask(run))
+            {
+                run.DeferredQueries.Add(() => Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(dispatch));
+            }
+            else
+            {
+                Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(dispatch);
+            }
         }
 
         try
@@ -78,9 +92,9 @@ internal sealed partial class Engine
             return null;
         }
 
-        // As Temporal does, a query waits while a workflow task is in flight: a worker handed a query for a
-        // run it is still processing can lose it, leaving the caller to time out.
-        if (run.IsRunning && run.WorkflowTask is { Started: true })
+        // A workflow task was scheduled since the query was queued: the query waits for it, so it sees the
+        // events that task brings (a worker handed a query for a run it is still processing can also lose it).
+        if (MustWaitForWorkflowTask(run))
         {
             run.DeferredQueries.Add(() => Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new QueryDispatch(this, run, queryId, query)));
             return null;
@@ -106,6 +120,15 @@ internal sealed partial class Engine
         response.History.Events.AddRange(run.History.Take(upTo).Select(e => e.Clone()));
         return response;
     }
+
+    private static bool MustWaitForWorkflowTask(WorkflowRun run) => run.IsRunning && run.WorkflowTask is not null;
+
+    private static bool Rejects(QueryRejectCondition condition, WorkflowExecutionStatus status) => condition switch
+    {
+        QueryRejectCondition.NotOpen => status != WorkflowExecutionStatus.Running,
+        QueryRejectCondition.NotCompletedCleanly => status is not (WorkflowExecutionStatus.Running or WorkflowExecutionStatus.Completed),
+        _ => false,
+    };
 
     /// <summary>Puts the queries held back during a workflow task back in line (under the gate).</summary>
     private static void ReleaseDeferredQueries(WorkflowRun run)

@@ -18,7 +18,8 @@ internal sealed record RunOrigin(
     ContinueAsNewInitiator Initiator = ContinueAsNewInitiator.Unspecified,
     Payloads? LastCompletionResult = null,
     Failure? ContinuedFailure = null,
-    Timestamp? ExpirationTime = null);
+    Timestamp? ExpirationTime = null,
+    Duration? FirstTaskBackoff = null);
 
 internal sealed partial class Engine
 {
@@ -38,12 +39,21 @@ internal sealed partial class Engine
             throw RpcErrors.Unsupported("workflow start delay");
         }
 
+        if (request.RetryPolicy is not null && origin.ContinuedFrom is null)
+        {
+            throw RpcErrors.Unsupported("a workflow retry policy");
+        }
+
         if (string.IsNullOrEmpty(request.WorkflowId) || string.IsNullOrEmpty(request.WorkflowType?.Name) || string.IsNullOrEmpty(request.TaskQueue?.Name))
         {
             throw RpcErrors.InvalidArgument("workflow id, workflow type and task queue are required");
         }
 
         var ns = Namespace(request.Namespace);
+        if (ns.UnregisteredSearchAttribute(request.SearchAttributes) is { } unregistered)
+        {
+            throw RpcErrors.InvalidArgument($"search attribute {unregistered} is not registered in namespace {ns.Name} (register it with --search-attribute {unregistered}=TYPE)");
+        }
         if (origin.ContinuedFrom is null && latestRuns.GetValueOrDefault((ns.Name, request.WorkflowId)) is { } existing
             && CheckExisting(existing, request) is { } answer)
         {
@@ -59,6 +69,8 @@ internal sealed partial class Engine
             RunTimeout = request.WorkflowRunTimeout is { } t && t.ToTimeSpan() > TimeSpan.Zero ? t : null,
             SearchAttributes = request.SearchAttributes?.Clone() ?? new SearchAttributes(),
             Memo = request.Memo?.Clone() ?? new Memo(),
+            UserMetadata = request.UserMetadata,
+            Root = origin.Parent?.Root ?? origin.ContinuedFrom?.Root,
         };
         if (string.IsNullOrEmpty(run.FirstRunId))
         {
@@ -94,6 +106,8 @@ internal sealed partial class Engine
             LastCompletionResult = origin.LastCompletionResult,
             ContinuedFailure = origin.ContinuedFailure,
             Priority = request.Priority,
+            RootWorkflowExecution = run.Root,
+            FirstWorkflowTaskBackoff = origin.FirstTaskBackoff,
         };
         var expiration = origin.ExpirationTime;
         if (expiration is null && request.WorkflowExecutionTimeout is { } et && et.ToTimeSpan() > TimeSpan.Zero)
@@ -111,10 +125,25 @@ internal sealed partial class Engine
         }
 
         started.WorkflowExecutionStartedEventAttributes = attributes;
+        started.UserMetadata = request.UserMetadata;
         run.Append(started);
         ArmRunTimeouts(run, expiration);
         beforeFirstTask?.Invoke(run);
-        ScheduleWorkflowTask(run);
+        if (origin.FirstTaskBackoff?.ToTimeSpan() is { } backoff && backoff > TimeSpan.Zero)
+        {
+            // Continue-as-new with a backoff: the run exists at once, its first workflow task waits.
+            run.FirstTaskDue = Now + backoff;
+            Clock.Schedule(backoff, () =>
+            {
+                run.FirstTaskDue = null;
+                ScheduleWorkflowTask(run);
+            });
+        }
+        else
+        {
+            ScheduleWorkflowTask(run);
+        }
+
         return (run, true);
     }
 

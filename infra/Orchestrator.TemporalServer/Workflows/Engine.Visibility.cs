@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Orchestrator.TemporalServer.Grpc;
 using Orchestrator.TemporalServer.Workflows;
@@ -22,6 +23,7 @@ internal sealed partial class Engine
                 WorkflowExecutionTimeout = started.WorkflowExecutionTimeout,
                 WorkflowRunTimeout = started.WorkflowRunTimeout,
                 DefaultWorkflowTaskTimeout = run.WorkflowTaskTimeout,
+                UserMetadata = run.UserMetadata,
             },
             WorkflowExecutionInfo = Info(run),
         };
@@ -74,7 +76,7 @@ internal sealed partial class Engine
             Execution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
             Type = new WorkflowType { Name = run.WorkflowType },
             StartTime = Timestamp.FromDateTime(run.StartTime),
-            ExecutionTime = Timestamp.FromDateTime(run.StartTime),
+            ExecutionTime = Timestamp.FromDateTime(run.StartTime + (run.History[0].WorkflowExecutionStartedEventAttributes.FirstWorkflowTaskBackoff?.ToTimeSpan() ?? TimeSpan.Zero)),
             CloseTime = run.CloseTime is { } closed ? Timestamp.FromDateTime(closed) : null,
             Status = run.Status,
             HistoryLength = run.History.Count,
@@ -82,6 +84,8 @@ internal sealed partial class Engine
             SearchAttributes = run.SearchAttributes,
             TaskQueue = run.TaskQueue,
             FirstRunId = run.FirstRunId,
+            RootExecution = run.Root ?? new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
+            HistorySizeBytes = run.HistorySizeBytes,
         };
         if (run.Parent is { } parent)
         {
@@ -95,16 +99,43 @@ internal sealed partial class Engine
     /// <summary>
     /// Lists runs, newest first, filtered by a conjunction of equalities on WorkflowId, RunId, WorkflowType,
     /// ExecutionStatus and TaskQueue (the subset of Temporal's visibility query language this server supports).
+    /// With a page size, one page: the token names the last run of the page, so runs started meanwhile
+    /// (which sort first) never shift later pages.
     /// </summary>
-    public List<WorkflowExecutionInfo> List(string ns, string query)
+    public (List<WorkflowExecutionInfo> Page, ByteString NextPageToken) List(string ns, string query, int pageSize = 0, ByteString? pageToken = null)
     {
         Namespace(ns);
         var filters = ParseQuery(query);
-        return Runs(ns)
+        var ordered = Runs(ns)
             .Where(run => filters.All(f => f(run)))
-            .OrderByDescending(run => run.StartTime)
-            .Select(Info)
-            .ToList();
+            .OrderByDescending(run => run.StartTime).ThenByDescending(run => run.RunId, StringComparer.Ordinal);
+        IEnumerable<WorkflowRun> rest = ordered;
+        if (pageToken is { IsEmpty: false })
+        {
+            var (ticks, runId) = ParsePageToken(pageToken);
+            rest = ordered.SkipWhile(run => run.StartTime.Ticks > ticks
+                || (run.StartTime.Ticks == ticks && string.CompareOrdinal(run.RunId, runId) >= 0));
+        }
+
+        if (pageSize <= 0)
+        {
+            return (rest.Select(Info).ToList(), ByteString.Empty);
+        }
+
+        var page = rest.Take(pageSize + 1).ToList();
+        var more = page.Count > pageSize;
+        page = page.Take(pageSize).ToList();
+        var token = more ? ByteString.CopyFromUtf8($"{page[^1].StartTime.Ticks}:{page[^1].RunId}") : ByteString.Empty;
+        return (page.Select(Info).ToList(), token);
+    }
+
+    private static (long Ticks, string RunId) ParsePageToken(ByteString token)
+    {
+        var text = token.ToStringUtf8();
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && long.TryParse(text[..colon], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            ? (ticks, text[(colon + 1)..])
+            : throw RpcErrors.InvalidArgument("malformed next_page_token");
     }
 
     private static List<Func<WorkflowRun, bool>> ParseQuery(string query)

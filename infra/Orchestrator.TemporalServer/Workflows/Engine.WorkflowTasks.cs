@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Orchestrator.TemporalServer.Grpc;
 using Orchestrator.TemporalServer.Matching;
+using Orchestrator.TemporalServer.Updates;
 using Orchestrator.TemporalServer.Workflows;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
@@ -22,34 +23,41 @@ internal sealed partial class Engine
         }
 
         run.AppendOrBuffer(e);
+        if (run.WorkflowTask is { Speculative: true, Started: false } speculative)
+        {
+            // New events: the task that was to carry only updates now carries them too, so it is written.
+            WriteScheduledEvent(run, speculative);
+        }
+
         ScheduleWorkflowTask(run);
     }
 
-    /// <summary>Schedules a workflow task unless one is already scheduled or running.</summary>
-    public void ScheduleWorkflowTask(WorkflowRun run, int attempt = 1)
+    /// <summary>
+    /// Schedules a workflow task unless one is already scheduled or running. A speculative task (for updates
+    /// alone) writes its events only if it completes with something to record.
+    /// </summary>
+    public void ScheduleWorkflowTask(WorkflowRun run, int attempt = 1, bool speculative = false)
     {
-        if (!run.IsRunning || run.WorkflowTask is not null)
+        if (!run.IsRunning || run.WorkflowTask is not null || run.FirstTaskDue is not null)
         {
             return;
         }
 
-        var scheduled = WorkflowRun.NewEvent(EventType.WorkflowTaskScheduled, Now);
-        scheduled.WorkflowTaskScheduledEventAttributes = new WorkflowTaskScheduledEventAttributes
+        var task = new WorkflowTaskState { Attempt = attempt, ScheduledTime = Now, Speculative = true };
+        run.WorkflowTask = task;
+        if (!speculative)
         {
-            TaskQueue = new ApiTaskQueue { Name = run.TaskQueue, Kind = TaskQueueKind.Normal },
-            StartToCloseTimeout = run.WorkflowTaskTimeout,
-            Attempt = attempt,
-        };
-        run.Append(scheduled);
-        run.WorkflowTask = new WorkflowTaskState { ScheduledEventId = scheduled.EventId, Attempt = attempt, ScheduledTime = Now };
-        Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new WorkflowTaskDispatch(this, run, scheduled.EventId));
+            WriteScheduledEvent(run, task);
+        }
+
+        Queue(run.Namespace.Name, run.TaskQueue, activity: false).Add(new WorkflowTaskDispatch(this, run, task));
         Clock.NotifyChanged();
     }
 
     /// <summary>Hands a scheduled workflow task to a poller: writes its started event and returns the full history.</summary>
-    private PollWorkflowTaskQueueResponse? StartWorkflowTask(WorkflowRun run, long scheduledEventId, string identity)
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(WorkflowRun run, WorkflowTaskState task, string identity)
     {
-        if (!run.IsRunning || run.WorkflowTask is not { Started: false } task || task.ScheduledEventId != scheduledEventId)
+        if (!run.IsRunning || !ReferenceEquals(run.WorkflowTask, task) || task.Started)
         {
             return null;
         }
@@ -57,17 +65,34 @@ internal sealed partial class Engine
         var started = WorkflowRun.NewEvent(EventType.WorkflowTaskStarted, Now);
         started.WorkflowTaskStartedEventAttributes = new WorkflowTaskStartedEventAttributes
         {
-            ScheduledEventId = scheduledEventId,
             Identity = identity,
             RequestId = Guid.NewGuid().ToString(),
+            HistorySizeBytes = run.HistorySizeBytes,
         };
-        run.Append(started);
+        SuggestContinueAsNew(run, started.WorkflowTaskStartedEventAttributes);
+        if (task.Speculative)
+        {
+            // Shown to the worker with the ids they will have if written; nothing is written meanwhile, since
+            // every event that arrives while the task runs is buffered.
+            var scheduled = ScheduledEvent(run, task);
+            scheduled.EventId = scheduled.TaskId = run.NextEventId;
+            started.EventId = started.TaskId = run.NextEventId + 1;
+            started.WorkflowTaskStartedEventAttributes.ScheduledEventId = scheduled.EventId;
+            task.ScheduledEventId = scheduled.EventId;
+            task.UnwrittenEvents.AddRange([scheduled, started]);
+        }
+        else
+        {
+            started.WorkflowTaskStartedEventAttributes.ScheduledEventId = task.ScheduledEventId;
+            run.Append(started);
+        }
+
         task.StartedEventId = started.EventId;
         task.StartedTime = Now;
         task.Timeout = Clock.Schedule(run.WorkflowTaskTimeout.ToTimeSpan(), () => TimeOutWorkflowTask(run, task));
         var response = new PollWorkflowTaskQueueResponse
         {
-            TaskToken = new TaskToken(TaskKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, scheduledEventId, task.Attempt).ToByteString(),
+            TaskToken = new TaskToken(TaskKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, task.ScheduledEventId, task.Attempt, task.Instance).ToByteString(),
             WorkflowExecution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
             WorkflowType = new WorkflowType { Name = run.WorkflowType },
             PreviousStartedEventId = run.LastCompletedStartedEventId,
@@ -79,6 +104,8 @@ internal sealed partial class Engine
             StartedTime = started.EventTime,
         };
         response.History.Events.AddRange(run.History.Select(e => e.Clone()));
+        response.History.Events.AddRange(task.UnwrittenEvents.Select(e => e.Clone()));
+        response.Messages.AddRange(UpdateRequestMessages(run, task, started.EventId));
         return response;
     }
 
@@ -88,7 +115,7 @@ internal sealed partial class Engine
         var parsed = TaskToken.Parse(token, TaskKind.Workflow);
         var run = FindRun(parsed.Namespace, parsed.WorkflowId, parsed.RunId);
         if (!run.IsRunning || run.WorkflowTask is not { Started: true } task
-            || task.ScheduledEventId != parsed.ScheduledEventId || task.Attempt != parsed.Attempt)
+            || task.ScheduledEventId != parsed.ScheduledEventId || task.Attempt != parsed.Attempt || task.Instance != parsed.QueryId)
         {
             throw RpcErrors.NotFound("workflow task not found (it timed out, failed or the run closed)");
         }
@@ -96,23 +123,45 @@ internal sealed partial class Engine
         return (run, task);
     }
 
-    public void CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request)
+    public RespondWorkflowTaskCompletedResponse CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request)
     {
+        var response = new RespondWorkflowTaskCompletedResponse();
         var (run, task) = RunningWorkflowTask(request.TaskToken);
         if (run.HasBufferedEvents && request.Commands.Any(c => IsClosingCommand(c.CommandType)))
         {
             // New events arrived while the task ran: the workflow must see them before it may close (Temporal
             // fails such a task as UNHANDLED_COMMAND and hands the workflow a new one).
             FailWorkflowTask(run, task, WorkflowTaskFailedCause.UnhandledCommand, null, request.Identity, retryAsFirstAttempt: true);
-            return;
+            return response;
         }
 
-        if (CommandValidation.Validate(run, request.Commands) is { } invalid)
+        if (CommandValidation.Validate(run, request.Commands, request.Messages.Select(m => m.Id)) is { } invalid)
         {
             FailWorkflowTask(run, task, invalid.Cause, new Failure { Message = invalid.Message, Source = "Server" }, request.Identity);
-            return;
+            if (invalid.Unsupported)
+            {
+                // Retrying cannot help: the run ends at once, saying why, instead of failing its task forever.
+                Terminate(run, invalid.Message, null, "server");
+            }
+
+            return response;
         }
 
+        var messages = UpdateMessages.Read(request.Messages);
+        task.Timeout?.Cancelled = true;
+        if (task.Speculative && request.Commands.Count == 0 && !messages.RecordsAnything && !request.ForceCreateNewWorkflowTask
+            && (LastCompletedTaskEnd(run) == run.History.Count || request.Capabilities?.DiscardSpeculativeWorkflowTaskWithEvents == true))
+        {
+            // Only rejections: as in Temporal, the speculative task vanishes, the history is unchanged, and the
+            // worker is told to roll back to the last completed task.
+            run.WorkflowTask = null;
+            ApplyUpdateMessages(run, task, messages, null);
+            FinishWorkflowTask(run, scheduleNext: false);
+            response.ResetHistoryEventId = run.LastCompletedStartedEventId;
+            return response;
+        }
+
+        WriteUnwrittenEvents(run, task);
         var completed = WorkflowRun.NewEvent(EventType.WorkflowTaskCompleted, Now);
         completed.WorkflowTaskCompletedEventAttributes = new WorkflowTaskCompletedEventAttributes
         {
@@ -125,8 +174,7 @@ internal sealed partial class Engine
             WorkerVersion = request.WorkerVersionStamp,
         };
         run.Append(completed);
-        task.Timeout?.Cancelled = true;
-        var context = new CommandContext(run, completed.EventId, request.Identity ?? "");
+        var context = new CommandContext(run, completed.EventId, request.Identity ?? "") { Messages = messages };
         foreach (var command in request.Commands)
         {
             if (!run.IsRunning)
@@ -134,29 +182,49 @@ internal sealed partial class Engine
                 break;
             }
 
+            var firstEvent = run.History.Count;
             ApplyCommand(context, command);
+            if (command.UserMetadata is { } metadata && run.History.Count > firstEvent)
+            {
+                run.AttachUserMetadata(firstEvent, metadata);
+            }
         }
 
         run.WorkflowTask = null;
         run.LastCompletedStartedEventId = task.StartedEventId;
-        ReleaseDeferredQueries(run);
+        ApplyUpdateMessages(run, task, messages, context);
+        FinishWorkflowTask(run, scheduleNext: request.ForceCreateNewWorkflowTask || context.NeedsWorkflowTask);
+        return response;
+    }
+
+    /// <summary>After a task completed: buffered events are written and a next task follows when anything waits.</summary>
+    private void FinishWorkflowTask(WorkflowRun run, bool scheduleNext)
+    {
         if (!run.IsRunning)
         {
             run.DropBuffered();
+            ReleaseDeferredQueries(run);
             return;
         }
 
         var flushed = run.FlushBuffered();
-        if (flushed > 0 || request.ForceCreateNewWorkflowTask || context.NeedsWorkflowTask)
+        if (flushed > 0 || scheduleNext)
         {
             ScheduleWorkflowTask(run);
         }
+        else if (run.Updates.Count > 0 && run.UnsentUpdates.Any())
+        {
+            ScheduleWorkflowTask(run, speculative: true);
+        }
 
+        // Only now: a query that waited may have to wait again for the task the buffered events brought.
+        ReleaseDeferredQueries(run);
         Clock.NotifyChanged();
     }
 
     public void FailWorkflowTask(WorkflowRun run, WorkflowTaskState task, WorkflowTaskFailedCause cause, Failure? failure, string? identity, bool retryAsFirstAttempt = false)
     {
+        WriteUnwrittenEvents(run, task);
         var failed = WorkflowRun.NewEvent(EventType.WorkflowTaskFailed, Now);
         failed.WorkflowTaskFailedEventAttributes = new WorkflowTaskFailedEventAttributes
         {
@@ -177,6 +245,7 @@ internal sealed partial class Engine
             return;
         }
 
+        WriteUnwrittenEvents(run, task);
         var timedOut = WorkflowRun.NewEvent(EventType.WorkflowTaskTimedOut, Now);
         timedOut.WorkflowTaskTimedOutEventAttributes = new WorkflowTaskTimedOutEventAttributes
         {
@@ -189,28 +258,32 @@ internal sealed partial class Engine
     }
 
     /// <summary>After a failed task: buffered events are written, then a new attempt follows, with a growing
-    /// pause after the second so a workflow that fails deterministically does not spin.</summary>
+    /// pause after the second so a workflow that fails deterministically does not spin. Updates the task
+    /// carried go with the next attempt.</summary>
     private void RetryWorkflowTask(WorkflowRun run, WorkflowTaskState task, int attempt)
     {
         task.Timeout?.Cancelled = true;
+        task.SentUpdates.ForEach(u => u.Sent = false);
         run.WorkflowTask = null;
-        ReleaseDeferredQueries(run);
         run.FlushBuffered();
         if (attempt <= 2)
         {
             ScheduleWorkflowTask(run, attempt);
-            return;
+        }
+        else
+        {
+            var pause = TimeSpan.FromSeconds(Math.Min(10, attempt - 2));
+            Clock.Schedule(pause, () => ScheduleWorkflowTask(run, attempt));
         }
 
-        var pause = TimeSpan.FromSeconds(Math.Min(10, attempt - 2));
-        Clock.Schedule(pause, () => ScheduleWorkflowTask(run, attempt));
+        ReleaseDeferredQueries(run);
     }
 
     private static bool IsClosingCommand(CommandType type) => type is CommandType.CompleteWorkflowExecution
         or CommandType.FailWorkflowExecution or CommandType.CancelWorkflowExecution or CommandType.ContinueAsNewWorkflowExecution;
 
-    private sealed class WorkflowTaskDispatch(Engine engine, WorkflowRun run, long scheduledEventId) : IQueuedTask
+    private sealed class WorkflowTaskDispatch(Engine engine, WorkflowRun run, WorkflowTaskState task) : IQueuedTask
     {
-        public IMessage? TryDispatch(string identity) => engine.StartWorkflowTask(run, scheduledEventId, identity);
+        public IMessage? TryDispatch(string identity) => engine.StartWorkflowTask(run, task, identity);
     }
 }

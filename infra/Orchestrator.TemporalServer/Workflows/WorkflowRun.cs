@@ -8,10 +8,28 @@ using Temporalio.Api.History.V1;
 
 namespace Orchestrator.TemporalServer.Workflows;
 
-/// <summary>The workflow task of a run: scheduled, then started by a poller; at most one per run.</summary>
+/// <summary>
+/// The workflow task of a run: scheduled, then started by a poller; at most one per run. A speculative task
+/// (one that only carries workflow updates) writes no events until it completes with something to record,
+/// so an update the workflow rejects leaves no trace in the history, as in Temporal.
+/// </summary>
 internal sealed class WorkflowTaskState
 {
-    public long ScheduledEventId { get; init; }
+    public long ScheduledEventId { get; set; }
+
+    /// <summary>Names this task in its token: a later speculative task may have the same scheduled event id.</summary>
+    public string Instance { get; } = Interlocked.Increment(ref instances).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long instances;
+
+    /// <summary>Its scheduled and started events are not in the history (yet).</summary>
+    public bool Speculative { get; set; }
+
+    /// <summary>The speculative task's scheduled and started events, shown to the worker but not written.</summary>
+    public List<HistoryEvent> UnwrittenEvents { get; } = [];
+
+    /// <summary>The updates this task carries to the worker.</summary>
+    public List<Updates.UpdateState> SentUpdates { get; } = [];
 
     public long StartedEventId { get; set; }
 
@@ -85,6 +103,18 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
 
     public Memo Memo { get; set; } = new();
 
+    /// <summary>The static summary and details given at start (shown by describe).</summary>
+    public Temporalio.Api.Sdk.V1.UserMetadata? UserMetadata { get; set; }
+
+    /// <summary>The top-level workflow of a tree of children; null when this run is its own root.</summary>
+    public WorkflowExecution? Root { get; set; }
+
+    /// <summary>When the first workflow task may be scheduled (continue-as-new backoff); null: at once.</summary>
+    public DateTime? FirstTaskDue { get; set; }
+
+    /// <summary>The serialized size of the history, as Temporal reports it to workers (history_size_bytes).</summary>
+    public long HistorySizeBytes { get; private set; }
+
     public WorkflowTaskState? WorkflowTask { get; set; }
 
     /// <summary>Query tasks held back while a workflow task is in flight; dispatched when it ends.</summary>
@@ -98,6 +128,12 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
     public Dictionary<string, (long StartedEventId, ClockTimer Timer)> Timers { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<long, ChildState> Children { get; } = [];
+
+    /// <summary>The run's workflow updates by id: in flight and completed (rejected ones are forgotten, as in Temporal).</summary>
+    public Dictionary<string, Updates.UpdateState> Updates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Updates admitted but not yet sent to a worker, in arrival order.</summary>
+    public IEnumerable<Updates.UpdateState> UnsentUpdates => Updates.Values.Where(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && !u.Sent).OrderBy(u => u.Sequence);
 
     public List<ClockTimer> RunTimers { get; } = [];
 
@@ -125,6 +161,7 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
         e.TaskId = e.EventId;
         FixStartedEventId(e);
         History.Add(e);
+        HistorySizeBytes += e.CalculateSize();
         if (e.EventType == EventType.ChildWorkflowExecutionStarted
             && Children.TryGetValue(e.ChildWorkflowExecutionStartedEventAttributes.InitiatedEventId, out var child))
         {
@@ -135,6 +172,15 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
         historyChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
         return e;
+    }
+
+    /// <summary>Attaches a command's user metadata (summary, details) to the event the command wrote.</summary>
+    public void AttachUserMetadata(int index, Temporalio.Api.Sdk.V1.UserMetadata metadata)
+    {
+        var e = History[index];
+        HistorySizeBytes -= e.CalculateSize();
+        e.UserMetadata = metadata;
+        HistorySizeBytes += e.CalculateSize();
     }
 
     /// <summary>Writes the event now, or after the running workflow task when one is running.</summary>
@@ -192,5 +238,5 @@ internal sealed class WorkflowRun(NamespaceEntry ns, string workflowId, string r
 
 }
 
-/// <summary>The parent of a child run.</summary>
-internal sealed record ParentInfo(string Namespace, string NamespaceId, string WorkflowId, string RunId, long InitiatedEventId);
+/// <summary>The parent of a child run, and the root of the tree it belongs to.</summary>
+internal sealed record ParentInfo(string Namespace, string NamespaceId, string WorkflowId, string RunId, long InitiatedEventId, WorkflowExecution Root);

@@ -78,7 +78,7 @@ public sealed class AcquireActivitiesTests(PostgresDatabase database, BlobContai
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "dog", "notes.png"), "not an image", Token);
             var source = new DatasetSource("image-folder", folder.FullName, new Dictionary<string, string>(), "CC-BY-4.0", "contributors", "P1Y");
 
-            var version = await Activity("r", "2").RunAsync(() => new AcquireActivities(Store, Audit).AcquireAsync(new(_runId, source, "p")));
+            var version = await Activity("r", "2").RunAsync(() => new AcquireActivities(Store, Audit, roots: new LocalDataRoots([folder.FullName])).AcquireAsync(new(_runId, source, "p")));
 
             version.ItemCount.ShouldBe(2);
             version.CorruptCount.ShouldBe(1);

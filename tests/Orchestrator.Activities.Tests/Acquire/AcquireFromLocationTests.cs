@@ -16,7 +16,7 @@ public sealed class AcquireFromLocationTests(PostgresDatabase database, BlobCont
     private readonly string _runId = Guid.NewGuid().ToString("N");
     private readonly string _prefix = $"sets/{Guid.NewGuid():N}";
 
-    private AcquireActivities Activities => new(new BlobArtifactStore(container.Client), Audit, container.Client);
+    private AcquireActivities Activities => new(new BlobArtifactStore(container.Client), Audit, container.Client, new LocalDataRoots([Path.GetTempPath()]));
 
     private static DatasetSource Source(string kind, string location) =>
         new(kind, location, new Dictionary<string, string>(), "CC-BY-4.0", "contributors", "P1Y");

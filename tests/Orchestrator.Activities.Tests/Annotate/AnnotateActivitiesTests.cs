@@ -18,6 +18,8 @@ public sealed class AnnotateActivitiesTests(PostgresDatabase database, BlobConta
 {
     private readonly string _runId = Guid.NewGuid().ToString("N");
 
+    private static readonly LocalDataRoots TempRoots = new([Path.GetTempPath()]);
+
     private BlobArtifactStore Store => new(container.Client);
 
     private async Task<DatasetVersion> DatasetAsync(int count)
@@ -78,7 +80,7 @@ public sealed class AnnotateActivitiesTests(PostgresDatabase database, BlobConta
             var rows = manifest.Items.SelectMany(i => new[] { $"{i.ItemId},ann-a,{i.Label}", $"{i.ItemId},ann-b,{i.Label}" });
             await File.WriteAllLinesAsync(file, ["item_id,annotator,label", .. rows], Token);
 
-            var labels = await Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit).AnnotateAsync(
+            var labels = await Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit, TempRoots).AnnotateAsync(
                 new(_runId, dataset, new AnnotationSource("csv", file, new Dictionary<string, string>()), 0)));
 
             labels.Annotators.ShouldBe(["ann-a", "ann-b"]);
@@ -102,7 +104,7 @@ public sealed class AnnotateActivitiesTests(PostgresDatabase database, BlobConta
         {
             await File.WriteAllLinesAsync(file, ["item_id,annotator,label", $"{manifest.Items[0].ItemId},ann-a,hexagon"], Token);
 
-            var error = await Should.ThrowAsync<ApplicationFailureException>(() => Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit).AnnotateAsync(
+            var error = await Should.ThrowAsync<ApplicationFailureException>(() => Activity("r", "3").RunAsync(() => new AnnotateActivities(Store, Audit, TempRoots).AnnotateAsync(
                 new(_runId, dataset, new AnnotationSource("csv", file, new Dictionary<string, string>()), 0))));
 
             error.ErrorType.ShouldBe("InvalidInput");

@@ -8,6 +8,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Operations.Serving;
+using Orchestrator.Ml.Monitoring;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Monitor;
 using Orchestrator.Workflows.Policies;
@@ -210,5 +211,23 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
         var failure = await Should.ThrowAsync<ApplicationFailureException>(() => MeasureAsync(Input(Model, version + 5, 7, "unknown")));
 
         (failure.ErrorType, failure.NonRetryable).ShouldBe(("NotFound", true));
+    }
+
+    [Fact]
+    public async Task Measure_ModelAnsweringNaN_CompletesAndRecordsTheProblem()
+    {
+        var (version, onnx) = await TrainedAsync();
+        await MeasureTraffic.LogAsync(Log, onnx, Model, version, Epoch.AddHours(20), 300, seed: 120, drift: 0);
+        await Log.AppendAsync([.. Enumerable.Range(0, 5).Select(i => new PredictionRecord(Guid.NewGuid(), Model, version, "production", Epoch.AddHours(20).AddMinutes(30 + i), 5, true,
+            "circle", double.NaN, [0.4, 0.5, 0.6]))], Token);
+
+        var report = await MeasureAsync(Input(Model, version, 20, "nan"));
+
+        Print("nan", report);
+        var nonFinite = report.Statistics.Single(s => s.Name == HealthComparison.NonFiniteConfidences);
+        (nonFinite.Value, nonFinite.Breached).ShouldBe((5, true));
+        var events = await ModelEventsAsync(Model);
+        events.OfType<DriftMeasured>().ShouldContain(m => m.Statistic == HealthComparison.NonFiniteConfidences && m.Value == 5);
+        events.OfType<DriftDetected>().ShouldContain(m => m.Statistic == HealthComparison.NonFiniteConfidences);
     }
 }

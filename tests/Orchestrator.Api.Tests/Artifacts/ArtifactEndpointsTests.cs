@@ -29,10 +29,31 @@ public sealed class ArtifactEndpointsTests(ApiFactory api) : IClassFixture<ApiFa
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsByteArrayAsync(Token)).ShouldBe(bytes);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/markdown");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/octet-stream");
         response.Content.Headers.ContentLength.ShouldBe(bytes.Length);
         response.Headers.ETag!.Tag.ShouldBe($"\"{stored.Digest}\"");
         response.Headers.GetValues("Repr-Digest").Single().ShouldBe($"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:");
+    }
+
+    [Fact]
+    public async Task Get_BlobWhoseMetadataSaysHtml_ServedAsAnAttachmentThatCannotRunAsAPage()
+    {
+        var html = Encoding.UTF8.GetBytes($"<script>fetch('/api/audit/export',{{method:'POST'}})</script>{Guid.NewGuid()}");
+        var stored = await api.Services.GetRequiredService<BlobArtifactStore>().PutAsync(html, "text/markdown", Token);
+        var container = new BlobServiceClient(api.BlobConnectionString).GetBlobContainerClient(api.BlobContainerName);
+        await container.GetBlobClient(BlobArtifactStore.BlobName(stored.Digest)).SetHttpHeadersAsync(new BlobHttpHeaders { ContentType = "text/html" }, cancellationToken: Token);
+        using var client = api.ClientAs("audrey", "auditor");
+
+        using var response = await client.GetAsync($"/api/artifacts/{stored.Digest}", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsByteArrayAsync(Token)).ShouldBe(html);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/octet-stream");
+        response.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("attachment");
+        response.Content.Headers.ContentDisposition.FileName!.Trim('"').ShouldBe(stored.Digest.Replace(':', '-'));
+        response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("sandbox");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'none'");
     }
 
     [Fact]

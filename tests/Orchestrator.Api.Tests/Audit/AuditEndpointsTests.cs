@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Audit.Checkpoints;
 using Orchestrator.Audit.Export;
 using static Orchestrator.Api.Tests.RunFixtures;
 
@@ -54,7 +56,7 @@ public sealed class AuditEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
     }
 
     [Fact]
-    public async Task Verify_IntactLedger_ReportsValid()
+    public async Task Verify_EntriesNoCheckpointCoversYet_ReportsAnUnanchoredTailNotVerified()
     {
         using var engineer = api.ClientAs("alice", "ml-engineer");
         using var auditor = api.ClientAs("audrey", "auditor");
@@ -66,7 +68,47 @@ public sealed class AuditEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
         (await ReadAsync(all)).GetProperty("valid").GetBoolean().ShouldBeTrue();
         var report = await ReadAsync(one);
         report.GetProperty("valid").GetBoolean().ShouldBeTrue();
+        report.GetProperty("state").GetString().ShouldBe("unanchored-tail");
+        report.GetProperty("summary").GetString().ShouldStartWith("UNANCHORED TAIL: ");
+        var tail = report.GetProperty("unanchoredTail");
+        tail.GetProperty("entries").GetInt64().ShouldBeGreaterThanOrEqualTo(1);
+        tail.GetProperty("note").GetString()!.ShouldContain("a forged tail cannot be detected");
         report.GetProperty("eventsChecked").GetInt64().ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task Verify_AfterACheckpointAndPinnedToIt_IsVerifiedAndAnUnknownPinFails()
+    {
+        using var engineer = api.ClientAs("alice", "ml-engineer");
+        using var auditor = api.ClientAs("audrey", "auditor");
+        var runId = await StartRunAsync(engineer);
+        await api.Services.GetRequiredService<CheckpointWriter>().TakeAsync(Token);
+
+        using var latest = await auditor.PostAsJsonAsync("/api/audit/verify", new { streamId = $"run-{runId}" }, Token);
+        var digest = (await ReadAsync(latest)).GetProperty("latestCheckpoint").GetProperty("digest").GetString();
+        using var pinned = await auditor.PostAsJsonAsync("/api/audit/verify", new { streamId = $"run-{runId}", anchor = digest }, Token);
+        using var unknown = await auditor.PostAsJsonAsync("/api/audit/verify", new { anchor = "sha256:" + new string('0', 64) }, Token);
+
+        var verified = await ReadAsync(pinned);
+        verified.GetProperty("state").GetString().ShouldBe("verified", verified.ToString());
+        verified.GetProperty("copiesCompared").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        var failed = await ReadAsync(unknown);
+        failed.GetProperty("valid").GetBoolean().ShouldBeFalse();
+        failed.GetProperty("state").GetString().ShouldBe("failed");
+        failed.GetProperty("failures").EnumerateArray().ShouldContain(f => f.GetString()!.StartsWith("PinnedCheckpointMissing", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"anchor":"sha256:xyz"}""")]
+    [InlineData("""{"anchor":"SHA256:0000000000000000000000000000000000000000000000000000000000000000"}""")]
+    [InlineData("""{"anchor":42}""")]
+    public async Task Verify_MalformedAnchor_Returns400(string json)
+    {
+        using var auditor = api.ClientAs("audrey", "auditor");
+
+        using var response = await auditor.PostAsync("/api/audit/verify", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -107,7 +149,7 @@ public sealed class AuditEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
         await File.WriteAllBytesAsync(zip, await auditor.GetByteArrayAsync(location + "/bundle", Token), Token);
         var publicKey = await auditor.GetStringAsync("/api/audit/public-key", Token);
         var report = await BundleVerifier.VerifyAsync(zip, publicKey, Token);
-        report.IsValid.ShouldBeTrue();
+        report.State.ShouldBe(Orchestrator.Audit.Verification.VerificationState.Verified, string.Join("; ", report.Failures));
         report.EventsChecked.ShouldBeGreaterThanOrEqualTo(1);
     }
 

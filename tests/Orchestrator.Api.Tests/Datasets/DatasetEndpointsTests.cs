@@ -16,7 +16,7 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     private static object Body(string seed = "7", string name = "shapes-small") => new
     {
         name,
-        source = new { kind = "synthetic", parameters = new Dictionary<string, string> { ["seed"] = seed }, licence = "CC0-1.0", consent = "synthetic", retention = "P1Y" },
+        source = new { kind = "synthetic", parameters = new Dictionary<string, string> { ["seed"] = seed, ["count"] = "60" }, licence = "CC0-1.0", consent = "synthetic", retention = "P1Y" },
         description = "synthetic shapes",
     };
 

@@ -27,9 +27,22 @@ public sealed class HealthTests : IClassFixture<ApiFactory>
     }
 
     [Fact]
-    public async Task Readyz_RealPostgresAndAzuriteButTemporalDown_Returns503NamingTemporal()
+    public async Task Readyz_Anonymous_Returns503WithTheStatusOnly()
     {
         using var client = api.CreateClient();
+
+        using var response = await client.GetAsync("/readyz", Token);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        report.RootElement.EnumerateObject().Select(p => p.Name).ShouldBe(["status"]);
+        report.RootElement.GetProperty("status").GetString().ShouldBe("Unhealthy");
+    }
+
+    [Fact]
+    public async Task Readyz_RealPostgresAndAzuriteButTemporalDown_Returns503NamingTemporalToAnAuthenticatedCaller()
+    {
+        using var client = api.ClientAs("olivia", "auditor");
 
         using var response = await client.GetAsync("/readyz", Token);
         using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));

@@ -17,7 +17,7 @@ public sealed class ReadinessWithTemporalTests : IClassFixture<ApiFactory>, ICla
     [Fact]
     public async Task Readyz_AllThreeServersAnswer_Returns200()
     {
-        using var client = _api.CreateClient();
+        using var client = _api.ClientAs("olivia", "auditor"); // the checks' details are for authenticated callers
 
         using var response = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
         using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

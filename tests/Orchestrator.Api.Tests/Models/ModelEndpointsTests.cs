@@ -81,7 +81,8 @@ public sealed class ModelEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
 
         using var production = await approver.PostAsJsonAsync($"/api/models/{model}/versions/2/decommission", new { reason = "still serving" }, Token);
         using var retire = await approver.PostAsJsonAsync($"/api/models/{model}/versions/1/decommission", new { reason = "superseded by v2" }, Token);
-        using var gone = await approver.PostAsync($"/api/models/{model}/versions/1/predict", ServingFixture.Png(0, 200, 0), Token);
+        using var caller = api.ClientAs("svc-shop", "predictor");
+        using var gone = await caller.PostAsync($"/api/models/{model}/versions/1/predict", ServingFixture.Png(0, 200, 0), Token);
         using var promoteGone = await approver.PostAsJsonAsync($"/api/models/{model}/promote", new { version = 1, reason = "bring it back" }, Token);
         using var registry = await approver.GetAsync($"/api/models/{model}", Token);
 
@@ -105,7 +106,8 @@ public sealed class ModelEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
         using var approver = api.ClientAs("alice", "approver");
 
         using var rollback = await approver.PostAsJsonAsync($"/api/models/{model}/rollback", new { reason = "v2 misbehaves" }, Token);
-        using var afterRollback = await approver.PostAsync($"/api/models/{model}/predict", ServingFixture.Png(0, 0, 200), Token);
+        using var caller = api.ClientAs("svc-shop", "predictor");
+        using var afterRollback = await caller.PostAsync($"/api/models/{model}/predict", ServingFixture.Png(0, 0, 200), Token);
         using var promote = await approver.PostAsJsonAsync($"/api/models/{model}/promote", new { version = 2, reason = "fixed upstream" }, Token);
         using var list = await approver.GetAsync("/api/models", Token);
 

@@ -18,7 +18,7 @@ public sealed class PredictEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     {
         var model = ServingFixture.NewModel();
         await ServingFixture.SeedAsync(api, model);
-        using var client = api.ClientAs("carol", "auditor");
+        using var client = api.ClientAs("carol", "predictor");
         using var red = ServingFixture.Png(230, 10, 10);
         var blue = Convert.ToBase64String(await ServingFixture.Png(10, 10, 230).ReadAsByteArrayAsync(Token));
         var green = Convert.ToBase64String(await ServingFixture.Png(10, 220, 10).ReadAsByteArrayAsync(Token));
@@ -62,7 +62,7 @@ public sealed class PredictEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     {
         var model = ServingFixture.NewModel();
         await ServingFixture.SeedAsync(api, model);
-        using var client = api.ClientAs("carol", "auditor");
+        using var client = api.ClientAs("carol", "predictor");
         var url = $"/api/models/{model}/predict";
 
         using var wrongType = await client.PostAsync(url, new StringContent("hello", System.Text.Encoding.UTF8, "text/plain"), Token);
@@ -103,7 +103,7 @@ public sealed class PredictEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     {
         var model = ServingFixture.NewModel();
         await ServingFixture.SeedAsync(api, model);
-        using var caller = api.ClientAs("carol", "auditor");
+        using var caller = api.ClientAs("carol", "predictor");
         using var reviewer = api.ClientAs("erin", "ml-engineer");
         var ids = new List<string>();
         foreach (var (r, g, b) in new[] { (230, 10, 10), (10, 230, 10), (10, 10, 230), (200, 20, 20) })

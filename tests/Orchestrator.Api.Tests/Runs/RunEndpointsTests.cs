@@ -63,6 +63,13 @@ public sealed class RunEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory
     [InlineData("""{"modelName":"m","dataset":{"kind":"image-folder","location":"../../etc","licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Location")]
     [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"},"policy":{"name":"nope"}}""", "Policy")]
     [InlineData("""{"modelName":"m"}""", "Dataset")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4"},"licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"2000000000","seed":"1"},"licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"1","image-size":"100000"},"licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"x"},"licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"1","colour":"red"},"licence":"x","consent":"x","retention":"P1Y"}}""", "Dataset.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"1"},"licence":"x","consent":"x","retention":"P1Y"},"annotation":{"kind":"simulated","parameters":{"annotators":"1000"}}}""", "Annotation.Parameters")]
+    [InlineData("""{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"1"},"licence":"x","consent":"x","retention":"P1Y"},"annotation":{"kind":"simulated","parameters":{"accuracy":"1.5"}}}""", "Annotation.Parameters")]
     public async Task Start_InvalidRequest_Returns400ValidationAndRecordsNothing(string json, string field)
     {
         using var client = api.ClientAs("dave", "ml-engineer");

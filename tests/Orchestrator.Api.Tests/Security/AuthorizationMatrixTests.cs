@@ -49,7 +49,7 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
 
         foreach (var endpoint in endpoints)
         {
-            foreach (var role in Roles.All.Append("no-role"))
+            foreach (var role in Roles.Known.Append("no-role"))
             {
                 using var response = await client.SendAsync(ApiEndpoints.Request(endpoint, api.Token("mallory", [role])), Token);
                 var allowed = endpoint.AllowedRoles.Contains(role);
@@ -69,8 +69,9 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
     {
         using var auditor = api.ClientAs("audrey", Roles.Auditor);
         var writes = (await ApiEndpoints.ProtectedAsync(api.Services))
-            // Verify and export are the auditor's own (read-only) operations; predictions read a model.
-            .Where(e => e.Method != "GET" && !e.Url.StartsWith("/api/audit/", StringComparison.Ordinal) && !e.Url.EndsWith("/predict", StringComparison.Ordinal))
+            // Verify and export are the auditor's own (read-only) operations. Predictions are writes: they feed the
+            // canary and drift decisions, so predict is refused too.
+            .Where(e => e.Method != "GET" && !e.Url.StartsWith("/api/audit/", StringComparison.Ordinal))
             .ToList();
         var wrong = new List<string>();
 
@@ -84,6 +85,36 @@ public sealed class AuthorizationMatrixTests(ApiFactory api) : IClassFixture<Api
         }
 
         writes.Count.ShouldBeGreaterThan(5);
+        writes.ShouldContain(e => e.Url.EndsWith("/predict", StringComparison.Ordinal));
+        writes.ShouldContain(e => e.Url.EndsWith("/feedback", StringComparison.Ordinal));
         wrong.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Predictor_OnlyPredictAndMe_EverythingElseReturns403()
+    {
+        using var predictor = api.ClientAs("svc-shop", Roles.Predictor);
+        var endpoints = await ApiEndpoints.ProtectedAsync(api.Services);
+        var wrong = new List<string>();
+
+        foreach (var endpoint in endpoints)
+        {
+            using var response = await predictor.SendAsync(ApiEndpoints.Request(endpoint, null), Token);
+            var allowed = endpoint.Url.EndsWith("/predict", StringComparison.Ordinal) || endpoint.Url == "/api/me";
+            if ((response.StatusCode == HttpStatusCode.Forbidden) == allowed || (int)response.StatusCode >= 500)
+            {
+                wrong.Add($"{endpoint}: {(int)response.StatusCode}");
+            }
+        }
+
+        endpoints.Count(e => e.AllowedRoles.Contains(Roles.Predictor)).ShouldBe(3);
+        wrong.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void PredictPolicy_AdmitsPredictorMlEngineerAndAdminOnly()
+    {
+        Roles.Predictors.ShouldBe([Roles.Predictor, Roles.MlEngineer, Roles.Admin], ignoreOrder: true);
+        Roles.All.ShouldNotContain(Roles.Predictor); // the people's roles read; the predict callers' role does not
     }
 }

@@ -11,15 +11,20 @@ public sealed class FuzzTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private const int PerTarget = 400;
 
+    /// <summary>A run request the API accepts as it stands (so every refusal below is the mutated field's).</summary>
+    private const string ValidRun = """{"modelName":"m","dataset":{"kind":"synthetic","parameters":{"count":"4","seed":"1"},"licence":"x","consent":"x","retention":"P1Y"}}""";
+
     /// <summary>Each target: a POST, a valid body, and the path of a required field whose every hostile value must be refused.</summary>
     public static TheoryData<string, string, string> Targets => new()
     {
-        { "/api/runs", """{"modelName":"m","dataset":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"}}""", "modelName" },
-        { "/api/runs", """{"modelName":"m","dataset":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"}}""", "dataset.kind" },
-        { "/api/runs", """{"modelName":"m","dataset":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"}}""", "dataset.retention" },
+        { "/api/runs", ValidRun, "modelName" },
+        { "/api/runs", ValidRun, "dataset.kind" },
+        { "/api/runs", ValidRun, "dataset.retention" },
+        { "/api/runs", ValidRun, "dataset.parameters.seed" },
+        { "/api/runs", ValidRun, "dataset.parameters.count" },
         { "/api/runs/abc/approvals", """{"decision":"approve","reason":"r","evidenceDigest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}""", "evidenceDigest" },
         { "/api/runs/abc/approvals", """{"decision":"approve","reason":"r","evidenceDigest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}""", "decision" },
-        { "/api/datasets", """{"name":"d","source":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"}}""", "name" },
+        { "/api/datasets", """{"name":"d","source":{"kind":"synthetic","parameters":{"count":"4","seed":"1"},"licence":"x","consent":"x","retention":"P1Y"}}""", "name" },
         { "/api/audit/export", """{"streamIds":["run-a"]}""", "streamIds" },
         { "/api/audit/verify", """{"streamId":"run-a"}""", "streamId" },
     };

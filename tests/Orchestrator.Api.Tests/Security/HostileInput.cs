@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Orchestrator.Api.Tests.Security;
 
-/// <summary>Generates malformed request bodies from a valid one: hostile strings, wrong types, huge numbers, broken JSON and bytes.</summary>
+/// <summary>Generates malformed request bodies from a valid one: hostile strings, wrong types, huge numbers, broken JSON and bytes, duplicate members.</summary>
 public sealed class HostileInput(int seed)
 {
     private static readonly string[] Strings =
@@ -32,6 +32,12 @@ public sealed class HostileInput(int seed)
                 return [.. broken];
             case 2:
                 return Encoding.UTF8.GetBytes(new string('[', 2000) + new string(']', 2000)); // nesting far beyond the JSON depth limit
+            case 3:
+                // The top-level member again in another casing, last (so a lenient reader would bind it): {"x":..,"X":null}
+                var member = path[0];
+                var recased = _random.Next(2) == 0 ? member.ToUpperInvariant() : char.ToUpperInvariant(member[0]) + member[1..];
+                var value = _random.Next(2) == 0 ? "null" : "\"" + Strings[_random.Next(Strings.Length)].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+                return Encoding.UTF8.GetBytes(valid.TrimEnd()[..^1] + $",\"{recased}\":{value}}}");
             default:
                 var node = JsonNode.Parse(valid)!;
                 var parent = path[..^1].Aggregate(node, (n, key) => n[key]!);

@@ -7,7 +7,6 @@ namespace Orchestrator.Audit.Tests.Export;
 
 public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFixture>, IDisposable
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"audit-export-test-{Guid.NewGuid():N}");
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -21,30 +20,39 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var manifest = await Exporter.ExportAsync(directory, streams, Token);
         var report = await BundleVerifier.VerifyAsync(directory, fixture.Signer.PublicKeyPem, Token);
 
-        report.IsValid.ShouldBeTrue(string.Join("; ", report.Failures));
+        report.State.ShouldBe(VerificationState.Verified, string.Join("; ", report.Failures));
         manifest.EventCount.ShouldBe(6);
+        manifest.Scope.ShouldBe(BundleManifest.StreamsScope);
         manifest.Streams.Select(s => s.Id).ShouldBe(streams.Order(StringComparer.Ordinal));
+        manifest.Streams.Select(s => s.Version).ShouldBe([3L, 3L]);
+        manifest.Checkpoints.Select(c => c.Number).ShouldBe(Enumerable.Range(1, (int)manifest.CheckpointCount).Select(n => (long)n));
         report.EventsChecked.ShouldBe(6 + manifest.CheckpointCount);
         report.CheckpointsChecked.ShouldBeGreaterThanOrEqualTo(1);
+        report.LatestCheckpoint.ShouldNotBeNull().Digest.ShouldBe("sha256:" + manifest.Checkpoints[^1].Digest);
         File.ReadAllText(Path.Combine(directory, BundleManifest.PublicKeyFile)).ShouldBe(fixture.Signer.PublicKeyPem);
+        using var key = ECDsa.Create();
+        key.ImportFromPem(fixture.Signer.PublicKeyPem);
+        key.VerifyData(File.ReadAllBytes(Path.Combine(directory, BundleManifest.FileName)),
+            Convert.FromBase64String(File.ReadAllText(Path.Combine(directory, BundleManifest.SignatureFile))), HashAlgorithmName.SHA256).ShouldBeTrue();
     }
 
     [Fact]
-    public async Task ExportZipThenVerifyOffline_WholeLedger_IsValid()
+    public async Task ExportZipThenVerifyOffline_WholeLedgerWithAFingerprint_IsValid()
     {
         await WriteAsync("e2");
         var zip = Path.Combine(_root, "ledger.zip");
         Directory.CreateDirectory(_root);
 
-        await Exporter.ExportZipAsync(zip, cancellationToken: Token);
-        var report = await BundleVerifier.VerifyAsync(zip, fixture.Signer.PublicKeyPem, Token);
+        var manifest = await Exporter.ExportZipAsync(zip, cancellationToken: Token);
+        var report = await BundleVerifier.VerifyAsync(zip, BundleTrust.Fingerprint(BundleTrust.FingerprintOf(fixture.Signer.PublicKeyPem)), null, Token);
 
-        report.IsValid.ShouldBeTrue(string.Join("; ", report.Failures));
+        report.State.ShouldBe(VerificationState.Verified, string.Join("; ", report.Failures));
+        manifest.Scope.ShouldBe(BundleManifest.LedgerScope);
         report.StreamsChecked.ShouldBeGreaterThanOrEqualTo(2);
     }
 
     [Fact]
-    public async Task VerifyOffline_PayloadEditedAndManifestFixed_NamesTheEntry()
+    public async Task VerifyOffline_PayloadEditedByAKeyHolder_NamesTheEntry()
     {
         var streams = await WriteAsync("e3");
         var directory = Path.Combine(_root, "edited");
@@ -54,7 +62,7 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         var index = Array.FindIndex(lines, l => l.Contains("\"ItemCount\": 1200", StringComparison.Ordinal) || l.Contains("\"ItemCount\":1200", StringComparison.Ordinal));
         lines[index] = lines[index].Replace("1200", "1201", StringComparison.Ordinal);
         File.WriteAllLines(events, lines);
-        await FixManifestAsync(directory);
+        await BundleEdits.FixManifestAsync(directory, fixture.Signer);
 
         var report = await BundleVerifier.VerifyAsync(directory, fixture.Signer.PublicKeyPem, Token);
 
@@ -65,14 +73,14 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     }
 
     [Fact]
-    public async Task VerifyOffline_LastLineRemovedAndManifestFixed_CheckpointNamesTruncation()
+    public async Task VerifyOffline_LastLineRemovedByAKeyHolder_CheckpointNamesTruncation()
     {
         var streams = await WriteAsync("e4");
         var directory = Path.Combine(_root, "truncated");
         await Exporter.ExportAsync(directory, [AuditStreams.Model("e4")], Token);
         var events = Path.Combine(directory, BundleManifest.EventsFile);
         File.WriteAllLines(events, File.ReadAllLines(events)[..^1]);
-        await FixManifestAsync(directory);
+        await BundleEdits.FixManifestAsync(directory, fixture.Signer, m => m with { EventCount = m.EventCount - 1 });
 
         var report = await BundleVerifier.VerifyAsync(directory, fixture.Signer.PublicKeyPem, Token);
 
@@ -96,7 +104,7 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     }
 
     [Fact]
-    public async Task VerifyOffline_WithAnotherPublicKey_NamesSignatureInvalid()
+    public async Task VerifyOffline_WithAnotherPublicKey_NamesSignaturesInvalid()
     {
         var streams = await WriteAsync("e6");
         var directory = Path.Combine(_root, "key");
@@ -105,7 +113,8 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
 
         var report = await BundleVerifier.VerifyAsync(directory, other.ExportSubjectPublicKeyInfoPem(), Token);
 
-        report.FirstFailure.ShouldNotBeNull().Kind.ShouldBe(FailureKind.CheckpointSignatureInvalid);
+        report.Failures.ShouldContain(f => f.Kind == FailureKind.ManifestSignatureInvalid);
+        report.Failures.ShouldContain(f => f.Kind == FailureKind.CheckpointSignatureInvalid);
     }
 
     public void Dispose()
@@ -130,14 +139,5 @@ public sealed class ExportTests(LedgerFixture fixture) : IClassFixture<LedgerFix
         await ledger.AppendAsync(model, new Events.Models.ModelDeployed(1, "production", 1.0), Samples.Worker(name), "v1/deployed", Token);
         await ledger.AppendAsync(model, new Events.Models.DriftMeasured(1, "psi", 0.05, 0.2, 5000), Samples.Worker(name), "v1/drift-1", Token);
         return [run, model];
-    }
-
-    /// <summary>An editor who also rewrites the manifest digests: only the chain and the signed checkpoints can tell.</summary>
-    private static async Task FixManifestAsync(string directory)
-    {
-        var path = Path.Combine(directory, BundleManifest.FileName);
-        var manifest = System.Text.Json.JsonSerializer.Deserialize<BundleManifest>(await File.ReadAllBytesAsync(path, Token), Web)!;
-        var files = manifest.Files.ToDictionary(f => f.Key, f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, f.Key)))));
-        await File.WriteAllBytesAsync(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest with { Files = files }, Web), Token);
     }
 }

@@ -22,7 +22,7 @@ public sealed class BatchedVerificationTests(LedgerFixture fixture) : IClassFixt
         }
 
         // A batch closes at the first new stream after one row: every stream is its own batch, reused by the walkers.
-        var verifier = new LedgerVerifier(fixture.Database, batchSize: 1);
+        var verifier = new LedgerVerifier(fixture.Database, fixture.Anchors, LedgerFixture.TailAllowance, TimeProvider.System, batchSize: 1);
         var clean = await verifier.VerifyAsync(fixture.Signer.PublicKeyPem, Token);
         clean.IsValid.ShouldBeTrue(string.Join("; ", clean.Failures));
         // The class's other test may have written its stream to the same database first.
@@ -52,7 +52,7 @@ public sealed class BatchedVerificationTests(LedgerFixture fixture) : IClassFixt
             Samples.Worker(runId), "dataset", Token);
         await fixture.NewLedger().AppendAsync(stream, Samples.Epoch(1), Samples.Worker(runId), "epoch-1", Token);
 
-        var report = await new LedgerVerifier(fixture.Database).VerifyStreamAsync(stream, fixture.Signer.PublicKeyPem, Token);
+        var report = await fixture.NewVerifier().VerifyStreamAsync(stream, fixture.Signer.PublicKeyPem, Token);
 
         report.IsValid.ShouldBeTrue(string.Join("; ", report.Failures));
         report.EventsChecked.ShouldBe(2);

@@ -158,7 +158,7 @@ public sealed partial class TamperTests(LedgerFixture fixture) : IClassFixture<L
         first.Version.ShouldBe(5);
     }
 
-    private LedgerVerifier Verifier => new(fixture.Database);
+    private LedgerVerifier Verifier => fixture.NewVerifier();
 
     private CheckpointWriter Checkpoints => fixture.NewCheckpointWriter();
 

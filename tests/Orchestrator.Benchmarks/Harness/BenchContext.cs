@@ -27,6 +27,9 @@ public sealed class BenchContext(string name, TextWriter output)
     public void Value(double value, string unit, string? variant = null) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench {Label(variant)}: value={value:0.###} {unit}"));
 
+    /// <summary>Prints `bench NAME[/variant]: skipped: REASON` where the benchmark cannot run on this host (no GPU, no PyTorch).</summary>
+    public void Skipped(string reason, string? variant = null) => output.WriteLine($"bench {Label(variant)}: skipped: {reason}");
+
     /// <summary>Progress and details for humans, on standard error so the report lines stay clean.</summary>
     public static void Note(string message) => Console.Error.WriteLine($"  {message}");
 

@@ -14,15 +14,23 @@ namespace Orchestrator.Benchmarks.Ml;
 /// </summary>
 internal static class BareTrainingLoop
 {
-    /// <summary>Training samples per second.</summary>
-    public static double Run(ModelSpec spec, TrainingOptions options, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage> validation)
+    /// <summary>Training samples per second of a fresh network of <paramref name="spec"/> (the activity's preprocessing).</summary>
+    public static double Run(ModelSpec spec, TrainingOptions options, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage> validation) =>
+        Run(() =>
+        {
+            torch.random.manual_seed(options.Seed);
+            return new ResNet(spec);
+        }, Preprocessing.Centered(spec.InputSize), options, train, validation);
+
+    /// <summary>Training samples per second of the network <paramref name="createModel"/> makes (e.g. from imported weights).</summary>
+    public static double Run(Func<ImageClassifier> createModel, Preprocessing preprocessing, TrainingOptions options, IReadOnlyList<LabeledImage> train, IReadOnlyList<LabeledImage> validation)
     {
-        var preprocessor = new ImagePreprocessor(Preprocessing.Centered(spec.InputSize));
-        var trainInputs = AsTensor(preprocessor, train, spec.InputSize, AugmentationOptions.None, null);
+        var size = preprocessing.InputSize;
+        var preprocessor = new ImagePreprocessor(preprocessing);
+        var trainInputs = AsTensor(preprocessor, train, size, AugmentationOptions.None, null);
         using var trainLabels = tensor(train.Select(i => (long)i.Label).ToArray());
-        using var validationInputs = AsTensor(preprocessor, validation, spec.InputSize, AugmentationOptions.None, null);
-        torch.random.manual_seed(options.Seed);
-        using var model = new ResNet(spec);
+        using var validationInputs = AsTensor(preprocessor, validation, size, AugmentationOptions.None, null);
+        using var model = createModel();
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var count = trainInputs.shape[0];
         var watch = Stopwatch.StartNew();
@@ -31,7 +39,7 @@ internal static class BareTrainingLoop
             if (!options.Augmentation.IsIdentity)
             {
                 trainInputs.Dispose();
-                trainInputs = AsTensor(preprocessor, train, spec.InputSize, options.Augmentation, new Random(SeedMix.Of(options.Seed, epoch, -1)));
+                trainInputs = AsTensor(preprocessor, train, size, options.Augmentation, new Random(SeedMix.Of(options.Seed, epoch, -1)));
             }
 
             model.train();

@@ -33,7 +33,7 @@ public sealed class LabelImporterCsvTests
 
         result.Succeeded.ShouldBeFalse();
         result.Records.ShouldBeEmpty();
-        result.Errors.ShouldBe([new LabelImportError(3, "unknown label 'triangle' (expected one of circle, square)")]);
+        result.Errors.ShouldBe([new LabelImportError(3, "unknown label (expected one of circle, square)")]);
     }
 
     [Fact]
@@ -52,13 +52,14 @@ public sealed class LabelImporterCsvTests
         var errors = Import(csv).Errors;
 
         errors.Select(e => e.Line).ShouldBe([2, 3, 4, 5, 7, 8, 9]);
-        errors.Single(e => e.Line == 7).Message.ShouldBe("duplicate label for item 'b' by 'ann1' (first on line 6)");
+        errors.Single(e => e.Line == 7).Message.ShouldBe("duplicate label for the same item and annotator (first on line 6)");
         errors.Single(e => e.Line == 9).Message.ShouldBe("unterminated quoted field");
     }
 
     [Theory]
     [InlineData("item_id,label\na,circle\n", "missing annotator")]
-    [InlineData("item_id,annotator,label,colour\na,x,circle,red\n", "unknown colour")]
+    [InlineData("item_id,annotator,label,colour\na,x,circle,red\n", "unknown column 4")]
+    [InlineData("item_id,annotator,label,label\na,x,circle,red\n", "a column is repeated")]
     [InlineData("", "empty")]
     public void ImportCsv_BadHeader_ReportsLineOne(string csv, string expected)
     {
@@ -73,7 +74,7 @@ public sealed class LabelImporterCsvTests
     {
         var result = Import("item_id,annotator,label\na,\"ann\n1\",circle\nq,ann2,circle\n");
 
-        result.Errors.ShouldBe([new LabelImportError(4, "unknown item 'q'")]);
+        result.Errors.ShouldBe([new LabelImportError(4, "unknown item (not in the dataset)")]);
     }
 
     private static LabelImportResult Import(string csv) => LabelImporter.ImportCsv(new StringReader(csv), Items, Classes);

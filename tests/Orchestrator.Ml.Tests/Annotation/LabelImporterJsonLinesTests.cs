@@ -44,8 +44,8 @@ public sealed class LabelImporterJsonLinesTests
         result.Errors.Select(e => e.Line).Distinct().ShouldBe([2, 3, 4, 5, 6, 7]);
         result.Errors.First(e => e.Line == 2).Message.ShouldContain("duplicate");
         result.Errors.First(e => e.Line == 3).Message.ShouldStartWith("malformed JSON");
-        result.Errors.First(e => e.Line == 5).Message.ShouldContain("'lable'");
-        result.Errors.Where(e => e.Line == 7).Select(e => e.Message).ShouldBe(["unknown item 'nope'", "confidence '-1' is not a number within 0..1"]);
+        result.Errors.First(e => e.Line == 5).Message.ShouldStartWith("unexpected property");
+        result.Errors.Where(e => e.Line == 7).Select(e => e.Message).ShouldBe(["unknown item (not in the dataset)", "confidence is not a number within 0..1"]);
     }
 
     private static LabelImportResult Import(string jsonl) => LabelImporter.ImportJsonLines(new StringReader(jsonl), Items, Classes);

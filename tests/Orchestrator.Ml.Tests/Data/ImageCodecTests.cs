@@ -83,12 +83,12 @@ public sealed class ImageCodecTests
     }
 
     [Fact]
-    public void TryDecode_PngSignatureWithGarbage_ReportsUndecodable()
+    public void TryDecode_PngSignatureWithGarbage_RefusedForItsHeader()
     {
         byte[] garbage = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
         ImageCodec.TryDecode(garbage, out _, out var error).ShouldBeFalse();
 
-        error!.ShouldStartWith("undecodable");
+        error!.ShouldBe("PNG without an IHDR header chunk first");
     }
 }

@@ -108,4 +108,88 @@ public sealed class HealthComparisonTests
     [Fact]
     public void Compare_NoTraffic_ReportsNothing() =>
         HealthComparison.Compare(Reference(), new ObservedWindow(0, 0, 0, [], [], new Dictionary<string, int>(), 0, 0), Limits).ShouldBeEmpty();
+
+    /// <summary><paramref name="window"/> with the confidences at <paramref name="indices"/> replaced by <paramref name="value"/>.</summary>
+    private static ObservedWindow WithConfidence(ObservedWindow window, double value, params int[] indices) =>
+        window with { Confidences = [.. window.Confidences.Select((c, i) => indices.Contains(i) ? value : c)] };
+
+    [Fact]
+    public async Task Compare_NaNConfidence_CompletesAndFailsTheConfidenceStatistics()
+    {
+        // One NaN confidence in the prediction log used to hang the monitor's measure activity inside KS.
+        var window = WithConfidence(Window(300), double.NaN, 17);
+
+        var statistics = await Bounded.Run(() => HealthComparison.Compare(Reference(), window, Limits));
+
+        var nonFinite = Named(statistics, HealthComparison.NonFiniteConfidences);
+        nonFinite.Value.ShouldBe(1);
+        nonFinite.Breached.ShouldBeTrue();
+        nonFinite.Reason.ShouldBe("non-finite model outputs: 1 of 300 confidences");
+        foreach (var name in new[] { "psi:confidence", "ks:confidence" })
+        {
+            Named(statistics, name).Breached.ShouldBeTrue(name);
+            Named(statistics, name).Reason.ShouldBe("non-finite model outputs: 1 of 300 confidences", name);
+        }
+
+        // The inputs are fine and are judged as before; no value is ever NaN.
+        Named(statistics, "psi:channel-r").Breached.ShouldBeFalse();
+        Named(statistics, "psi:channel-r").Reason.ShouldBeNull();
+        statistics.ShouldAllBe(s => double.IsFinite(s.Value));
+    }
+
+    [Fact]
+    public async Task Compare_ConfidencesAllInfiniteOrNaN_ReportsTheCountAndNoConfidenceDrift()
+    {
+        var window = WithConfidence(WithConfidence(Window(300), double.PositiveInfinity, [.. Enumerable.Range(0, 150)]), double.NaN, [.. Enumerable.Range(150, 150)]);
+
+        var statistics = await Bounded.Run(() => HealthComparison.Compare(Reference(), window, Limits));
+
+        Named(statistics, HealthComparison.NonFiniteConfidences).Value.ShouldBe(300);
+        Named(statistics, HealthComparison.NonFiniteConfidences).Breached.ShouldBeTrue();
+        statistics.ShouldNotContain(s => s.Name == "psi:confidence" || s.Name == "ks:confidence");
+        statistics.ShouldAllBe(s => double.IsFinite(s.Value) && double.IsFinite(s.Threshold));
+    }
+
+    [Fact]
+    public void Compare_NaNConfidenceInAWindowBelowMinSamples_IsStillBreached()
+    {
+        // A small window is noise for drift, but a model that answers NaN is broken at any sample size.
+        var statistics = HealthComparison.Compare(Reference(), WithConfidence(Window(50), double.NaN, 0), Limits);
+
+        Named(statistics, HealthComparison.NonFiniteConfidences).Breached.ShouldBeTrue();
+        Named(statistics, "psi:channel-r").Breached.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Compare_NaNConfidenceWithoutReference_IsStillCountedAndBreached() =>
+        Named(HealthComparison.Compare(null, WithConfidence(Window(300), double.NaN, 3), Limits), HealthComparison.NonFiniteConfidences).Breached.ShouldBeTrue();
+
+    [Fact]
+    public void Compare_MalformedWindow_SaysWhatIsWrong()
+    {
+        var window = Window(300);
+
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { ChannelMeans = window.ChannelMeans.Take(299).ToArray() }, Limits))
+            .Message.ShouldContain("300 confidences but 299 channel means");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { ChannelMeans = [.. window.ChannelMeans.Select((m, i) => i == 4 ? (IReadOnlyList<double>)[0.1, 0.2] : m)] }, Limits))
+            .Message.ShouldContain("channel means of sample 4");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { ChannelMeans = [.. window.ChannelMeans.Select((m, i) => i == 2 ? (IReadOnlyList<double>)[0.1, double.NaN, 0.3] : m)] }, Limits))
+            .Message.ShouldContain("channel means of sample 2");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { Errors = 301 }, Limits)).Message.ShouldContain("errors");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { Requests = -1 }, Limits));
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { Labelled = 5, Correct = 6 }, Limits)).Message.ShouldContain("correct");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { P95LatencyMs = double.NaN }, Limits)).Message.ShouldContain("latency");
+        Should.Throw<ArgumentException>(() => HealthComparison.Compare(Reference(), window with { ClassCounts = new Dictionary<string, int> { ["circle"] = -2 } }, Limits))
+            .Message.ShouldContain("circle");
+    }
+
+    [Fact]
+    public void Compare_LimitsThatCouldNeverBreach_AreRefused()
+    {
+        // A NaN bound compares false with every value: the check would pass on anything.
+        Should.Throw<ArgumentOutOfRangeException>(() => HealthComparison.Compare(Reference(), Window(300), Limits with { MaxPsi = double.NaN })).Message.ShouldContain("MaxPsi is NaN");
+        Should.Throw<ArgumentOutOfRangeException>(() => HealthComparison.Compare(Reference(), Window(300), Limits with { KsAlpha = 0 })).Message.ShouldContain("KsAlpha");
+        Should.Throw<ArgumentOutOfRangeException>(() => HealthComparison.Compare(Reference(), Window(300), Limits with { MaxErrorRate = 2 })).Message.ShouldContain("MaxErrorRate");
+        Should.Throw<ArgumentOutOfRangeException>(() => HealthComparison.Compare(null, Window(300), Limits with { MinOnlineAccuracy = double.NaN }));
+    }
 }

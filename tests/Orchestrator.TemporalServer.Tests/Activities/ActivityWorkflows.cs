@@ -21,6 +21,14 @@ public sealed class ConformanceActivities
         return $"Hello, {name}";
     }
 
+    /// <summary>A result of the given size, to grow a workflow's history.</summary>
+    [Activity]
+    public string Blob(int kilobytes)
+    {
+        Interlocked.Increment(ref attempts);
+        return new('x', kilobytes * 1024);
+    }
+
     [Activity]
     public async Task<string> Sleep(double seconds)
     {

@@ -50,4 +50,34 @@ public sealed class CommandLineTests
 
         error.ShouldNotBeNullOrWhiteSpace();
     }
+
+    [Fact]
+    public void TryParse_SearchAttributes_RegistersNamesWithTypes()
+    {
+        string[] args = ["server", "start-dev", "--port", "0", "--search-attribute", "Stage=Keyword", "--search-attribute", "Score=Double"];
+
+        CommandLine.TryParse(args, out var options, out var error).ShouldBeTrue(error);
+
+        options.SearchAttributes["Stage"].ShouldBe(Temporalio.Api.Enums.V1.IndexedValueType.Keyword);
+        options.SearchAttributes["Score"].ShouldBe(Temporalio.Api.Enums.V1.IndexedValueType.Double);
+    }
+
+    [Fact]
+    public void TryParse_BlobSizeLimit_IsRefusedSayingItIsNotSupported()
+    {
+        string[] args = ["server", "start-dev", "--port", "0", "--dynamic-config-value", "limit.blobSize.error=1024"];
+
+        CommandLine.TryParse(args, out _, out var error).ShouldBeFalse();
+
+        error.ShouldContain("not supported by the embedded development server");
+    }
+
+    [Fact]
+    public void TryParse_StopWithProcess_ReadsTheOwner()
+    {
+        CommandLine.TryParse(["7247", "--stop-with-process", "4321"], out var options, out var error).ShouldBeTrue(error);
+
+        options.StopWithProcess.ShouldBe(4321);
+        options.TimeSkipping.ShouldBeTrue();
+    }
 }

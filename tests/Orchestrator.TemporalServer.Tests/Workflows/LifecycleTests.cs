@@ -14,7 +14,8 @@ public sealed class LifecycleTests(TemporalEnvironment env) : IClassFixture<Temp
 
     private void Register(Temporalio.Worker.TemporalWorkerOptions o) => o.AddAllActivities(activities)
         .AddWorkflow<CountingWorkflow>().AddWorkflow<ChildWorkflow>().AddWorkflow<ParentWorkflow>()
-        .AddWorkflow<CancellationWorkflow>().AddWorkflow<WaitingWorkflow>();
+        .AddWorkflow<CancellationWorkflow>().AddWorkflow<WaitingWorkflow>()
+        .AddWorkflow<RootParentWorkflow>().AddWorkflow<RootChildWorkflow>().AddWorkflow<BackoffWorkflow>();
 
     [Fact]
     public async Task ContinueAsNew_ThreeTimes_ResultFollowsRunChain()
@@ -92,6 +93,53 @@ public sealed class LifecycleTests(TemporalEnvironment env) : IClassFixture<Temp
             var failure = await Should.ThrowAsync<WorkflowFailedException>(handle.GetResultAsync());
             failure.InnerException.ShouldBeOfType<TerminatedFailureException>().Message.ShouldBe("enough");
             (await handle.DescribeAsync()).Status.ShouldBe(WorkflowExecutionStatus.Terminated);
+        });
+    }
+
+    [Fact]
+    public async Task Cancel_ClosedWorkflow_IsANoOp()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, Register);
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((CountingWorkflow wf) => wf.RunAsync(0, 0), Options(NewId("cancel-closed"), queue));
+            await handle.GetResultAsync();
+
+            await handle.CancelAsync();
+
+            (await handle.DescribeAsync()).Status.ShouldBe(WorkflowExecutionStatus.Completed);
+        });
+    }
+
+    [Fact]
+    public async Task ChildWorkflow_WithPriority_SeesRootAndPriority()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, Register);
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((RootParentWorkflow wf) => wf.RunAsync(3), Options(NewId("root"), queue));
+
+            (await handle.GetResultAsync()).ShouldBe($"{handle.Id}/{handle.ResultRunId}|3");
+        });
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_WithBackoffStartInterval_DelaysNextRun()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, Register);
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((BackoffWorkflow wf) => wf.RunAsync(2), Options(NewId("backoff"), queue));
+
+            var secondRunWorked = await handle.GetResultAsync();
+
+            var firstRun = await env.Client.GetWorkflowHandle(handle.Id, handle.ResultRunId).DescribeAsync();
+            (secondRunWorked - firstRun.CloseTime!.Value).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9));
+            var secondRun = await env.Client.GetWorkflowHandle(handle.Id).FetchHistoryAsync();
+            secondRun.Events.First().WorkflowExecutionStartedEventAttributes.FirstWorkflowTaskBackoff.ToTimeSpan().ShouldBe(TimeSpan.FromSeconds(2));
         });
     }
 }

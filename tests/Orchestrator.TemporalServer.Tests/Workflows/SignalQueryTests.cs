@@ -80,4 +80,41 @@ public sealed class SignalQueryTests(TemporalEnvironment env) : IClassFixture<Te
             (await handle.QueryAsync(wf => wf.Items)).ShouldBe(["x", "y"]);
         });
     }
+
+    [Fact]
+    public async Task Query_RightAfterEachSignal_SeesThatSignal()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, Register);
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((SignalWorkflow wf) => wf.RunAsync(0), Options(NewId("query-after-signal"), queue));
+            for (var i = 1; i <= 25; i++)
+            {
+                await handle.SignalAsync(wf => wf.AddAsync($"item{i}"));
+
+                (await handle.QueryAsync(wf => wf.Items)).Count.ShouldBe(i);
+            }
+
+            await handle.SignalAsync(wf => wf.FinishAsync());
+            await handle.GetResultAsync();
+        });
+    }
+
+    [Fact]
+    public async Task Query_RejectConditionNotOpenOnClosedRun_IsRejected()
+    {
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, Register);
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((SignalWorkflow wf) => wf.RunAsync(0), Options(NewId("query-reject"), queue));
+            await handle.SignalAsync(wf => wf.FinishAsync());
+            await handle.GetResultAsync();
+
+            var rejected = await Should.ThrowAsync<Temporalio.Exceptions.WorkflowQueryRejectedException>(() =>
+                handle.QueryAsync(wf => wf.Items, new WorkflowQueryOptions { RejectCondition = Temporalio.Api.Enums.V1.QueryRejectCondition.NotOpen }));
+            rejected.WorkflowStatus.ShouldBe(Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Completed);
+        });
+    }
 }

@@ -80,4 +80,30 @@ public sealed class TimerTests(TimeSkippingTemporalEnvironment env) : IClassFixt
 
         (await env.Environment.GetCurrentTimeAsync() - before).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromDays(1));
     }
+
+    [Fact]
+    public async Task EnvironmentDelay_TwoHoursWithATwoDayTimerPending_SkipsOnlyTwoHours()
+    {
+        Assert.SkipUnless(env.SupportsTimeSkipping, "the configured Temporal server does not skip time");
+        var queue = NewQueue();
+        using var worker = Worker(env, queue, o => o.AddWorkflow<SlowWorkflow>());
+        await worker.RunAsync(async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((SlowWorkflow wf) => wf.RunAsync(), new WorkflowOptions(NewId("manual-skip"), queue));
+            async Task<DateTime> WorkflowTimeAsync()
+            {
+                // A signal first: a query reports the time of the last workflow task.
+                await handle.SignalAsync(wf => wf.PokeAsync());
+                return await handle.QueryAsync(wf => wf.CurrentTime());
+            }
+
+            var before = await WorkflowTimeAsync();
+            await env.Environment.DelayAsync(TimeSpan.FromHours(2));
+            var after = await WorkflowTimeAsync();
+
+            (after - before).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromHours(2));
+            (after - before).ShouldBeLessThan(TimeSpan.FromHours(3));
+            await handle.TerminateAsync("done");
+        });
+    }
 }

@@ -38,3 +38,27 @@ public sealed class DeadlineWorkflow
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Waits two days; a signal makes it run a workflow task, whose time a query then reports.</summary>
+[Workflow]
+public sealed class SlowWorkflow
+{
+    private int pokes;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        await Workflow.DelayAsync(TimeSpan.FromDays(2));
+        return $"all done after {pokes} pokes";
+    }
+
+    [WorkflowQuery]
+    public DateTime CurrentTime() => pokes >= 0 ? Workflow.UtcNow : default;
+
+    [WorkflowSignal]
+    public Task PokeAsync()
+    {
+        pokes++;
+        return Task.CompletedTask;
+    }
+}

@@ -3,33 +3,48 @@ using Temporalio.Testing;
 namespace Orchestrator.Testing.Temporal;
 
 /// <summary>
-/// The embedded servers of a test process, one per mode (plain, time-skipping), shared by the test classes
-/// that use them at the same time and shut down when the last one lets go. Sharing keeps process starts
-/// off a 2-core machine (the SDK gives a launched server 5 s to answer); classes stay isolated by using
-/// their own task queues and workflow ids.
+/// The embedded servers of a test process, launched through the SDK's own launcher
+/// (<see cref="DevServerOptions.ExistingPath"/>, <see cref="TestServerOptions.ExistingPath"/>) with a generous
+/// start-up deadline: the SDK's default of five seconds is what a busy 2-core machine missed. The plain server is
+/// started once per test process and stopped when it exits; the time-skipping server is shared by the test classes
+/// that use it at the same time and stopped when the last one lets go, because workflows a finished class left
+/// behind (timers, tasks no worker polls any more) would stop or distort skipping for the next one. Each server is
+/// told the test process's id and stops by itself when that process ends, also when it is killed, so no server
+/// outlives its tests.
 /// </summary>
 internal static class EmbeddedServers
 {
-    private const int StartAttempts = 3;
+    /// <summary>How long a launched server may take to answer; the SDK's default (5 s) is too short under load.</summary>
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(120);
 
-    // The SDK waits 5 s by default (Temporalio 1.22's StartupTimeout); a loaded machine can need more for a .NET server's cold start.
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly Dictionary<bool, (WorkflowEnvironment Environment, int Users)> Running = [];
+    private static WorkflowEnvironment? plain;
+    private static (WorkflowEnvironment Environment, int Users)? timeSkipping;
 
-    public static async Task<WorkflowEnvironment> AcquireAsync(string serverPath, bool timeSkipping)
+    public static async Task<WorkflowEnvironment> AcquireAsync(string serverPath, bool skipping)
     {
         await Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (Running.TryGetValue(timeSkipping, out var running))
+            if (!skipping)
             {
-                Running[timeSkipping] = (running.Environment, running.Users + 1);
+                if (plain is null)
+                {
+                    plain = await StartAsync(serverPath, skipping: false).ConfigureAwait(false);
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAtExit();
+                }
+
+                return plain;
+            }
+
+            if (timeSkipping is { } running)
+            {
+                timeSkipping = (running.Environment, running.Users + 1);
                 return running.Environment;
             }
 
-            var environment = await StartAsync(serverPath, timeSkipping).ConfigureAwait(false);
-            Running[timeSkipping] = (environment, 1);
+            var environment = await StartAsync(serverPath, skipping: true).ConfigureAwait(false);
+            timeSkipping = (environment, 1);
             return environment;
         }
         finally
@@ -38,20 +53,30 @@ internal static class EmbeddedServers
         }
     }
 
-    public static async Task ReleaseAsync(bool timeSkipping)
+    /// <summary>Lets go of a server; only the time-skipping one stops here (the plain one at process exit).</summary>
+    public static async Task ReleaseAsync(bool skipping)
     {
+        if (!skipping)
+        {
+            return;
+        }
+
         await Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var (environment, users) = Running[timeSkipping];
-            if (users > 1)
+            if (timeSkipping is not { } running)
             {
-                Running[timeSkipping] = (environment, users - 1);
                 return;
             }
 
-            Running.Remove(timeSkipping);
-            await environment.ShutdownAsync().ConfigureAwait(false);
+            if (running.Users > 1)
+            {
+                timeSkipping = (running.Environment, running.Users - 1);
+                return;
+            }
+
+            timeSkipping = null;
+            await running.Environment.ShutdownAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -59,26 +84,31 @@ internal static class EmbeddedServers
         }
     }
 
-    private static async Task<WorkflowEnvironment> StartAsync(string serverPath, bool timeSkipping)
+    private static void StopAtExit()
     {
-        for (var attempt = 1; ; attempt++)
+        // Best effort within the exit: the server also stops by itself once this process is gone.
+        try
         {
-            try
-            {
-                return timeSkipping
-                    ? await WorkflowEnvironment.StartTimeSkippingAsync(new WorkflowEnvironmentStartTimeSkippingOptions
-                    {
-                        TestServer = new TestServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout },
-                    }).ConfigureAwait(false)
-                    : await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
-                    {
-                        DevServerOptions = new DevServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout },
-                    }).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException e) when (attempt < StartAttempts && e.Message.Contains("did not start", StringComparison.Ordinal))
-            {
-                // A loaded machine (parallel builds) can make the server miss the SDK's 5 s start window: try again.
-            }
+            plain?.ShutdownAsync().Wait(TimeSpan.FromSeconds(5));
         }
+#pragma warning disable CA1031 // An exception thrown from a ProcessExit handler would turn a passing test run into a crash.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static async Task<WorkflowEnvironment> StartAsync(string serverPath, bool skipping)
+    {
+        List<string> stopWithUs = ["--stop-with-process", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return skipping
+            ? await WorkflowEnvironment.StartTimeSkippingAsync(new WorkflowEnvironmentStartTimeSkippingOptions
+            {
+                TestServer = new TestServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout, ExtraArgs = stopWithUs },
+            }).ConfigureAwait(false)
+            : await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
+            {
+                DevServerOptions = new DevServerOptions { ExistingPath = serverPath, StartupTimeout = StartupTimeout, ExtraArgs = stopWithUs },
+            }).ConfigureAwait(false);
     }
 }

@@ -8,9 +8,10 @@ namespace Orchestrator.Testing.Temporal;
 /// A Temporal endpoint for a test class, through Temporal's standard testing API. Where TEMPORAL_ADDRESS names
 /// a server (a real Temporal or a running embedded server) the tests use it; otherwise the embedded
 /// Temporal-protocol server is launched the way the SDK launches a downloaded one, through
-/// <see cref="DevServerOptions.ExistingPath"/> (or <see cref="TestServerOptions.ExistingPath"/> with time skipping);
-/// test classes running at the same time share that server. Use as an xunit class fixture; every test should use
-/// its own task queue and workflow ids.
+/// <see cref="DevServerOptions.ExistingPath"/> (or <see cref="TestServerOptions.ExistingPath"/> with time skipping),
+/// with a start-up deadline of two minutes rather than the SDK's five seconds; the test classes of a process share it
+/// (see <see cref="EmbeddedServers"/>). Use as an xunit class fixture; every test should use its own task queue and
+/// workflow ids.
 /// </summary>
 public class TemporalEnvironment : IAsyncLifetime
 {

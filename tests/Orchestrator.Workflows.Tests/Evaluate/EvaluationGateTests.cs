@@ -17,7 +17,8 @@ public sealed class EvaluationGateTests
         WorstSliceGap: 0.04,
         RobustnessDrop: new Dictionary<string, double> { ["blur-1"] = 0.05, ["noise-20"] = 0.1 },
         ParityMaxAbsError: 3e-6,
-        Champion: new ChampionComparison("v3", 0.94, 0.95, 0.4));
+        Champion: new ChampionComparison("v3", 0.94, 0.95, 0.4),
+        TestItems: 200);
 
     [Fact]
     public void Evaluate_AllWithinPolicy_PassesWithEveryCheckReported()
@@ -28,9 +29,18 @@ public sealed class EvaluationGateTests
         verdict.Reasons.ShouldBeEmpty();
         verdict.Findings.Select(f => f.Check).ShouldBe(
         [
-            "accuracy", "macro-f1", "class-recall", "class-recall", "calibration", "worst-slice-gap",
+            "finite-outputs", "accuracy", "macro-f1", "class-recall", "class-recall", "calibration", "worst-slice-gap",
             "robustness", "robustness", "onnx-parity", "champion-regression",
         ]);
+    }
+
+    [Fact]
+    public void Evaluate_ModelAnsweringNaNForSomeItems_FailsWhateverThePolicy()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { NonFiniteOutputs = 3 }, new EvaluationPolicy());
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldBe(["the model's outputs are NaN or infinite for 3 of 200 test items"]);
     }
 
     [Fact]
@@ -110,11 +120,11 @@ public sealed class EvaluationGateTests
     }
 
     [Fact]
-    public void Evaluate_EmptyPolicy_PassesWithNoFindings()
+    public void Evaluate_EmptyPolicy_ChecksOnlyThatOutputsAreFinite()
     {
         var verdict = EvaluationGate.Evaluate(Good() with { Accuracy = 0.1 }, new EvaluationPolicy());
 
         verdict.Passed.ShouldBeTrue();
-        verdict.Findings.ShouldBeEmpty();
+        verdict.Findings.Select(f => f.Check).ShouldBe(["finite-outputs"]);
     }
 }

@@ -25,6 +25,8 @@ public static class CanaryHealth
     /// so a handful of requests cannot promote or roll back on noise. A distribution shift must be both large
     /// (PSI above the limit) and real (its p-value below <see cref="CanaryPolicy.ShiftSignificance"/>): with
     /// a few dozen requests per side PSI alone exceeds 0.25 by chance often enough to roll back good versions.
+    /// Likewise a latency regression must be both relative (above the ratio) and absolute (at least
+    /// <see cref="CanaryPolicy.MinLatencyIncreaseMs"/> slower).
     /// </summary>
     public static CanaryVerdict Decide(CanaryObservation o, CanaryPolicy policy)
     {
@@ -39,9 +41,9 @@ public static class CanaryHealth
         }
 
         if (judged && o.ProductionRequests >= policy.MinRequests && o.ProductionP95LatencyMs > 0
-            && o.P95LatencyMs > policy.MaxLatencyRatio * o.ProductionP95LatencyMs)
+            && o.P95LatencyMs > policy.MaxLatencyRatio * o.ProductionP95LatencyMs && o.P95LatencyMs - o.ProductionP95LatencyMs >= policy.MinLatencyIncreaseMs)
         {
-            reasons.Add(Format($"canary p95 latency {o.P95LatencyMs:F1} ms exceeds {policy.MaxLatencyRatio:F1}x production's {o.ProductionP95LatencyMs:F1} ms"));
+            reasons.Add(Format($"canary p95 latency {o.P95LatencyMs:F1} ms exceeds {policy.MaxLatencyRatio:F1}x production's {o.ProductionP95LatencyMs:F1} ms (and by at least {policy.MinLatencyIncreaseMs:F1} ms)"));
         }
 
         if (judged && o.ProductionRequests >= policy.MinRequests && o.DistributionShift is { } psi && psi > policy.MaxDistributionShift

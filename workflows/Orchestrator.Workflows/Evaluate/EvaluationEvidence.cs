@@ -20,6 +20,8 @@ public sealed record ChampionComparison(string ChampionVersion, double ChampionA
 /// <param name="RobustnessDrop">Accuracy lost under each perturbation (clean minus perturbed), by name.</param>
 /// <param name="ParityMaxAbsError">Max |TorchSharp - ONNX Runtime| logit difference of the exported model.</param>
 /// <param name="Champion">Comparison with the production model; null when there is none yet.</param>
+/// <param name="TestItems">How many test items the model was evaluated on.</param>
+/// <param name="NonFiniteOutputs">How many of them got NaN or infinite outputs from the model.</param>
 public sealed record EvaluationEvidence(
     double Accuracy,
     double MacroF1,
@@ -29,4 +31,6 @@ public sealed record EvaluationEvidence(
     double WorstSliceGap,
     IReadOnlyDictionary<string, double> RobustnessDrop,
     double ParityMaxAbsError,
-    ChampionComparison? Champion);
+    ChampionComparison? Champion,
+    int TestItems = 0,
+    int NonFiniteOutputs = 0);

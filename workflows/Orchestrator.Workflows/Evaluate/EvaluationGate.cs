@@ -14,6 +14,10 @@ public static class EvaluationGate
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(policy);
         var findings = new List<EvaluationFinding>();
+        // Not a threshold of the policy: a model that answers NaN or infinity for any test item is broken.
+        findings.Add(evidence.NonFiniteOutputs == 0
+            ? new EvaluationFinding("finite-outputs", true, Format($"the model's outputs are finite for all {evidence.TestItems} test items"))
+            : new EvaluationFinding("finite-outputs", false, Format($"the model's outputs are NaN or infinite for {evidence.NonFiniteOutputs} of {evidence.TestItems} test items")));
         AtLeast(findings, "accuracy", "accuracy", evidence.Accuracy, policy.MinAccuracy);
         AtLeast(findings, "macro-f1", "macro F1", evidence.MacroF1, policy.MinMacroF1);
         if (policy.MinClassRecall is { } minRecall)

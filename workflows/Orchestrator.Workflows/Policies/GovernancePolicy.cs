@@ -29,9 +29,10 @@ public sealed record GovernanceTerms(
 /// <param name="MaxDistributionShift">Highest tolerated PSI of the canary's predicted-class distribution against production's.</param>
 /// <param name="MinRequests">Canary predictions needed before the shares above are judged (fewer: judged on errors only).</param>
 /// <param name="ShiftSignificance">A PSI above <paramref name="MaxDistributionShift"/> counts only when a chi-square test of the two sides' class counts puts the chance of it being sampling noise below this level.</param>
+/// <param name="MinLatencyIncreaseMs">A p95 above <paramref name="MaxLatencyRatio"/> times production's counts only when it is also this many milliseconds slower: a sub-millisecond production p95 times three is within a shared host's scheduling noise.</param>
 public sealed record CanaryPolicy(
     double TrafficShare, TimeSpan Window, double MaxErrorRate = 0.05, double MaxLatencyRatio = 3.0, double MaxDistributionShift = 0.25, int MinRequests = 20,
-    double ShiftSignificance = 0.01);
+    double ShiftSignificance = 0.01, double MinLatencyIncreaseMs = 10);
 
 /// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults); HeartbeatTimeout: how long training may go without a heartbeat before its worker counts as lost (null: 2 minutes).</summary>
 public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed, TimeSpan? HeartbeatTimeout = null);

@@ -38,6 +38,13 @@ public sealed record TrainingStarted(IReadOnlyDictionary<string, string> Hyperpa
 /// <summary>One training epoch finished and its checkpoint was stored.</summary>
 public sealed record TrainingEpochCompleted(int Epoch, double TrainLoss, double ValidationLoss, double ValidationAccuracy, string CheckpointDigest);
 
+/// <summary>
+/// What a training epoch asked of its GPU, sampled through NVML while it ran (recorded only on a CUDA device whose
+/// driver answers): mean utilisation (0-1), peak and total device memory in bytes (the whole GPU's, which one
+/// worker has to itself), the hottest reading in °C and how many samples these come from.
+/// </summary>
+public sealed record TrainingDeviceUsage(int Epoch, string Device, double MeanUtilization, long PeakMemoryBytes, long MemoryTotalBytes, int MaxTemperatureCelsius, int Samples);
+
 /// <summary>Training finished; the curves hold one value per epoch.</summary>
 public sealed record TrainingCompleted(int Epochs, string FinalCheckpointDigest, IReadOnlyList<double> LossCurve, IReadOnlyList<double> AccuracyCurve);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Orchestrator.Ml.Data;
 
-namespace Orchestrator.Activities.Acquire;
+namespace Orchestrator.Operations.Runs;
 
 /// <summary>
 /// The "synthetic" source's string parameters (as carried in <see cref="Workflows.Acquire.DatasetSource.Parameters"/>)
@@ -9,6 +9,12 @@ namespace Orchestrator.Activities.Acquire;
 /// </summary>
 public static class SyntheticParameters
 {
+    /// <summary>The most images a synthetic dataset may have (a request cannot make a worker draw billions).</summary>
+    public const int MaxCount = 1_000_000;
+
+    /// <summary>The largest image side a synthetic dataset may ask for.</summary>
+    public const int MaxImageSize = 512;
+
     private static readonly string[] Known =
         ["seed", "count", "image-size", "classes", "class-weights", "noise", "random-colours", "max-rotation", "night-fraction", "cluttered-fraction", "drift"];
 
@@ -37,6 +43,11 @@ public static class SyntheticParameters
             ClutteredFraction: Optional(parameters, "cluttered-fraction", double.Parse, defaults.ClutteredFraction),
             Drift: Optional(parameters, "drift", double.Parse, defaults.Drift));
         options.Validate();
+        if (options.Count > MaxCount || options.ImageSize > MaxImageSize)
+        {
+            throw new ArgumentException($"A synthetic dataset has at most {MaxCount} images of at most {MaxImageSize} pixels a side.");
+        }
+
         return options;
     }
 

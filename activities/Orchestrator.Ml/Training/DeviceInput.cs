@@ -1,0 +1,114 @@
+using Orchestrator.Ml.Models;
+using static TorchSharp.torch;
+
+namespace Orchestrator.Ml.Training;
+
+/// <summary>
+/// Turns a batch of input-size RGB bytes (N x H x W x 3, uint8) into the model's input on its device: the same
+/// arithmetic as <see cref="ImagePreprocessor"/> (scaling, colour jitter, flip, pad-and-crop, per-channel
+/// normalisation), op for op, as a few tensor operations on the whole batch. Only bytes cross to the device
+/// (a quarter of the float32 volume) and the CPU does no per-pixel work. On the CPU the result equals the
+/// preprocessor's to float rounding (docs/adr/0032-gpu-data-path-and-precision.md).
+/// </summary>
+public sealed class DeviceInput : IDisposable
+{
+    private readonly Tensor mean;
+    private readonly Tensor inverseStd;
+    private readonly Tensor directScale;
+    private readonly Tensor directOffset;
+    private readonly Device device;
+
+    public DeviceInput(Preprocessing preprocessing, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        ArgumentNullException.ThrowIfNull(device);
+        this.device = device;
+        // The preprocessor's constants, computed the same way in float32 so both paths round alike.
+        var m = preprocessing.Mean.ToArray();
+        var inv = preprocessing.Std.Select(s => 1f / s).ToArray();
+        mean = Channels(m);
+        inverseStd = Channels(inv);
+        directScale = Channels(inv.Select(i => i / 255f).ToArray());
+        directOffset = Channels(m.Select((v, c) => -v * inv[c]).ToArray());
+    }
+
+    /// <summary>
+    /// The normalised NCHW float32 batch on the device. <paramref name="pixels"/> is N x H x W x 3 uint8 (on the
+    /// host, pinned for a CUDA device, or already on the device); <paramref name="draws"/> is null for no
+    /// augmentation (evaluation), else one draw per image.
+    /// </summary>
+    public Tensor ToModelInput(Tensor pixels, IReadOnlyList<AugmentationDraw>? draws, AugmentationOptions augmentation)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(augmentation);
+        using var scope = NewDisposeScope();
+        var nchw = pixels.to(device, non_blocking: true).permute(0, 3, 1, 2).to(ScalarType.Float32);
+        if (draws is null || augmentation.IsIdentity)
+        {
+            // ImagePreprocessor's direct path: value * (1/std/255) + (-mean/std), as two separate roundings.
+            return (nchw * directScale + directOffset).MoveToOuterDisposeScope();
+        }
+
+        var x = nchw / 255f;
+        if (augmentation.Brightness > 0 || augmentation.Contrast > 0 || augmentation.Saturation > 0)
+        {
+            x = Jitter(x, draws);
+        }
+
+        if (augmentation.HorizontalFlip || augmentation.CropPadding > 0)
+        {
+            x = FlipAndShift(x, draws);
+        }
+
+        return ((x - mean) * inverseStd).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        mean.Dispose();
+        inverseStd.Dispose();
+        directScale.Dispose();
+        directOffset.Dispose();
+    }
+
+    // ColourJitter.Apply per image: brightness, then saturation towards the pixel's grey, then contrast around the
+    // image's mean grey, clamped to [0,1]; images whose three factors are all 1 are left untouched, as there.
+    private Tensor Jitter(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    {
+        var brightness = PerImage(draws.Select(d => d.Brightness));
+        var contrast = PerImage(draws.Select(d => d.Contrast));
+        var saturation = PerImage(draws.Select(d => d.Saturation));
+        var changes = tensor(draws.Select(d => d.ChangesColour).ToArray()).to(device).view(-1, 1, 1, 1);
+        var pixelsPerImage = x.shape[2] * x.shape[3];
+        var greyRaw = (x.narrow(1, 0, 1) * ColourJitter.Red) + (x.narrow(1, 1, 1) * ColourJitter.Green) + (x.narrow(1, 2, 1) * ColourJitter.Blue);
+        var meanGrey = greyRaw.sum([2, 3], keepdim: true) * brightness / pixelsPerImage;
+        var grey = greyRaw * brightness;
+        var v = x * brightness;
+        v = grey + ((v - grey) * saturation);
+        v = meanGrey + ((v - meanGrey) * contrast);
+        return where(changes, v.clamp(0f, 1f), x);
+    }
+
+    // Output pixel (y, x) takes source (y + dy, (flip ? W-1-x : x) + dx), zero outside the image.
+    private Tensor FlipAndShift(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    {
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var columns = arange(w, ScalarType.Int64, device).view(1, -1);
+        var rows = arange(h, ScalarType.Int64, device).view(1, -1);
+        var flip = tensor(draws.Select(d => d.Flip).ToArray()).to(device).view(-1, 1);
+        var dx = tensor(draws.Select(d => (long)d.Dx).ToArray()).to(device).view(-1, 1);
+        var dy = tensor(draws.Select(d => (long)d.Dy).ToArray()).to(device).view(-1, 1);
+        var sourceX = where(flip, (w - 1) - columns, columns) + dx;
+        var sourceY = rows + dy;
+        var insideX = sourceX.ge(0).logical_and(sourceX.lt(w));
+        var insideY = sourceY.ge(0).logical_and(sourceY.lt(h));
+        var shifted = x.gather(3, sourceX.clamp(0, w - 1).view(n, 1, 1, w).expand(n, 3, h, w))
+            .gather(2, sourceY.clamp(0, h - 1).view(n, 1, h, 1).expand(n, 3, h, w));
+        var inside = insideY.view(n, 1, h, 1).logical_and(insideX.view(n, 1, 1, w));
+        return shifted.masked_fill(inside.logical_not(), 0f);
+    }
+
+    private Tensor PerImage(IEnumerable<float> values) => tensor(values.ToArray()).to(device).view(-1, 1, 1, 1);
+
+    private Tensor Channels(float[] values) => tensor(values).to(device).view(1, 3, 1, 1).DetachFromDisposeScope();
+}
