@@ -18,8 +18,10 @@ public sealed record PolicyRef(string Name, int? Version = null);
 /// <param name="Training">Training hyperparameters for the run.</param>
 /// <param name="Drift">The "drift" section: how the monitor judges the production version (null: policies or histories from before monitoring; the monitor then uses <see cref="DriftTermsDefaults.Value"/>).</param>
 /// <param name="Retention">The "retention" section: the grace period before a superseded version is retired (null: older policies or histories; defaults apply).</param>
+/// <param name="Waivers">The checks the policy does not require, each with its reason (null or empty: every check is required).</param>
 public sealed record GovernanceTerms(
-    ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training, DriftTerms? Drift = null, RetentionPolicy? Retention = null);
+    ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training, DriftTerms? Drift = null, RetentionPolicy? Retention = null,
+    IReadOnlyList<PolicyWaiver>? Waivers = null);
 
 /// <summary>How a new version is rolled out, and what counts as a healthy canary.</summary>
 /// <param name="TrafficShare">Share of traffic (0-1) the canary receives.</param>
