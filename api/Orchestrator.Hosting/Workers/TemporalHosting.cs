@@ -22,13 +22,19 @@ public static class TemporalHosting
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
     /// worker (train, export, evaluate) with its GPU telemetry. Replaces any ITemporalClient registered before. A role
-    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build
-    /// <paramref name="backendCheck"/> (by default this process's <see cref="BackendSelfCheck"/>), on the CUDA build
-    /// <paramref name="gpuCheck"/> (by default the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings).
+    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build this process's
+    /// <see cref="BackendSelfCheck"/>, on the CUDA build the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings.
     /// It then logs why and keeps the API (<see cref="WorkerBackendStatus"/>); in particular the GPU queue is only
     /// polled by a process whose device passed.
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null,
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder) => AddOrchestratorTemporal(builder, backendCheck: null);
+
+    /// <inheritdoc cref="AddOrchestratorTemporal(IHostApplicationBuilder)"/>
+    /// <param name="builder">The host.</param>
+    /// <param name="backendCheck">The CPU backend self-check to decide on (tests pass their own; null: this process's).</param>
+    /// <param name="gpuCheck">The GPU device check to decide on (tests pass their own; null: the configured device's).</param>
+    /// <remarks>Kept apart from the parameterless overload so that a host calling that one never names Ml's check types (the API's dependency rule).</remarks>
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck,
         Func<GpuCheckResult>? gpuCheck = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
