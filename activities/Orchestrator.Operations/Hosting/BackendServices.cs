@@ -16,7 +16,7 @@ public static class BackendServices
     /// <summary>
     /// Adds the audit ledger (PostgreSQL; unless the host registered one), the artifact store (Blob Storage), the
     /// policy catalog and <see cref="TimeProvider"/>. Settings are validated at start-up with messages naming the
-    /// missing setting. With <paramref name="development"/> (any environment but Production) the ledger generates a
+    /// missing setting, and the policy catalog is loaded then (an invalid policy document stops start-up). With <paramref name="development"/> (any environment but Production) the ledger generates a
     /// checkpoint signing key in <see cref="LocalDirectory"/> and installs its schema unless told otherwise. Safe to call
     /// again: the first registration wins.
     /// </summary>
@@ -71,7 +71,8 @@ public static class BackendServices
         });
         services.TryAddSingleton<BlobArtifactStore>();
 
-        services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section));
+        services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyCatalogOptions>, PolicyCatalogValidation>());
         services.TryAddSingleton<PolicyCatalog>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

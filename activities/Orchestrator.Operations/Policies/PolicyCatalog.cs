@@ -82,22 +82,14 @@ public sealed class PolicyCatalog
 
     private void Add(byte[] bytes, string origin)
     {
-        PolicyHeader header;
-        try
+        // A document that fails validation is never used: not for new runs, not for replaying old ones.
+        var validation = PolicyValidator.Validate(bytes);
+        if (!validation.IsValid)
         {
-            header = JsonSerializer.Deserialize<PolicyHeader>(bytes, Json) ?? throw new InvalidDataException("empty document");
-            Terms(new PolicyDocument(header.Name, header.Version, "", header.Description ?? "", bytes));
-        }
-        catch (Exception e) when (e is JsonException or InvalidDataException or NotSupportedException)
-        {
-            throw new InvalidDataException($"policy document {origin} is not valid: {e.Message}", e);
+            throw new InvalidPolicyException(origin, validation.Problems);
         }
 
-        if (string.IsNullOrWhiteSpace(header.Name) || header.Version < 1)
-        {
-            throw new InvalidDataException($"policy document {origin} needs a name and a version >= 1");
-        }
-
+        var header = validation.Document!;
         var document = new PolicyDocument(header.Name, header.Version, Digest.Of(bytes).ToString(), header.Description ?? "", bytes);
         if (_byVersion.TryGetValue((document.Name, document.Version), out var existing) && existing.Digest != document.Digest)
         {
@@ -107,6 +99,4 @@ public sealed class PolicyCatalog
         _byVersion[(document.Name, document.Version)] = document;
         _byDigest[document.Digest] = document;
     }
-
-    private sealed record PolicyHeader(string Name, int Version, string? Description);
 }

@@ -109,7 +109,7 @@ public sealed class PolicyActivitiesTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_directory, "broken.json"), "{ \"name\": ");
 
-        Should.Throw<InvalidDataException>(() => Catalog(_directory)).Message.ShouldContain("broken.json");
+        Should.Throw<InvalidPolicyException>(() => Catalog(_directory)).Message.ShouldContain("broken.json");
     }
 
     private static string Shipped()

@@ -16,6 +16,10 @@ public static class TestPolicy
       "version": 1,
       "description": "Small test policy: one epoch, lenient evaluation thresholds, two approvers.",
       "maxAnnotationRounds": 0,
+      "waivers": [
+        { "check": "drift", "reason": "tests do not monitor: the monitor's built-in terms apply" },
+        { "check": "retention", "reason": "tests keep nothing: the built-in retention applies" }
+      ],
       "approval": { "quorum": 2, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
       "canary": { "trafficShare": 0.1, "window": "00:00:02", "maxErrorRate": 0.05, "maxLatencyRatio": 3.0, "maxDistributionShift": 0.25, "minRequests": 20 },
       "training": { "architecture": "resnet-small", "epochs": 1, "batchSize": 32, "learningRate": 0.002, "seed": 7 },
