@@ -173,6 +173,12 @@ public static class ModelDecider
             {
                 return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, rolledBack.Reason, null));
             }
+
+            if (entry.IdempotencyKey == keys.Held && entry.Data is CanaryHeld held)
+            {
+                return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, "canary held for a person's decision: " + held.Reason, null,
+                    held.CanaryRequests, held.ProductionRequests, Held: true));
+            }
         }
 
         var registered = state.Entries.Any(e => e.Data is ModelExported x && x.Version == command.Version && x.RunId == command.RunId && x.OnnxDigest == command.OnnxDigest);

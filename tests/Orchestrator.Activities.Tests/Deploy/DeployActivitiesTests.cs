@@ -94,6 +94,8 @@ public sealed class DeployActivitiesTests(PostgresDatabase database) : LedgerTes
         outcome.Promoted.ShouldBeFalse();
         outcome.Held.ShouldBeTrue();
         outcome.Reason.ShouldStartWith("canary held for a person's decision: insufficient evidence");
+        var again = await DeployAsync("run-1", v1, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300), OnInsufficientEvidence = InsufficientEvidenceAction.Hold });
+        again.ShouldBe(outcome);
         var entries = await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token);
         entries.Select(e => e.Data).OfType<CanaryHeld>().ShouldHaveSingleItem().MinRequests.ShouldBe(20);
         entries.Select(e => e.Data).OfType<ModelRolledBack>().ShouldBeEmpty();
