@@ -45,14 +45,57 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
         }
 
         var manifest = result.Manifest;
+        var sliceFile = await SliceFileAsync(input.Source, cancellationToken).ConfigureAwait(false);
+        if (sliceFile is { } file)
+        {
+            try
+            {
+                manifest = SliceMetadata.Apply(manifest, SliceMetadata.Parse(file.Content, file.Path));
+            }
+            catch (InvalidDataException e)
+            {
+                throw InvalidSource(e);
+            }
+        }
+
+        // The slice file is stored content-addressed beside the manifest (whose items now carry its attributes) and named in the audit event.
+        var slices = sliceFile is { } f ? await store.PutAsync(f.Content, SliceMetadata.MediaType(f.Path), cancellationToken).ConfigureAwait(false) : null;
 
         var stored = await store.PutAsync(ManifestJson.ToCanonicalBytes(manifest), ManifestMediaType, cancellationToken).ConfigureAwait(false);
         var classCounts = manifest.Classes.ToDictionary(c => c, c => manifest.Items.Count(i => i.Label == c), StringComparer.Ordinal);
         await audit.RecordAsync(input.RunId,
             new DatasetAcquired(manifest.Source, stored.Digest, manifest.Items.Count, classCounts, terms.Licence, terms.Retention),
-            "dataset-acquired", [StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri)]).ConfigureAwait(false);
+            "dataset-acquired",
+            [
+                StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri),
+                .. slices is null ? Array.Empty<Orchestrator.Audit.Events.EvidenceDigest>() : [StageAudit.Evidence("slice-metadata", slices.Digest, slices.Uri)],
+            ]).ConfigureAwait(false);
         return new DatasetVersion(stored.Digest, stored.Uri, manifest.Items.Count, manifest.Classes, result.Corrupt.Count,
-            [.. result.Corrupt.Take(IAcquireActivities.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")]);
+            [.. result.Corrupt.Take(IAcquireActivities.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")], slices?.Digest);
+    }
+
+    /// <summary>The source's slice metadata file (parameter "slices": a .csv or .jsonl path inside the source's location), or null.</summary>
+    private async Task<(string Path, byte[] Content)?> SliceFileAsync(DatasetSource source, CancellationToken cancellationToken)
+    {
+        if (!source.Parameters.TryGetValue(IAcquireActivities.SlicesParameter, out var path))
+        {
+            return null;
+        }
+
+        try
+        {
+            if (source.Kind == "synthetic")
+            {
+                throw new ArgumentException("A synthetic source carries its own slices; a slice file applies to image-folder and cifar10 sources.");
+            }
+
+            return (path, await Tree(source).ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException
+            or Azure.RequestFailedException)
+        {
+            throw InvalidSource(e);
+        }
     }
 
     private async Task<IImageSource> CreateSourceAsync(DatasetSource source, CancellationToken cancellationToken)

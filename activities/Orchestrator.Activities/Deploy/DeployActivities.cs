@@ -47,30 +47,38 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
             ModelDecider.Decide(state, new StartCanary(input.RunId, version.Version, input.Canary.TrafficShare), time.GetUtcNow()),
             audit.Context(input.RunId, causation: causation), token).ConfigureAwait(false)).Entries.Single();
 
-        var verdict = await WatchAsync(input, production, canary.RecordedAt, token).ConfigureAwait(false);
+        var (verdict, observed, end) = await WatchAsync(input, production, canary.RecordedAt, token).ConfigureAwait(false);
         var latest = await models.LoadAsync(version.ModelName, token).ConfigureAwait(false);
         var judgement = ModelDecider.Decide(latest,
-            new JudgeCanary(input.RunId, version.Version, canary.Version, production, verdict, canary.RecordedAt + input.Canary.Window), time.GetUtcNow());
+            new JudgeCanary(input.RunId, version.Version, canary.Version, production, verdict, end, input.Canary.OnInsufficientEvidence, observed, input.Canary.MinRequests),
+            time.GetUtcNow());
         return (await models.RecordAsync(latest, judgement, audit.Context(input.RunId, causation: causation), token).ConfigureAwait(false)).Outcome;
     }
 
-    /// <summary>Polls the canary's health until the window ends, heartbeating the figures; stops early when it is unhealthy.</summary>
-    private async Task<CanaryVerdict> WatchAsync(IDeployActivities.Input input, int? production, DateTimeOffset start, CancellationToken token)
+    /// <summary>
+    /// Polls the canary's health until the window ends, heartbeating the figures; stops early when it is unhealthy. When the
+    /// window ends with too little traffic to judge, it is extended up to the policy's <c>MaxExtension</c>
+    /// and ends as soon as enough traffic was seen; returns the last verdict, its observation and when the watch ended.
+    /// </summary>
+    private async Task<(CanaryVerdict Verdict, CanaryObservation Observed, DateTimeOffset End)> WatchAsync(
+        IDeployActivities.Input input, int? production, DateTimeOffset start, CancellationToken token)
     {
         var end = start + input.Canary.Window;
+        var latest = end + (input.Canary.MaxExtension is { } extension && extension > TimeSpan.Zero ? extension : TimeSpan.Zero);
         var poll = TimeSpan.FromTicks(Math.Clamp(input.Canary.Window.Ticks / 20, TimeSpan.FromMilliseconds(100).Ticks, MaxPollInterval.Ticks));
         while (true)
         {
             var now = time.GetUtcNow();
             var observation = await observer.ObserveAsync(input.Version.ModelName, input.Version.Version, production, start, now, token).ConfigureAwait(false);
             ActivityExecutionContext.Current.Heartbeat(observation);
-            var verdict = CanaryHealth.Decide(observation, input.Canary);
-            if (!verdict.Healthy || now >= end)
+            var verdict = CanaryHealth.Decide(observation, input.Canary, input.Waivers);
+            if (!verdict.Healthy || (now >= end && verdict.Promotable) || now >= latest)
             {
-                return verdict;
+                return (verdict, observation, now >= end ? now : end);
             }
 
-            var wait = end - now < poll ? end - now : poll;
+            var until = now < end ? end : latest;
+            var wait = until - now < poll ? until - now : poll;
             await Task.Delay(wait, time, token).ConfigureAwait(false);
         }
     }

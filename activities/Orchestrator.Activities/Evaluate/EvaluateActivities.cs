@@ -80,10 +80,12 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
             input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider));
+        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
+        // The report shows every check's outcome and the policy's waivers, so approvers see what was not measured.
+        report = report with { Gate = [.. verdict.Findings.Select(EvaluationFacts.Line)] };
         var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
             .ConfigureAwait(false);
 
-        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy);
         var policyVersion = $"{policy.Name}/v{policy.Version}";
         await audit.RecordModelAsync(input.ModelName, input.RunId, EvaluationFacts.Event(version.Version, report, champion?.Version, verdict, policyVersion), "model-evaluated",
             [

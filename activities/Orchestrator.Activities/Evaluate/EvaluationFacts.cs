@@ -13,6 +13,13 @@ namespace Orchestrator.Activities.Evaluate;
 /// </summary>
 public static class EvaluationFacts
 {
+    /// <summary>A gate finding as the evidence report shows it ("passed", "failed", "not-measured", "waived").</summary>
+    public static GateCheckLine Line(EvaluationFinding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return new GateCheckLine(finding.Check, System.Text.Json.JsonSerializer.Serialize(finding.Outcome).Trim('"'), finding.Detail, finding.Waiver);
+    }
+
     /// <summary>The gate's input.</summary>
     public static EvaluationEvidence Evidence(EvidenceReport report, int? championVersion)
     {

@@ -48,7 +48,8 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
         var reference = trainingReference is { } r ? await references.GetAsync(r.Sha256, cancellationToken).ConfigureAwait(false) : null;
         var health = await log.HealthAsync(input.Model, input.Version, input.From, input.To, cancellationToken).ConfigureAwait(false);
         var samples = await log.SamplesAsync(input.Model, input.Version, input.From, input.To, MaxSamples, cancellationToken).ConfigureAwait(false);
-        var feedback = await log.AccuracyAsync(input.Model, input.Version, input.From, input.To, cancellationToken).ConfigureAwait(false);
+        // Labelled feedback accumulates over its own window until the policy's minimum is in (ModelMonitorWorkflow).
+        var feedback = await log.AccuracyAsync(input.Model, input.Version, input.FeedbackFrom ?? input.From, input.To, cancellationToken).ConfigureAwait(false);
         ActivityExecutionContext.Current.Heartbeat("measured");
 
         var window = new ObservedWindow(health.Requests, health.Errors, health.P95LatencyMs, [.. samples.Select(s => s.Confidence)],
@@ -56,6 +57,7 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
         var t = input.Terms;
         var measured = HealthComparison.Compare(reference, window, new HealthLimits(t.MinSamples, t.MaxPsi, t.KsAlpha, t.MinOnlineAccuracy, t.MinFeedback, t.MaxErrorRate, t.ShiftSignificance));
         await RecordAsync(input, trainingReference, health.Requests, measured, cancellationToken).ConfigureAwait(false);
+        await RecordNotJudgedAsync(input, health.Requests, feedback.Labelled, cancellationToken).ConfigureAwait(false);
         return new HealthReport(input.Model, input.Version, health.Requests, feedback.Labelled,
             [.. measured.Select(m => new DriftStatistic(m.Name, m.Value, m.Threshold, m.Breached, m.PValue))], ServingStopped: false);
     }
@@ -80,6 +82,22 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
             await AppendOnceAsync(stream, new DriftDetected(input.Version, m.Name, m.Value, m.Threshold), context,
                 $"{key}/detected/{m.Name}", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When the version has gone unjudged (too few predictions) for longer than the policy allows, records ModelNotJudged once for that
+    /// unjudged period (the key names the period's start), so silence is on the record rather than read as health.
+    /// </summary>
+    private async Task RecordNotJudgedAsync(IMeasureActivities.Input input, int samples, int feedback, CancellationToken cancellationToken)
+    {
+        if (input.UnjudgedSince is not { } since || samples >= input.Terms.MinSamples || input.To - since <= input.Terms.UnjudgedLimit)
+        {
+            return;
+        }
+
+        var context = audit.Context($"monitor/{input.Model}", [StageAudit.Evidence("policy", input.PolicyDigest, null)]);
+        await AppendOnceAsync(AuditStreams.Model(input.Model), new ModelNotJudged(input.Version, since, samples, input.Terms.MinSamples, feedback, input.Terms.MinFeedback),
+            context, $"monitor/{input.Model}/v{input.Version}/not-judged@{since.UtcTicks}", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task AppendOnceAsync(string stream, object fact, AuditContext context, string key, CancellationToken cancellationToken)

@@ -46,7 +46,9 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
             checks.ExactDuplicateFraction,
             checks.NearDuplicateFraction,
             checks.LeakingItems,
-            checks.Slices.ToDictionary(s => $"{s.Attribute}={s.Value}", s => s.Count, StringComparer.Ordinal));
+            checks.Slices.ToDictionary(s => $"{s.Attribute}={s.Value}", s => s.Count, StringComparer.Ordinal),
+            labelled.Iterations,
+            labelled.Converged);
         var duplicates = checks.ExactDuplicates.Sum(g => g.Redundant) + checks.NearDuplicates.Sum(g => g.Redundant);
         return new QcMeasurement(evidence, audit.Mismatched.Count, duplicates);
     }

@@ -1,3 +1,4 @@
+using Orchestrator.Workflows.Policies;
 using Orchestrator.Audit.Events;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Deploy;
@@ -47,8 +48,9 @@ public sealed record StartCanary(string RunId, int Version, double Share) : IMod
 /// <summary>
 /// Promote or roll back the canary on its <paramref name="Verdict"/>. <paramref name="CanaryEntry"/> is the stream
 /// version of its ModelDeployed entry, <paramref name="ProductionBefore"/> the production version it was measured
-/// against, and <paramref name="WindowEnd"/> when its observation window closes: a healthy canary is never promoted
-/// before then.
+/// against, and <paramref name="WindowEnd"/> when its observation window (with any extension) closes: a healthy canary is never
+/// promoted before then, and one whose traffic was too short to judge is rolled back or held as <paramref name="OnInsufficientEvidence"/> says.
 /// </summary>
-public sealed record JudgeCanary(string RunId, int Version, long CanaryEntry, int? ProductionBefore, CanaryVerdict Verdict, DateTimeOffset WindowEnd)
+public sealed record JudgeCanary(string RunId, int Version, long CanaryEntry, int? ProductionBefore, CanaryVerdict Verdict, DateTimeOffset WindowEnd,
+    InsufficientEvidenceAction OnInsufficientEvidence = InsufficientEvidenceAction.Rollback, CanaryObservation? Observed = null, int MinRequests = 0)
     : IModelCommand<DeploymentOutcome>;

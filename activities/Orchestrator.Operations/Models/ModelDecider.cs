@@ -4,6 +4,7 @@ using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Replay;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Deploy;
+using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Operations.Models;
 
@@ -172,6 +173,12 @@ public static class ModelDecider
             {
                 return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, rolledBack.Reason, null));
             }
+
+            if (entry.IdempotencyKey == keys.Held && entry.Data is CanaryHeld held)
+            {
+                return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, "canary held for a person's decision: " + held.Reason, null,
+                    held.CanaryRequests, held.ProductionRequests, Held: true));
+            }
         }
 
         var registered = state.Entries.Any(e => e.Data is ModelExported x && x.Version == command.Version && x.RunId == command.RunId && x.OnnxDigest == command.OnnxDigest);
@@ -213,19 +220,37 @@ public static class ModelDecider
         }
 
         var verdict = command.Verdict;
-        if (verdict.Healthy)
+        var (canaryRequests, productionRequests) = (command.Observed?.Requests, command.Observed?.ProductionRequests);
+        if (verdict.Healthy && now < command.WindowEnd)
         {
-            return now < command.WindowEnd
-                ? ModelDecision.Refuse<DeploymentOutcome>(
-                    $"Model {state.Model} v{command.Version}: a canary is promoted only after its window, which ends at {command.WindowEnd:O}.")
-                : ModelDecision.Record<DeploymentOutcome>(new DeploymentOutcome(true, "canary healthy: " + verdict.Summary, command.ProductionBefore),
-                    new ModelFact(new ModelPromoted(command.Version, Production), keys.Promoted));
+            return ModelDecision.Refuse<DeploymentOutcome>(
+                $"Model {state.Model} v{command.Version}: a canary is judged only after its window, which ends at {command.WindowEnd:O}.");
         }
 
-        var reason = string.Join("; ", verdict.Reasons) + " (" + verdict.Summary + ")";
-        return ModelDecision.Record<DeploymentOutcome>(new DeploymentOutcome(false, reason, null),
+        if (verdict.Promotable)
+        {
+            return ModelDecision.Record<DeploymentOutcome>(
+                new DeploymentOutcome(true, "canary healthy: " + verdict.Summary + Waived(verdict), command.ProductionBefore, canaryRequests, productionRequests),
+                new ModelFact(new ModelPromoted(command.Version, Production), keys.Promoted));
+        }
+
+        var reason = (verdict.InsufficientEvidence ? "insufficient evidence: " : "") + string.Join("; ", verdict.Reasons) + " (" + verdict.Summary + ")";
+        if (verdict.InsufficientEvidence && command.OnInsufficientEvidence == InsufficientEvidenceAction.Hold)
+        {
+            return ModelDecision.Record<DeploymentOutcome>(
+                new DeploymentOutcome(false, "canary held for a person's decision: " + reason, null, canaryRequests, productionRequests, Held: true),
+                new ModelFact(new CanaryHeld(command.Version, reason, canaryRequests ?? 0, productionRequests ?? 0, command.MinRequests), keys.Held));
+        }
+
+        return ModelDecision.Record<DeploymentOutcome>(new DeploymentOutcome(false, reason, null, canaryRequests, productionRequests),
             new ModelFact(new ModelRolledBack(command.Version, command.ProductionBefore ?? 0, Production, reason), keys.RolledBack));
     }
+
+    /// <summary>The waived checks of a promoted canary, so the recorded outcome says what was not required.</summary>
+    private static string Waived(CanaryVerdict verdict) =>
+        (verdict.Checks ?? []).Where(c => c.Outcome == CheckOutcome.Waived).Select(c => $"{c.Check} waived: {c.Waiver}").ToList() is { Count: > 0 } waived
+            ? " (" + string.Join("; ", waived) + ")"
+            : "";
 
     /// <summary>Records <paramref name="fact"/> under <paramref name="key"/> unless an entry with that key is already recorded.</summary>
     private static ModelDecision<Recorded> Once(ModelState state, object fact, string key) =>
@@ -260,4 +285,6 @@ public sealed record CanaryKeys(string RunId, int Version)
     public string Promoted => $"deploy/{RunId}/v{Version}/promoted";
 
     public string RolledBack => $"deploy/{RunId}/v{Version}/rolled-back";
+
+    public string Held => $"deploy/{RunId}/v{Version}/held";
 }

@@ -44,10 +44,64 @@ public sealed class DeployActivitiesTests(PostgresDatabase database) : LedgerTes
         }
     }
 
+    /// <summary>Deploys v1 as the first version, with enough canary traffic to judge it (a first deployment needs it too).</summary>
     private async Task<DeploymentOutcome> FirstProductionAsync()
     {
         var (v1, approvals) = await RegisteredAsync("run-1", 'a');
-        return await DeployAsync("run-1", v1, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300) });
+        var deploying = DeployAsync("run-1", v1, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300), MaxExtension = TimeSpan.FromSeconds(20) });
+        await WhenCanaryRecordedAsync(1);
+        await DeployFixture.LogTrafficAsync(Log, _model, 1, 25);
+        return await deploying;
+    }
+
+    [Fact]
+    public async Task Deploy_FirstVersionWithZeroTraffic_IsRolledBackNotPromoted()
+    {
+        var (v1, approvals) = await RegisteredAsync("run-1", 'a');
+
+        var outcome = await DeployAsync("run-1", v1, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300) });
+
+        outcome.Promoted.ShouldBeFalse();
+        (outcome.CanaryRequests, outcome.ProductionRequests).ShouldBe((0, 0));
+        outcome.Reason.ShouldStartWith("insufficient evidence: too little traffic to judge the canary: canary 0 of 20 requests needed, no production version (first deployment)");
+        var entries = await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token);
+        entries.Select(e => e.Data).OfType<ModelPromoted>().ShouldBeEmpty();
+        entries.Select(e => e.Data).OfType<ModelRolledBack>().ShouldHaveSingleItem().ToVersion.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Deploy_CanaryWithZeroTrafficBesideProduction_IsRolledBackToProduction()
+    {
+        (await FirstProductionAsync()).Promoted.ShouldBeTrue();
+        var (v2, approvals) = await RegisteredAsync("run-2", 'b');
+
+        var outcome = await DeployAsync("run-2", v2, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300) });
+
+        outcome.Promoted.ShouldBeFalse();
+        outcome.Reason.ShouldContain("canary 0 of 20 requests needed, production 0 of 20");
+        var registry = (await new AuditReadModels(Database).ModelAsync(AuditStreams.Model(_model), Token)).ShouldNotBeNull();
+        registry.Aliases[ModelState.ProductionAlias].Version.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Deploy_TooLittleTrafficUnderAHoldPolicy_HoldsTheCanaryForAPerson()
+    {
+        var (v1, approvals) = await RegisteredAsync("run-1", 'a');
+
+        var outcome = await DeployAsync("run-1", v1, approvals,
+            Policy with { Window = TimeSpan.FromMilliseconds(300), OnInsufficientEvidence = InsufficientEvidenceAction.Hold });
+
+        outcome.Promoted.ShouldBeFalse();
+        outcome.Held.ShouldBeTrue();
+        outcome.Reason.ShouldStartWith("canary held for a person's decision: insufficient evidence");
+        var again = await DeployAsync("run-1", v1, approvals, Policy with { Window = TimeSpan.FromMilliseconds(300), OnInsufficientEvidence = InsufficientEvidenceAction.Hold });
+        again.ShouldBe(outcome);
+        var entries = await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token);
+        entries.Select(e => e.Data).OfType<CanaryHeld>().ShouldHaveSingleItem().MinRequests.ShouldBe(20);
+        entries.Select(e => e.Data).OfType<ModelRolledBack>().ShouldBeEmpty();
+        var registry = (await new AuditReadModels(Database).ModelAsync(AuditStreams.Model(_model), Token)).ShouldNotBeNull();
+        registry.Aliases[ModelState.ProductionAlias].CanaryVersion.ShouldBe(1);
+        registry.Versions.Single(v => v.Version == 1).CanaryHeld.ShouldNotBeNull();
     }
 
     [Fact]
@@ -94,7 +148,9 @@ public sealed class DeployActivitiesTests(PostgresDatabase database) : LedgerTes
 
         outcome.Promoted.ShouldBeFalse();
         outcome.Reason.ShouldContain("error rate 20.0% (6/30)");
-        again.ShouldBe(outcome);
+        (outcome.CanaryRequests, outcome.ProductionRequests).ShouldBe((30, 40));
+        // A repeat answers from the ledger: the same decision and reason (the counts are in the reason's figures).
+        (again.Promoted, again.Reason, again.Superseded).ShouldBe((outcome.Promoted, outcome.Reason, outcome.Superseded));
         var entries = await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token);
         var rolledBack = entries.Select(e => e.Data).OfType<ModelRolledBack>().ShouldHaveSingleItem();
         (rolledBack.FromVersion, rolledBack.ToVersion).ShouldBe((2, 1));

@@ -190,6 +190,29 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
     }
 
     [Fact]
+    public async Task Measure_TooLittleTrafficForLongerThanThePolicyAllows_RecordsModelNotJudgedOncePerPeriod()
+    {
+        var (version, onnx) = await TrainedAsync();
+        // 37 predictions in each of hours 30-33: the default terms need 200 and allow 3 unjudged hourly intervals.
+        for (var hour = 30; hour < 34; hour++)
+        {
+            await MeasureTraffic.LogAsync(Log, onnx, Model, version, Epoch.AddHours(hour), 37, seed: 300 + hour, drift: 0);
+        }
+
+        var since = Epoch.AddHours(30);
+        var withinLimit = await MeasureAsync(Input(Model, version, 30, "quiet-3") with { To = Epoch.AddHours(33), UnjudgedSince = since });
+        var notJudgedBefore = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().Count();
+        var beyond = await MeasureAsync(Input(Model, version, 30, "quiet-4") with { To = Epoch.AddHours(34), UnjudgedSince = since });
+        await MeasureAsync(Input(Model, version, 30, "quiet-4b") with { To = Epoch.AddHours(34), UnjudgedSince = since });
+
+        withinLimit.Samples.ShouldBe(111);
+        beyond.Samples.ShouldBe(148);
+        var recorded = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().ToList();
+        recorded.Count.ShouldBe(notJudgedBefore + 1);
+        recorded[^1].ShouldBe(new ModelNotJudged(version, since, 148, 200, 0, 50));
+    }
+
+    [Fact]
     public async Task Measure_ServingStopped_MeasuresAndRecordsNothing()
     {
         var model = $"stopped-{Guid.NewGuid():N}"[..20];

@@ -56,7 +56,12 @@ public sealed class QualityControlActivitiesTests(PostgresDatabase database, Blo
         first.Reasons.ShouldBeEmpty();
         first.Passed.ShouldBeTrue();
         second.EvidenceDigest.ShouldBe(first.EvidenceDigest);
-        var evidence = JsonSerializer.Deserialize<QcEvidence>(await Store.GetAsync(first.EvidenceDigest, Token), Json)!;
+        var document = JsonSerializer.Deserialize<QcEvidenceDocument>(await Store.GetAsync(first.EvidenceDigest, Token), Json)!;
+        var evidence = document.Evidence;
+        document.Passed.ShouldBeTrue();
+        document.Checks.ShouldAllBe(c => c.Outcome == CheckOutcome.Passed);
+        evidence.ConsensusConverged.ShouldBe(true);
+        evidence.ConsensusIterations.ShouldNotBeNull().ShouldBeGreaterThan(0);
         evidence.ItemCount.ShouldBe(240);
         evidence.ClassCounts.Values.Sum().ShouldBe(240);
         evidence.GoldAudit.ShouldNotBeNull().Reviewed.ShouldBe(QcMeasurement.GoldAuditSampleSize);

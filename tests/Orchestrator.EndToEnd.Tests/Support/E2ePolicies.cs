@@ -69,6 +69,7 @@ public static class E2ePolicies
       {{(sections.Length > 0 ? "" : Waivers)}}
       "approval": { "quorum": 2, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
       "canary": { "trafficShare": 0.1, "window": "00:00:02", "maxErrorRate": 0.05, "maxLatencyRatio": 3.0, "maxDistributionShift": 0.25, "minRequests": 20 },
+      "waivers": [{ "check": "canary", "reason": "test-only policy: these tests exercise the pipeline, not canary health, and send no prediction traffic during the two-second canary window, so the canary is not measured" }, { "check": "evaluation.worst-slice-gap", "reason": "test-only policy: the small synthetic set's test split (about 24 images) rarely has a slice of the 20 images the slice report needs, so the worst-slice gap is usually not measured; the bound here is 1.0 in any case" }],
       "training": { "architecture": "resnet-small", "epochs": {{epochs}}, "batchSize": 32, "learningRate": {{learningRate}}, "seed": 7{{trainingExtra}} },
       {{sections}}
       "quality": {

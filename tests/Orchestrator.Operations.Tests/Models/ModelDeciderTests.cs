@@ -2,6 +2,7 @@ using Orchestrator.Audit.Events.Models;
 using Orchestrator.Operations.Models;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Deploy;
+using Orchestrator.Workflows.Policies;
 using static Orchestrator.Operations.Tests.Models.ModelStreamBuilder;
 
 namespace Orchestrator.Operations.Tests.Models;
@@ -209,6 +210,52 @@ public sealed class ModelDeciderTests
         var fact = decision.Facts.ShouldHaveSingleItem();
         fact.Key.ShouldBe(new CanaryKeys("run-2", 2).RolledBack);
         fact.Event.ShouldBe(new ModelRolledBack(2, 1, ModelState.ProductionAlias, "error rate 9% (40 requests)"));
+    }
+
+    [Fact]
+    public void JudgeCanary_ZeroTrafficAtTheEndOfItsWindow_RolledBackNotPromotedWithTheCounts()
+    {
+        var state = new ModelStreamBuilder().Approved(1).Production(1).Approved(2).Add(new ModelDeployed(2, ModelState.ProductionAlias, 0.1)).State();
+        var observed = new CanaryObservation(0, 0, 0, 0, 0, null, null, HasProduction: true);
+        var verdict = CanaryHealth.Decide(observed, new CanaryPolicy(0.1, TimeSpan.FromSeconds(2)));
+
+        var decision = ModelDecider.Decide(state, new JudgeCanary("run-2", 2, 6, 1, verdict, Now, Observed: observed, MinRequests: 20), Now);
+
+        decision.Outcome.Promoted.ShouldBeFalse();
+        (decision.Outcome.CanaryRequests, decision.Outcome.ProductionRequests).ShouldBe((0, 0));
+        decision.Outcome.Reason.ShouldStartWith("insufficient evidence: too little traffic to judge the canary: canary 0 of 20 requests needed, production 0 of 20");
+        decision.Facts.ShouldHaveSingleItem().Event.ShouldBeOfType<ModelRolledBack>().ToVersion.ShouldBe(1);
+    }
+
+    [Fact]
+    public void JudgeCanary_TooLittleTrafficUnderAHoldPolicy_HeldNeitherPromotedNorRolledBack()
+    {
+        var state = new ModelStreamBuilder().Approved(1).Add(new ModelDeployed(1, ModelState.ProductionAlias, 0.5)).State();
+        var observed = new CanaryObservation(7, 0, 3, 0, 0, null, null, HasProduction: false);
+        var verdict = CanaryHealth.Decide(observed, new CanaryPolicy(0.5, TimeSpan.FromSeconds(2)));
+
+        var decision = ModelDecider.Decide(state,
+            new JudgeCanary("run-1", 1, 3, null, verdict, Now, InsufficientEvidenceAction.Hold, observed, 20), Now);
+
+        decision.Outcome.Promoted.ShouldBeFalse();
+        decision.Outcome.Held.ShouldBeTrue();
+        var fact = decision.Facts.ShouldHaveSingleItem();
+        fact.Key.ShouldBe(new CanaryKeys("run-1", 1).Held);
+        var held = fact.Event.ShouldBeOfType<CanaryHeld>();
+        (held.Version, held.CanaryRequests, held.ProductionRequests, held.MinRequests).ShouldBe((1, 7, 0, 20));
+    }
+
+    [Fact]
+    public void JudgeCanary_EnoughTrafficOnAFirstDeployment_PromotedWithTheCounts()
+    {
+        var state = new ModelStreamBuilder().Approved(1).Add(new ModelDeployed(1, ModelState.ProductionAlias, 0.5)).State();
+        var observed = new CanaryObservation(25, 0, 3, 0, 0, null, null, HasProduction: false);
+
+        var decision = ModelDecider.Decide(state,
+            new JudgeCanary("run-1", 1, 3, null, CanaryHealth.Decide(observed, new CanaryPolicy(0.5, TimeSpan.FromSeconds(2))), Now, Observed: observed), Now);
+
+        decision.Outcome.Promoted.ShouldBeTrue();
+        decision.Outcome.CanaryRequests.ShouldBe(25);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Evaluate;
+using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Workflows.Tests.Evaluate;
 
@@ -127,4 +128,59 @@ public sealed class EvaluationGateTests
         verdict.Passed.ShouldBeTrue();
         verdict.Findings.Select(f => f.Check).ShouldBe(["finite-outputs"]);
     }
+
+    [Fact]
+    public void Evaluate_SliceThresholdAndNoSlices_IsNotMeasuredAndFails()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { WorstSlice = null, WorstSliceGap = 0 }, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        var finding = verdict.Findings.Single(f => f.Check == "worst-slice-gap");
+        finding.Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Reasons.ShouldHaveSingleItem().ShouldStartWith("worst-slice gap not measured");
+    }
+
+    [Fact]
+    public void Evaluate_SliceThresholdAndNoSlicesWaived_PassesWithTheWaiverRecorded()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { WorstSlice = null, WorstSliceGap = 0 }, Strict,
+            [new PolicyWaiver("evaluation.worst-slice-gap", "no subgroup metadata exists for this data")]);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Single(f => f.Check == "worst-slice-gap").Outcome.ShouldBe(CheckOutcome.Waived);
+        verdict.Waivers.ShouldBe(["worst-slice-gap: no subgroup metadata exists for this data"]);
+    }
+
+    [Fact]
+    public void Evaluate_EveryOutcome_PassedFailedNotMeasuredAndWaived()
+    {
+        var evidence = Good() with { Accuracy = 0.5, ExpectedCalibrationError = double.NaN, RobustnessDrop = new Dictionary<string, double>() };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict, [new PolicyWaiver("evaluation.robustness", "perturbations do not apply to this sensor")]);
+
+        verdict.Findings.Single(f => f.Check == "macro-f1").Outcome.ShouldBe(CheckOutcome.Passed);
+        verdict.Findings.Single(f => f.Check == "accuracy").Outcome.ShouldBe(CheckOutcome.Failed);
+        verdict.Findings.Single(f => f.Check == "calibration").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Findings.Single(f => f.Check == "robustness").Outcome.ShouldBe(CheckOutcome.Waived);
+        verdict.Passed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Evaluate_NoClassRecallMeasured_IsNotMeasured() =>
+        EvaluationGate.Evaluate(Good() with { ClassRecall = new Dictionary<string, double>() }, Strict)
+            .Findings.Single(f => f.Check == "class-recall").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+
+    [Fact]
+    public void Evaluate_NoTestItems_FiniteOutputsNotMeasured()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { TestItems = 0 }, new EvaluationPolicy());
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single().Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Evaluate_ChampionPValueUndefined_IsNotMeasured() =>
+        EvaluationGate.Evaluate(Good() with { Champion = new ChampionComparison("v3", 0.9, 0.9, double.NaN) }, Strict)
+            .Findings.Single(f => f.Check == "champion-regression").Outcome.ShouldBe(CheckOutcome.NotMeasured);
 }

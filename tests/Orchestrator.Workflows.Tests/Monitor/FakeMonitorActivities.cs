@@ -38,10 +38,25 @@ public sealed class FakeMonitorActivities : IMeasureActivities, IRetrainActiviti
         new AnnotationSource("simulated", null, new Dictionary<string, string>()), new PolicyRef("default", 1), "sha256:policy",
         new DriftTerms(CheckInterval, 200, 0.25, 0.01, 0.85, 50, 0.05), GracePeriod, "sha256:checkpoint", "alice", Queues);
 
+    /// <summary>Null: every window holds 500 predictions. Else each check adds this many predictions at its time, and a window holds those it covers.</summary>
+    public int? PredictionsPerCheck { get; set; }
+
+    private readonly List<DateTimeOffset> _traffic = [];
+
     public Task<HealthReport> MeasureAsync(IMeasureActivities.Input input)
     {
         Measured.Enqueue(input);
-        return Task.FromResult(new HealthReport(input.Model, input.Version, 500, 0, [new DriftStatistic("psi:confidence", Drifting ? 0.6 : 0.05, 0.25, Drifting)], false));
+        var samples = 500;
+        if (PredictionsPerCheck is { } perCheck)
+        {
+            lock (_traffic)
+            {
+                _traffic.Add(input.To);
+                samples = perCheck * _traffic.Count(t => t > input.From && t <= input.To);
+            }
+        }
+
+        return Task.FromResult(new HealthReport(input.Model, input.Version, samples, 0, [new DriftStatistic("psi:confidence", Drifting ? 0.6 : 0.05, 0.25, Drifting)], false));
     }
 
     public Task<IRetrainActivities.RequestOutput> RequestRetrainAsync(IRetrainActivities.RequestInput input)

@@ -37,6 +37,40 @@ public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment en
     }
 
     [Fact]
+    public async Task Check_ThirtySevenPredictionsPerInterval_AccumulatesUntilJudgedAndSaysSinceWhenItWasNot()
+    {
+        _fakes.PredictionsPerCheck = 37;
+        _fakes.Drifting = true;
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            var decisions = new List<string>();
+            for (var check = 1; check <= 6; check++)
+            {
+                await handle.SignalAsync(wf => wf.CheckNowAsync());
+                var expected = check;
+                decisions.Add((await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected)).State.LastDecision!);
+            }
+
+            // Five checks of 37, 74, ... 185 predictions are not judged; the window stays where it began.
+            var measured = _fakes.Measured.ToList();
+            measured.Take(6).Select(m => m.From).Distinct().ShouldHaveSingleItem();
+            measured.Take(6).ShouldAllBe(m => m.UnjudgedSince == measured[0].From);
+            decisions[3].ShouldBe(FormattableString.Invariant($"not judged since {measured[0].From:O}: 148 predictions of 200 needed"));
+            decisions.Take(5).ShouldAllBe(d => d.StartsWith("not judged since", StringComparison.Ordinal));
+            // The sixth check sees 222 and judges them: the drifting statistic asks for a retrain.
+            decisions[5].ShouldContain("retrain run");
+            _fakes.Retrains.ShouldHaveSingleItem();
+
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            var after = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 7);
+            _fakes.Measured.Last().From.ShouldBeGreaterThan(measured[0].From);
+            after.State.LastOutcomes!.Single(c => c.Check == DriftDecision.MinSamplesCheck).Outcome.ShouldBe(Policies.CheckOutcome.NotMeasured);
+            await handle.TerminateAsync();
+        });
+    }
+
+    [Fact]
     public async Task Check_NoDrift_StartsNoRetrain()
     {
         await MonitorHarness.RunAsync(env, _fakes, async () =>

@@ -96,11 +96,15 @@ public sealed partial class ModelLifecycleWorkflow
                 return await EndAsync(RunOutcome.Failed, Stages.Approval, _approvalFailure, version);
             }
 
-            var deploy = new IDeployActivities.Input(input.RunId, version, policy.Terms.Canary, approvals);
-            var deployment = await StageAsync(Stages.Deploy, (IDeployActivities a) => a.DeployAsync(deploy), canaryWindow: policy.Terms.Canary.Window);
+            var deploy = new IDeployActivities.Input(input.RunId, version, policy.Terms.Canary, approvals, policy.Terms.Waivers);
+            // The activity may extend a canary short of traffic by the policy's MaxExtension: its timeout covers that too
+            // (timeouts are not part of the replayed commands).
+            var deployment = await StageAsync(Stages.Deploy, (IDeployActivities a) => a.DeployAsync(deploy),
+                canaryWindow: policy.Terms.Canary.Window + (policy.Terms.Canary.MaxExtension ?? TimeSpan.Zero));
             if (!deployment.Promoted)
             {
-                return await EndAsync(RunOutcome.Failed, Stages.Deploy, "canary rolled back: " + deployment.Reason, version);
+                // Only activities of this version report Held, so older histories never take this branch.
+                return await EndAsync(RunOutcome.Failed, Stages.Deploy, (deployment.Held ? "" : "canary rolled back: ") + deployment.Reason, version);
             }
 
             if (Workflow.Patched(Patches.MonitorHandover))

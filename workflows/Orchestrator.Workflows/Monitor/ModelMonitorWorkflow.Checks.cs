@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Decommission;
+using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Workflows;
 
 namespace Orchestrator.Workflows.Monitor;
@@ -15,11 +16,19 @@ public sealed partial class ModelMonitorWorkflow
         var now = Workflow.UtcNow;
         await ForgetEndedRetrainAsync();
         var number = _state.Checks + 1;
-        var from = _state.WindowStart ?? now - production.Drift.CheckInterval;
+        var accumulates = Workflow.Patched(Patches.MonitorEvidenceAccumulates);
+        var since = _state.WindowStart ?? now - production.Drift.CheckInterval;
+        // Evidence accumulates from the last judgement, but no further back than the policy's maximum age.
+        var oldest = now - production.Drift.EvidenceAge;
+        var from = accumulates && since < oldest ? oldest : since;
+        var feedbackSince = _state.FeedbackWindowStart ?? since;
         HealthReport report;
         try
         {
-            var measure = new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}");
+            var measure = accumulates
+                ? new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}",
+                    feedbackSince < oldest ? oldest : feedbackSince, since)
+                : new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}");
             report = await Workflow.ExecuteActivityAsync((IMeasureActivities a) => a.MeasureAsync(measure), MonitorActivityOptions.Measure(Queues));
         }
         catch (Exception e) when (Failed(e))
@@ -39,8 +48,19 @@ public sealed partial class ModelMonitorWorkflow
         }
 
         var verdict = DriftDecision.Decide(report, production.Drift,
-            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals));
+            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals, accumulates ? since : null));
         _state = _state with { LastDecision = verdict.Reason };
+        if (accumulates)
+        {
+            // Too little traffic: the window stays open (silence is not health) and the next check counts these predictions again.
+            _state = _state with
+            {
+                WindowStart = verdict.Judged ? now : since,
+                FeedbackWindowStart = verdict.Judged && verdict.FeedbackJudged ? now : feedbackSince,
+                LastOutcomes = verdict.Checks,
+            };
+        }
+
         if (verdict.Retrain)
         {
             await RequestRetrainAsync(production, verdict, now);

@@ -32,9 +32,27 @@ public sealed record GovernanceTerms(
 /// <param name="MinRequests">Canary predictions needed before the shares above are judged (fewer: judged on errors only).</param>
 /// <param name="ShiftSignificance">A PSI above <paramref name="MaxDistributionShift"/> counts only when a chi-square test of the two sides' class counts puts the chance of it being sampling noise below this level.</param>
 /// <param name="MinLatencyIncreaseMs">A p95 above <paramref name="MaxLatencyRatio"/> times production's counts only when it is also this many milliseconds slower: a sub-millisecond production p95 times three is within a shared host's scheduling noise.</param>
+/// <param name="OnInsufficientEvidence">What happens when the window (and any extension) ends with fewer than <paramref name="MinRequests"/> on the canary or on production: roll back (default) or hold the canary at its share for a person to decide.</param>
+/// <param name="MaxExtension">How long the window may be extended while traffic is short (null or zero: not extended).</param>
 public sealed record CanaryPolicy(
     double TrafficShare, TimeSpan Window, double MaxErrorRate = 0.05, double MaxLatencyRatio = 3.0, double MaxDistributionShift = 0.25, int MinRequests = 20,
-    double ShiftSignificance = 0.01, double MinLatencyIncreaseMs = 10);
+    double ShiftSignificance = 0.01, double MinLatencyIncreaseMs = 10,
+    InsufficientEvidenceAction OnInsufficientEvidence = InsufficientEvidenceAction.Rollback, TimeSpan? MaxExtension = null);
+
+/// <summary>The policy's "onInsufficientEvidence": what a canary that could not be judged comes to ("rollback" or "hold").</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(InsufficientEvidenceActionJsonConverter))]
+public enum InsufficientEvidenceAction
+{
+    /// <summary>Roll the canary back: production stays as it was.</summary>
+    Rollback,
+
+    /// <summary>Leave the canary serving at its share, neither promoted nor rolled back, recorded as held for a person to promote or roll back by hand.</summary>
+    Hold,
+}
+
+/// <summary>Reads and writes "rollback" and "hold".</summary>
+public sealed class InsufficientEvidenceActionJsonConverter()
+    : System.Text.Json.Serialization.JsonStringEnumConverter<InsufficientEvidenceAction>(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false);
 
 /// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults); HeartbeatTimeout: how long training may go without a heartbeat before its worker counts as lost (null: 2 minutes).</summary>
 public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed, TimeSpan? HeartbeatTimeout = null);

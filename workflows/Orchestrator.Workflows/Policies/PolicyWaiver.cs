@@ -14,4 +14,11 @@ public sealed record PolicyWaiver(string Check, string Reason)
     public static PolicyWaiver? Find(IReadOnlyList<PolicyWaiver>? waivers, string section, string check) =>
         waivers?.FirstOrDefault(w => string.Equals(w.Check, $"{section}.{check}", StringComparison.Ordinal))
         ?? waivers?.FirstOrDefault(w => string.Equals(w.Check, section, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The outcome a gate records for one check: a <see cref="CheckOutcome.NotMeasured"/> check that the policy waives becomes
+    /// <see cref="CheckOutcome.Waived"/> (with the waiver); passed and failed checks stay as measured (a waiver never hides a failure).
+    /// </summary>
+    public static (CheckOutcome Outcome, PolicyWaiver? Waiver) Apply(CheckOutcome measured, IReadOnlyList<PolicyWaiver>? waivers, string section, string check) =>
+        measured == CheckOutcome.NotMeasured && Find(waivers, section, check) is { } waiver ? (CheckOutcome.Waived, waiver) : (measured, null);
 }
