@@ -65,7 +65,7 @@ public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment en
             await handle.SignalAsync(wf => wf.CheckNowAsync());
             var after = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 7);
             _fakes.Measured.Last().From.ShouldBeGreaterThan(measured[0].From);
-            after.State.LastOutcomes!.Single(c => c.Check == DriftDecision.MinSamplesCheck).Outcome.ShouldBe(Policies.CheckOutcome.NotMeasured);
+            after.State.LastOutcomes!.Single(c => c.Check == DriftDecision.MinSamplesCheck).Outcome.ShouldBe(Orchestrator.Workflows.Policies.CheckOutcome.NotMeasured);
             await handle.TerminateAsync();
         });
     }
