@@ -13,4 +13,7 @@ public static class Patches
 
     /// <summary>After a promoted deployment the run hands over to the model's monitor (signal-with-start ProductionChanged).</summary>
     public const string MonitorHandover = "monitor-handover";
+
+    /// <summary>A cancellation while the run pins its policy or records its start is recorded as RunCancelled (was: the run closed with no ledger record).</summary>
+    public const string CancelledWhileStarting = "cancelled-while-starting";
 }
