@@ -17,7 +17,9 @@ public static class RunFold
                 RunId = e.RunId, Pipeline = e.Pipeline, ModelName = e.ModelName, PolicyVersion = e.PolicyVersion,
                 RequestedBy = meta.Actor?.Id, RequestedAt = meta.RecordedAt, Status = RunStatus.Requested, Stage = "requested",
             },
-            RunStarted => state with { Status = RunStatus.Running, Stage = "started" },
+            // A cancellation can land while the start is being recorded: RunStarted then follows RunCancelled in the
+            // stream (the workflow did not wait for that bookkeeping activity), and the run stays cancelled.
+            RunStarted => state.Status is RunStatus.Requested or RunStatus.Running ? state with { Status = RunStatus.Running, Stage = "started" } : state with { },
             DatasetAcquired e => state with { DatasetDigest = e.ManifestDigest, Stage = "acquired" },
             AnnotationsImported e => state with { LabelSetDigest = e.LabelSetDigest, Stage = "annotated" },
             QualityEvaluated e => state with { QualityVerdict = e.Verdict, Stage = "qc" },

@@ -65,6 +65,19 @@ public sealed class RunFoldTests
     }
 
     [Fact]
+    public void Apply_RunStartedRecordedAfterRunCancelled_RunStaysCancelled()
+    {
+        // Seen in the 50-run cancellation test: the cancellation reached the workflow while RecordRunStarted ran.
+        var state = Fold([.. AwaitingApproval().Take(2),
+            (new RunCancellationRequested("alice", "oops"), Alice),
+            (new RunCancelled("cancelled while starting: Activity cancelled"), Worker),
+            (new RunStarted("model-lifecycle-r1", "q"), Worker)]);
+
+        state.Status.ShouldBe(RunStatus.Cancelled);
+        state.Stage.ShouldBe("cancelled");
+    }
+
+    [Fact]
     public void Apply_CancellationRequestedOnly_LeavesTheStatusToTheWorkflow()
     {
         var state = Fold([.. AwaitingApproval().Take(3), (new RunCancellationRequested("admin", null), Actor.User("admin", "admin"))]);
