@@ -44,6 +44,19 @@ public static class RunFixtures
         return digest;
     }
 
+    /// <summary>What the workflow records when it does not count a signature: <paramref name="approver"/> signed, and the signature was refused.</summary>
+    public static async Task RecordRefusalAsync(ApiFactory api, string runId, string approver)
+    {
+        var ledger = api.Services.GetRequiredService<IAuditLedger>();
+        var stream = AuditStreams.Run(runId);
+        var digest = (await StreamAsync(api, runId)).Select(e => e.Data).OfType<ApprovalRequested>().Last().EvidenceDigest;
+        var user = new AuditContext(Actor.User(approver, "approver"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        var signed = await ledger.AppendAsync(stream, new ApprovalSigned(approver, ["approver"], ApprovalDecision.Approve, "ok", digest), user, $"signed-{approver}", Token);
+        var worker = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        await ledger.AppendAsync(stream, new ApprovalRefused(approver, "stale-evidence", "signed for other evidence", new LedgerReference(stream, signed.Version, signed.Hash)),
+            worker, $"refused-{approver}", Token);
+    }
+
     /// <summary>Every entry of a stream.</summary>
     public static Task<IReadOnlyList<LedgerEntry>> StreamAsync(ApiFactory api, string runId) =>
         api.Services.GetRequiredService<IAuditLedger>().ReadStreamAsync(AuditStreams.Run(runId), 1, 1000, Token);

@@ -80,6 +80,8 @@ public sealed class RunLedgerActivities(StageAudit audit) : IRunLedgerActivities
         {
             Kind.Accepted => new ApprovalAccepted(input.Approvers, signatures),
             Kind.Expired => new ApprovalExpired(input.Deadline),
+            // One signature that did not count: the request stays open (ApprovalRejected here locked the run out of approvals).
+            Kind.Refused => new ApprovalRefused(input.Approver, input.Rule ?? "unspecified", input.Reason, signatures.LastOrDefault()),
             _ => new ApprovalRejected(input.Reason, signatures.LastOrDefault()),
         };
         await audit.RecordAsync(input.RunId, fact, "approval-" + input.Kind.ToString().ToLowerInvariant());

@@ -6,6 +6,7 @@ using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Operations.Runs;
+using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Monitor;
 using Temporalio.Activities;
@@ -53,8 +54,21 @@ public sealed class RetrainActivities(IAuditLedger ledger, ITemporalClient tempo
             new AuditContext(service, new Correlation(input.MonitorWorkflowId, production.RunId), causation, evidence), $"{causation}/retrain-requested", cancellation);
 
         var launched = await new RunLauncher(ledger, temporal).LaunchAsync(new RunLaunch(runId, input.Model, production.Dataset, production.Annotation, policy,
-            null, service, causation, production.CheckpointDigest, production.Queues ?? StageQueues.Standard), cancellation);
+            null, service, causation, production.CheckpointDigest, production.Queues ?? StageQueues.Standard,
+            await DataContributorsAsync(production.RunId, cancellation)), cancellation);
         return new IRetrainActivities.RequestOutput(launched.RunId, launched.WorkflowId, launched.Started);
+    }
+
+    /// <summary>
+    /// The retrain trains on the production run's dataset and labels, so whoever registered that dataset or submitted
+    /// those labels shaped the retrain too (separation of duties): read from the production run's RunContributorsRecorded.
+    /// </summary>
+    private async Task<IReadOnlyList<RunContribution>> DataContributorsAsync(string productionRunId, CancellationToken cancellationToken)
+    {
+        var head = await ledger.ReadStreamAsync(AuditStreams.Run(productionRunId), 1, 5, cancellationToken);
+        return head.Select(e => e.Data).OfType<Audit.Events.Runs.RunContributorsRecorded>().SelectMany(r => r.Contributors)
+            .Where(c => c.Contribution is Contributions.DatasetRegistrant or Contributions.LabelSubmitter)
+            .ToList();
     }
 
     /// <summary>True while the lifecycle run is open; false once it ended (or Temporal no longer knows it).</summary>

@@ -5,6 +5,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
+using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Client;
@@ -23,9 +24,10 @@ namespace Orchestrator.Operations.Runs;
 /// <param name="Causation">What caused the run (a request, an idempotency key, a drift detection).</param>
 /// <param name="BaseCheckpointDigest">A previous version's checkpoint for transfer learning (retrains).</param>
 /// <param name="Queues">Where the run's workflow and stages run.</param>
+/// <param name="Contributors">Who else shaped the run (dataset registrant, label submitter, retrain starter); the requester is always added.</param>
 public sealed record RunLaunch(
     string RunId, string ModelName, DatasetSource Dataset, AnnotationSource Annotation, PolicyDocument Policy, string? SourceName,
-    Actor Requester, string Causation, string? BaseCheckpointDigest, StageQueues Queues);
+    Actor Requester, string Causation, string? BaseCheckpointDigest, StageQueues Queues, IReadOnlyList<RunContribution>? Contributors = null);
 
 /// <summary>A launched run; <paramref name="Started"/> is false when the run id had started before (a repeated launch).</summary>
 public sealed record LaunchedRun(string RunId, string WorkflowId, string PolicyVersion, bool Started);
@@ -49,10 +51,13 @@ public sealed class RunLauncher(IAuditLedger ledger, ITemporalClient temporal)
         var context = new AuditContext(launch.Requester, new Correlation(workflowId, launch.RunId), launch.Causation,
             [EvidenceDigest.Of($"policy:{policyVersion}", Digest.Parse(launch.Policy.Digest), null)]);
         await ledger.AppendAsync(AuditStreams.Run(launch.RunId), requested, context, "run-requested", cancellationToken);
+        var contributors = Contributors(launch);
+        await ledger.AppendAsync(AuditStreams.Run(launch.RunId), new RunContributorsRecorded(contributors), context, "run-contributors", cancellationToken);
 
         var input = new ModelLifecycleWorkflow.Input(launch.RunId, launch.ModelName, launch.Dataset, launch.Annotation,
             new PolicyRef(launch.Policy.Name, launch.Policy.Version), launch.Requester.Id, launch.BaseCheckpointDigest,
-            launch.Queues == StageQueues.Standard ? null : launch.Queues, launch.Policy.Digest);
+            launch.Queues == StageQueues.Standard ? null : launch.Queues, launch.Policy.Digest,
+            contributors.Select(c => new RunContributor(c.Identity, c.Contribution)).ToList());
         try
         {
             await temporal.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(input),
@@ -64,6 +69,16 @@ public sealed class RunLauncher(IAuditLedger ledger, ITemporalClient temporal)
             // The same run id started before (a repeated idempotency key or a retried activity): that run is the answer.
             return new LaunchedRun(launch.RunId, workflowId, policyVersion, Started: false);
         }
+    }
+
+    /// <summary>The separation-of-duties set recorded on the run: the requester first, then the launch's others, each identity and contribution once.</summary>
+    public static IReadOnlyList<RunContribution> Contributors(RunLaunch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var requester = new RunContribution(launch.Requester.Id, Contributions.Requester, null);
+        return new[] { requester }.Concat(launch.Contributors ?? [])
+            .DistinctBy(c => (c.Identity.ToLowerInvariant(), c.Contribution))
+            .ToList();
     }
 
     /// <summary>The dataset source as the ledger's RunRequested names it: kind, location and parameters.</summary>

@@ -19,8 +19,11 @@ public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApp
     }
 }
 
-/// <summary>202 answer: the ledger entry that records the signature (the workflow was signalled with it).</summary>
-public sealed record ApprovalAccepted(string RunId, string StreamId, long Version, string Hash, string Decision);
+/// <summary>
+/// The answer to a submitted decision: the ledger entry that records the signature and the workflow's judgement
+/// (null in a 202: the workflow had not answered in time; the judgement follows in the run's ledger).
+/// </summary>
+public sealed record ApprovalRecorded(string RunId, string StreamId, long Version, string Hash, string Decision, Orchestrator.Workflows.Approve.ApprovalJudgement? Judgement);
 
 /// <summary>A run waiting for the caller's decision.</summary>
 public sealed record PendingApprovalItem(string RunId, string? ModelName, int? ModelVersion, string? RequestedBy, string EvidenceDigest, int SignaturesSoFar, string Evidence);

@@ -12,6 +12,8 @@ public static class ApiServices
         services.AddValidatorsFromAssemblyContaining<RunStarter>(ServiceLifetime.Singleton);
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
+        services.AddScoped<Approvals.ApprovalService>();
+        services.AddOptions<Approvals.ApprovalOptions>().BindConfiguration(Approvals.ApprovalOptions.Section);
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.

@@ -2,6 +2,8 @@ using Orchestrator.Api.Hosting;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
 using Orchestrator.Client;
 using Orchestrator.Workflows.Lifecycle;
@@ -39,14 +41,17 @@ public static class RunEndpoints
 
         var dataset = request.Dataset;
         string? sourceName = null;
+        string? registrant = null;
         if (request.DatasetName is { } name)
         {
-            dataset = (await datasets.FindAsync(name, http.RequestAborted))?.Source;
-            if (dataset is null)
+            var registration = await datasets.FindAsync(name, http.RequestAborted);
+            if (registration is null)
             {
                 return Problems.Validation("DatasetName", $"No dataset '{name}' is registered (POST /api/datasets).");
             }
 
+            dataset = registration.Source;
+            registrant = registration.RegisteredBy;
             sourceName = Datasets.DatasetRegistry.SourceName(name);
         }
 
@@ -55,7 +60,7 @@ public static class RunEndpoints
         var causation = key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}";
         try
         {
-            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted);
+            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted, registrant);
             return TypedResults.Accepted($"/api/runs/{started.RunId}", new RunAccepted(started.RunId, started.WorkflowId, started.PolicyVersion, "requested"));
         }
         catch (Orchestrator.Audit.Ledger.IdempotencyConflictException)
@@ -152,14 +157,22 @@ public static class RunEndpoints
         }
 
         return TypedResults.Ok(new RunDetail(RunViewMapping.Item(summary), summary.PolicyVersion, summary.FailureReason, RunViewMapping.Evidence(summary),
-            summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId)));
+            summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId),
+            summary.Cancellation, summary.RefusedSignatures, summary.Contributors));
     }
 
-    private static async Task<IResult> CancelAsync(string runId, CancelRunRequest? request, HttpContext http, AuditReadModels readModels, ITemporalClient temporal, ApiMetrics metrics)
+    private static async Task<IResult> CancelAsync(
+        string runId, CancelRunRequest? request, HttpContext http, AuditReadModels readModels, IAuditLedger ledger, ITemporalClient temporal, ApiMetrics metrics)
     {
         if (request?.Reason is { } reason && !RequestRules.IsReason(reason))
         {
             return Problems.Validation("reason", "Must be 1-2000 characters without control characters.");
+        }
+
+        var (key, problem) = Idempotency.Read(http);
+        if (problem is not null)
+        {
+            return problem;
         }
 
         if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), http.RequestAborted) is not { } summary)
@@ -178,13 +191,27 @@ public static class RunEndpoints
             return Problems.Conflict($"The run has already ended ({summary.Status.ToString().ToLowerInvariant()}).");
         }
 
+        // Who asked and why, recorded as the caller before the workflow hears of it (like approvals); the workflow's
+        // RunCancelled follows once the run has stopped.
+        var context = new AuditContext(Actor.User(user, roles), new Correlation(ModelLifecycleWorkflow.WorkflowId(runId), runId),
+            key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}", []);
+        var ledgerKey = $"cancellation-requested/{Idempotency.DeriveId("cancel", user, key ?? Idempotency.NewId())}";
+        try
+        {
+            await ledger.AppendAsync(AuditStreams.Run(runId), new RunCancellationRequested(user, request?.Reason), context, ledgerKey, http.RequestAborted);
+        }
+        catch (IdempotencyConflictException)
+        {
+            return Problems.Conflict($"The {Idempotency.Header} was already used for a different cancellation.");
+        }
+
         try
         {
             await temporal.GetWorkflowHandle(ModelLifecycleWorkflow.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
         }
         catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
         {
-            return Problems.Conflict("The run's workflow is not running.");
+            return Problems.Conflict("The cancellation request is recorded, but the run's workflow is not running.");
         }
 
         metrics.RunCancelled(summary.Stage);

@@ -7,6 +7,7 @@ using Orchestrator.Operations.Policies;
 using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
+using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Client;
@@ -30,8 +31,10 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
     /// <param name="runId">The run id (derived from an idempotency key, or fresh).</param>
     /// <param name="causation">The request that caused the run.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="datasetRegistrant">Who registered the named dataset (null for a source given in the request).</param>
     public async Task<Started> StartAsync(
-        StartRunRequest request, DatasetSpec dataset, string? sourceName, string user, IReadOnlyList<string> roles, string runId, string causation, CancellationToken cancellationToken)
+        StartRunRequest request, DatasetSpec dataset, string? sourceName, string user, IReadOnlyList<string> roles, string runId, string causation, CancellationToken cancellationToken,
+        string? datasetRegistrant = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -43,7 +46,7 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
             : new AnnotationSource("simulated", null, new Dictionary<string, string>());
         var o = options.Value;
         var launch = new RunLaunch(runId, request.ModelName, source, annotation, policy, sourceName, Actor.User(user, roles), causation,
-            request.BaseCheckpointDigest, new StageQueues(o.TaskQueue, o.GpuTaskQueue));
+            request.BaseCheckpointDigest, new StageQueues(o.TaskQueue, o.GpuTaskQueue), Contributors(request, user, sourceName, datasetRegistrant));
         var launched = await new RunLauncher(ledger, temporal).LaunchAsync(launch, cancellationToken);
         if (launched.Started)
         {
@@ -51,5 +54,28 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
         }
 
         return new Started(launched.RunId, launched.WorkflowId, launched.PolicyVersion);
+    }
+
+    /// <summary>Who shaped the run besides its requester: the dataset's registrant, the one who named the label file, the one who asked for a retrain.</summary>
+    private static List<RunContribution> Contributors(StartRunRequest request, string user, string? sourceName, string? datasetRegistrant)
+    {
+        var contributors = new List<RunContribution>();
+        if (datasetRegistrant is not null)
+        {
+            contributors.Add(new RunContribution(datasetRegistrant, Contributions.DatasetRegistrant, sourceName));
+        }
+
+        if (request.Annotation is { Kind: not "simulated" } labels)
+        {
+            // Labels come from a file the requester names (there is no separate label upload): they submitted them.
+            contributors.Add(new RunContribution(user, Contributions.LabelSubmitter, $"{labels.Kind}:{labels.Location}"));
+        }
+
+        if (request.BaseCheckpointDigest is { } checkpoint)
+        {
+            contributors.Add(new RunContribution(user, Contributions.RetrainStarter, checkpoint));
+        }
+
+        return contributors;
     }
 }

@@ -33,6 +33,20 @@ public sealed class RunLedgerActivitiesTests(PostgresDatabase database) : Ledger
     }
 
     [Fact]
+    public async Task RecordApprovalOutcome_RefusedSignature_RecordsApprovalRefusedNotARejection()
+    {
+        var activities = new LedgerActivities(Audit);
+        var signature = new LedgerEntryRef(Stream, 5, new string('c', 64));
+        var input = new Contract.ApprovalOutcomeInput(_runId, Contract.ApprovalOutcomeKind.Refused, "bob has already approved; quorum needs distinct approvers",
+            [signature], [], DateTimeOffset.UnixEpoch.AddDays(3), "duplicate", "bob");
+
+        await Activity("r", "12").RunAsync(() => activities.RecordApprovalOutcomeAsync(input));
+
+        var entry = (await Ledger.ReadStreamAsync(Stream, cancellationToken: Token)).Single();
+        entry.Data.ShouldBe(new ApprovalRefused("bob", "duplicate", input.Reason, new LedgerReference(Stream, 5, new string('c', 64))));
+    }
+
+    [Fact]
     public async Task RequestApproval_RecordsRequestWithRecomputableEvidenceDigest()
     {
         var activities = new LedgerActivities(Audit);

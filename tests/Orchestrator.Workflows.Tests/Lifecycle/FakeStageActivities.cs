@@ -57,7 +57,26 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
 
     public static ApprovalPolicy Approval { get; } = new(2, ["approver"], [], TimeSpan.FromDays(3));
 
-    public Task<PinnedPolicy> LoadPolicyAsync(IPolicyActivities.Input input) =>
+    /// <summary>The stream <see cref="Sign"/> names: "run" unless a test needs the run's own stream ("run-{runId}", which the update validator checks).</summary>
+    public string StreamId { get; set; } = "run";
+
+    /// <summary>When set, LoadPolicy waits for it (a cancellation can then arrive while the run is starting).</summary>
+    public TaskCompletionSource? PolicyGate { get; set; }
+
+    public TaskCompletionSource PolicyLoading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<PinnedPolicy> LoadPolicyAsync(IPolicyActivities.Input input)
+    {
+        PolicyLoading.TrySetResult();
+        if (PolicyGate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        return await LoadPinnedAsync(input);
+    }
+
+    private Task<PinnedPolicy> LoadPinnedAsync(IPolicyActivities.Input input) =>
         Done(new PinnedPolicy(input.Policy.Name, input.Policy.Version ?? 1, "sha256:policy",
             new GovernanceTerms(Approval, new CanaryPolicy(0.1, TimeSpan.FromMinutes(5)), 1, new TrainingSpec("resnet-small", 3, 32, 0.001, 7))));
 
@@ -143,7 +162,7 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
     /// <summary>Puts a signed approval in the fake ledger and returns its reference.</summary>
     public LedgerEntryRef Sign(string approver, long version, ApprovalDecision decision = ApprovalDecision.Approve, string evidence = EvidenceDigest, params string[] roles)
     {
-        var entry = new LedgerEntryRef("run", version, $"hash-{version}");
+        var entry = new LedgerEntryRef(StreamId, version, $"hash-{version}");
         Ledger[entry] = new SignedApproval(entry, approver, roles.Length == 0 ? ["approver"] : roles, decision, "reviewed the report", evidence, DateTimeOffset.UtcNow);
         return entry;
     }

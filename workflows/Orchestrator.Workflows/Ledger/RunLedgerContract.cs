@@ -70,8 +70,17 @@ public interface IRunLedgerActivities
     }
 
     /// <summary>Record a judgement; <paramref name="Signatures"/> are the ledger entries it concerns.</summary>
+    /// <param name="RunId">The run.</param>
+    /// <param name="Kind">What was decided.</param>
+    /// <param name="Reason">Why.</param>
+    /// <param name="Signatures">The ledger entries it concerns.</param>
+    /// <param name="Approvers">The distinct approvers counted.</param>
+    /// <param name="Deadline">The request's deadline.</param>
+    /// <param name="Rule">For <see cref="ApprovalOutcomeKind.Refused"/>: the rule that refused (<see cref="ApprovalRules.RuleName"/>); null in older runs.</param>
+    /// <param name="Approver">For <see cref="ApprovalOutcomeKind.Refused"/>: who signed the refused entry, when it could be read.</param>
     public sealed record ApprovalOutcomeInput(
-        string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers, DateTimeOffset Deadline);
+        string RunId, ApprovalOutcomeKind Kind, string Reason, IReadOnlyList<LedgerEntryRef> Signatures, IReadOnlyList<string> Approvers, DateTimeOffset Deadline,
+        string? Rule = null, string? Approver = null);
 
     /// <summary>RunStarted, with the pinned policy as evidence.</summary>
     [Activity(RecordStartedName)]
@@ -89,7 +98,7 @@ public interface IRunLedgerActivities
     [Activity(ConfirmApprovalName)]
     Task<SignedApproval> ConfirmApprovalAsync(ConfirmApprovalInput input);
 
-    /// <summary>ApprovalAccepted, ApprovalRejected (also for one refused signature) or ApprovalExpired.</summary>
+    /// <summary>ApprovalAccepted, ApprovalRejected, ApprovalRefused (one signature that did not count) or ApprovalExpired.</summary>
     [Activity(RecordApprovalName)]
     Task RecordApprovalOutcomeAsync(ApprovalOutcomeInput input);
 }

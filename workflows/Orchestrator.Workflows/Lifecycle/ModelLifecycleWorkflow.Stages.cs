@@ -50,6 +50,8 @@ public sealed partial class ModelLifecycleWorkflow
         _stage = outcome == RunOutcome.Completed ? Stages.Completed : stage;
         var ended = new IRunLedgerActivities.EndedInput(_input!.RunId, _input.ModelName, outcome, stage, reason, model?.Version);
         await Bookkeep((IRunLedgerActivities a) => a.RecordEndedAsync(ended));
+        // Approvers waiting on an update get their answer before the run closes (no command: replays unchanged).
+        await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
         return new Result(outcome, stage, reason, model);
     }
 

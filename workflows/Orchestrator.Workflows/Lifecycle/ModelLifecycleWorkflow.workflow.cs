@@ -42,9 +42,11 @@ public sealed partial class ModelLifecycleWorkflow
     /// <param name="Queues">Where the stages run; null for <see cref="StageQueues.Standard"/>.</param>
     /// <param name="PolicyDigest">The policy document the run was started with (the API resolved <paramref name="Policy"/> to it); the
     /// worker pins that document and refuses the run when it is not the named policy. Null in runs started before it was carried.</param>
+    /// <param name="Contributors">Everyone who shaped the run as recorded in its RunContributorsRecorded entry (none of them may approve
+    /// it); null in runs started before it was carried (then only the requester is excluded).</param>
     public sealed record Input(
         string RunId, string ModelName, DatasetSource Dataset, AnnotationSource Annotation, PolicyRef Policy, string Requester,
-        string? BaseCheckpointDigest = null, StageQueues? Queues = null, string? PolicyDigest = null);
+        string? BaseCheckpointDigest = null, StageQueues? Queues = null, string? PolicyDigest = null, IReadOnlyList<RunContributor>? Contributors = null);
 
     /// <summary>How the run ended.</summary>
     public sealed record Result(RunOutcome Outcome, string Stage, string Reason, ModelVersion? Model);
@@ -53,10 +55,7 @@ public sealed partial class ModelLifecycleWorkflow
     public async Task<Result> RunAsync(Input input)
     {
         _input = input;
-        var pin = new IPolicyActivities.Input(input.RunId, input.Policy, input.PolicyDigest);
-        var policy = await Bookkeep((IPolicyActivities a) => a.LoadPolicyAsync(pin));
-        var started = new IRunLedgerActivities.StartedInput(input.RunId, policy.Name, policy.Version, policy.Digest);
-        await Bookkeep((IRunLedgerActivities a) => a.RecordStartedAsync(started));
+        var policy = await StartAsync(input);
         try
         {
             var acquire = new IAcquireActivities.Input(input.RunId, input.Dataset, policy.Digest);
@@ -124,6 +123,32 @@ public sealed partial class ModelLifecycleWorkflow
         {
             await EndAsync(RunOutcome.Failed, _stage, $"{_stage} failed: {e.InnerException?.Message ?? e.Message}", null);
             throw new ApplicationFailureException($"Run {input.RunId} failed in stage {_stage}: {e.InnerException?.Message ?? e.Message}", e, "StageFailed", nonRetryable: true);
+        }
+    }
+
+    /// <summary>
+    /// Pins the policy and records the start. A cancellation that arrives here (right after POST /api/runs) must still
+    /// end with RunCancelled in the ledger: before patch <see cref="Patches.CancelledWhileStarting"/> it escaped the
+    /// run's try/catch and the ledger kept the run "requested" or "running" forever.
+    /// </summary>
+    private async Task<PinnedPolicy> StartAsync(Input input)
+    {
+        try
+        {
+            var pin = new IPolicyActivities.Input(input.RunId, input.Policy, input.PolicyDigest);
+            var policy = await Bookkeep((IPolicyActivities a) => a.LoadPolicyAsync(pin));
+            var started = new IRunLedgerActivities.StartedInput(input.RunId, policy.Name, policy.Version, policy.Digest);
+            await Bookkeep((IRunLedgerActivities a) => a.RecordStartedAsync(started));
+            return policy;
+        }
+        catch (Exception e) when (TemporalException.IsCanceledException(e))
+        {
+            if (Workflow.Patched(Patches.CancelledWhileStarting))
+            {
+                await RecordEndedDetachedAsync(RunOutcome.Cancelled, "cancelled while starting: " + e.Message);
+            }
+
+            throw;
         }
     }
 
