@@ -86,7 +86,12 @@ public sealed class PolicyCatalog
         try
         {
             header = JsonSerializer.Deserialize<PolicyHeader>(bytes, Json) ?? throw new InvalidDataException("empty document");
-            Terms(new PolicyDocument(header.Name, header.Version, "", header.Description ?? "", bytes));
+            var terms = Terms(new PolicyDocument(header.Name, header.Version, "", header.Description ?? "", bytes));
+            // The training section's ranges (TrainingSpecRules): a recipe the trainer would refuse is refused here, naming the key.
+            if (terms.Training is { } training && TrainingSpecRules.Problems(training) is { Count: > 0 } problems)
+            {
+                throw new InvalidDataException(string.Join("; ", problems));
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or NotSupportedException)
         {
