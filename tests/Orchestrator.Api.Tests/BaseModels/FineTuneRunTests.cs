@@ -129,7 +129,7 @@ public sealed class FineTuneRunTests : IClassFixture<ApiFactory>, IDisposable
             }
 
             entries.Select(e => e.Data).OfType<RunFailed>().ShouldBeEmpty();
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"run {runId} did not reach its approval; last entry: {entries.LastOrDefault()?.EventType}");
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"run {runId} did not reach its approval; last entry: {(entries.Count > 0 ? entries[^1].EventType : "none")}");
             await Task.Delay(TimeSpan.FromSeconds(2), Token);
         }
     }
