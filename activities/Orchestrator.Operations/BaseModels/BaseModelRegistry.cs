@@ -35,8 +35,11 @@ public sealed class BaseModelRefusedException(string message, string? key = null
 /// <see cref="BaseModelRegistered"/> on the base model's stream, once. Registering the same weights under the same name again
 /// finds the first registration; other weights under a taken name are a conflict. Runs resolve a name with <see cref="FindAsync"/>.
 /// </summary>
-public sealed class BaseModelRegistry(IAuditLedger ledger, BlobArtifactStore store, BlobContainerClient container, LocalDataRoots roots)
+/// <remarks>The roots are plain paths in the public signature: the API uses this class and must not reference the ML library's types.</remarks>
+public sealed class BaseModelRegistry(IAuditLedger ledger, BlobArtifactStore store, BlobContainerClient container, IReadOnlyList<string> localRoots)
 {
+    private readonly LocalDataRoots roots = new(localRoots);
+
     /// <summary>The media type of canonical weights in the artifact store.</summary>
     public const string WeightsMediaType = "application/vnd.safetensors";
 

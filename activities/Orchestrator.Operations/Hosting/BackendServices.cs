@@ -75,7 +75,7 @@ public static class BackendServices
         // Weights are read from the workers' local data roots (the roots a worker host registered, else Orchestrator:Data:LocalRoots) or Blob Storage.
         services.TryAddSingleton(sp => new BaseModelRegistry(sp.GetRequiredService<IAuditLedger>(), sp.GetRequiredService<BlobArtifactStore>(),
             sp.GetRequiredService<BlobContainerClient>(),
-            sp.GetService<LocalDataRoots>() ?? new LocalDataRoots(configuration.GetSection("Orchestrator:Data:LocalRoots").Get<string[]>() ?? [])));
+            sp.GetService<LocalDataRoots>()?.Roots ?? configuration.GetSection("Orchestrator:Data:LocalRoots").Get<string[]>() ?? []));
 
         services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section));
         services.TryAddSingleton<PolicyCatalog>();

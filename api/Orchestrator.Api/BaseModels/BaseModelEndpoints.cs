@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Events;
@@ -13,13 +14,13 @@ public static class BaseModelEndpoints
         var group = app.MapGroup("/api/base-models").WithTags("Base models");
         group.MapPost("/", RegisterAsync).RequireAuthorization(AccessPolicies.StartRuns).Validated<RegisterBaseModelRequest>()
             .WithSummary("Import pretrained weights as a base model (201; 200 when the same weights are registered again; 409 for other weights; 400 naming the first key that does not fit).");
-        group.MapGet("/{name}", async (string name, BaseModelRegistry registry, CancellationToken cancellationToken) =>
+        group.MapGet("/{name}", async (string name, [FromServices] BaseModelRegistry registry, CancellationToken cancellationToken) =>
                 RequestRules.IsName(name) && await registry.FindAsync(name, cancellationToken) is { } found ? Results.Ok(found) : Problems.NotFound($"No base model '{name}'."))
             .RequireAuthorization(AccessPolicies.Read).WithSummary("A registered base model: architecture, weights digest, source, licence, preprocessing.");
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(RegisterBaseModelRequest request, HttpContext http, BaseModelRegistry registry)
+    private static async Task<IResult> RegisterAsync(RegisterBaseModelRequest request, HttpContext http, [FromServices] BaseModelRegistry registry)
     {
         var (user, roles) = http.Caller();
         try

@@ -30,7 +30,7 @@ public static class RunEndpoints
     }
 
     private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets,
-        Orchestrator.Operations.BaseModels.BaseModelRegistry baseModels)
+        [Microsoft.AspNetCore.Mvc.FromServices] Orchestrator.Operations.BaseModels.BaseModelRegistry baseModels)
     {
         var (key, problem) = Idempotency.Read(http);
         if (problem is not null)

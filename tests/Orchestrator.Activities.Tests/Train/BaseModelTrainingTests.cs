@@ -31,7 +31,7 @@ public sealed class BaseModelTrainingTests(PostgresDatabase database, BlobContai
 
     private ModelStages Stages => _stages ??= new ModelStages(new BlobArtifactStore(container.Client), Audit, ModelStages.TestCatalog(_policies));
 
-    private BaseModelRegistry Registry => new(Ledger, Stages.Store, container.Client, new LocalDataRoots([Repository.Root]));
+    private BaseModelRegistry Registry => new(Ledger, Stages.Store, container.Client, [Repository.Root]);
 
     private static readonly TrainingSpec Recipe = new("mobilenet_v3_small", Epochs: 2, BatchSize: 8, LearningRate: 0.01, Seed: 9, null,
         new FineTuningSpec(FreezeBackbone: true, UnfreezeLastStages: 1, UnfreezeAfterEpochs: 1, BackboneLearningRateMultiplier: 0.5),
