@@ -1,6 +1,7 @@
 using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
+using Orchestrator.Api.BaseModels;
 using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
@@ -54,6 +55,7 @@ app.MapModelEndpoints();
 app.MapPredictionEndpoints();
 app.MapAuditEndpoints();
 app.MapDatasetEndpoints();
+app.MapBaseModelEndpoints();
 app.MapPolicyEndpoints();
 app.MapArtifactEndpoints();
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Activities.Train;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
@@ -79,7 +81,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
-            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider));
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider) with { Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false) });
         var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
         // The report shows every check's outcome and the policy's waivers, so approvers see what was not measured.
         report = report with { Gate = [.. verdict.Findings.Select(EvaluationFacts.Line)] };
@@ -116,6 +118,13 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         }
 
         return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
+    }
+
+    /// <summary>The hyperparameters of the run's TrainingStarted entry (the recipe as trained), or null when the run recorded none.</summary>
+    private async Task<IReadOnlyDictionary<string, string>?> TrainingEvidenceAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), maxCount: 1000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entries.Select(e => e.Data).OfType<TrainingStarted>().FirstOrDefault()?.Hyperparameters;
     }
 
     private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data, OnnxProvider provider)

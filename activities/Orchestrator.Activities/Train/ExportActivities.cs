@@ -37,10 +37,11 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var tolerance = Tolerance(input.PolicyDigest);
         ComputeDevice.EnsureNativeBackend(gpu?.Value); // the CUDA build's libtorch is the host's (a no-op on the CPU build)
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
-        using var model = checkpoint.CreateModel();
+        using var model = checkpoint.CreateClassifier();
         ComputeFailures.EnsureBackend(model.parameters().First().device);
-        var preprocessing = Preprocessing.Centered(checkpoint.Spec.InputSize);
-        var onnx = ResNetOnnxExporter.Export(model, preprocessing, classes);
+        // The preprocessing the network was trained with travels in the ONNX metadata to evaluation and serving (older checkpoints: the neutral one they used).
+        var preprocessing = checkpoint.Preprocessing ?? Preprocessing.Centered(checkpoint.Spec.InputSize);
+        var onnx = OnnxExporter.Export(model, preprocessing, classes);
 
         // Normalised inputs from a generator seeded by the export itself, so a retry checks the same batch.
         var size = checkpoint.Spec.InputSize;

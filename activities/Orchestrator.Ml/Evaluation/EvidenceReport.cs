@@ -9,7 +9,8 @@ namespace Orchestrator.Ml.Evaluation;
 /// <param name="IntendedUse">What the model is for and for whom.</param>
 /// <param name="OutOfScope">Uses the model is not meant for.</param>
 /// <param name="TrainingData">Dataset name, version/digest, size and class balance in a sentence or two.</param>
-public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData);
+/// <param name="Training">How the model was trained, as the run's training evidence recorded it (recipe, base model, preprocessing); null when unknown.</param>
+public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData, IReadOnlyDictionary<string, string>? Training = null);
 
 /// <summary>One check of the evaluation gate as the report shows it.</summary>
 /// <param name="Check">The check's name (as a policy waiver names it after "evaluation.").</param>

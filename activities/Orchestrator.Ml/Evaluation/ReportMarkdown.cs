@@ -65,6 +65,16 @@ internal static class ReportMarkdown
         Line(s, $"# Model card: {r.ModelName} {r.ModelVersion}\n\nDigest `{r.ModelDigest}`; classes: {string.Join(", ", r.ClassNames)}.");
         Line(s, $"\n## Intended use\n\n{r.Card.IntendedUse}\n\nOut of scope: {r.Card.OutOfScope}");
         Line(s, $"\n## Training data\n\n{r.Card.TrainingData}");
+        if (r.Card.Training is { Count: > 0 } training)
+        {
+            // Every setting the run's training evidence recorded, verbatim: the recipe, the base model and the preprocessing.
+            Line(s, "\n## Training\n\n| setting | value |\n|---|---|");
+            foreach (var (key, value) in training.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Line(s, $"| {key} | {value.Replace("|", "\\|", StringComparison.Ordinal)} |");
+            }
+        }
+
         Line(s, $"\n## Performance\n\nTest accuracy {r.Metrics.Accuracy:0.0000}, macro F1 {r.Metrics.MacroF1:0.0000}, ECE {r.Metrics.ExpectedCalibrationError:0.0000} on {r.Metrics.Count} images.");
         if (r.Gate is { } gate && gate.Any(c => c.Outcome is "waived" or "not-measured"))
         {

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Storage;
+using Orchestrator.Ml.Data;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.BaseModels;
 using Orchestrator.Operations.Policies;
 
 namespace Orchestrator.Operations.Hosting;
@@ -70,6 +72,10 @@ public static class BackendServices
             return container;
         });
         services.TryAddSingleton<BlobArtifactStore>();
+        // Weights are read from the workers' local data roots (the roots a worker host registered, else Orchestrator:Data:LocalRoots) or Blob Storage.
+        services.TryAddSingleton(sp => new BaseModelRegistry(sp.GetRequiredService<IAuditLedger>(), sp.GetRequiredService<BlobArtifactStore>(),
+            sp.GetRequiredService<BlobContainerClient>(),
+            sp.GetService<LocalDataRoots>()?.Roots ?? configuration.GetSection("Orchestrator:Data:LocalRoots").Get<string[]>() ?? []));
 
         services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyCatalogOptions>, PolicyCatalogValidation>());

@@ -8,6 +8,7 @@ using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Policies;
+using Orchestrator.Workflows.Train;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 
@@ -25,9 +26,11 @@ namespace Orchestrator.Operations.Runs;
 /// <param name="BaseCheckpointDigest">A previous version's checkpoint for transfer learning (retrains).</param>
 /// <param name="Queues">Where the run's workflow and stages run.</param>
 /// <param name="Contributors">Who else shaped the run (dataset registrant, label submitter, retrain starter); the requester is always added.</param>
+/// <param name="BaseModel">A registered base model to fine-tune from, pinned by its weights' digest (recorded as evidence of RunRequested).</param>
 public sealed record RunLaunch(
     string RunId, string ModelName, DatasetSource Dataset, AnnotationSource Annotation, PolicyDocument Policy, string? SourceName,
-    Actor Requester, string Causation, string? BaseCheckpointDigest, StageQueues Queues, IReadOnlyList<RunContribution>? Contributors = null);
+    Actor Requester, string Causation, string? BaseCheckpointDigest, StageQueues Queues, IReadOnlyList<RunContribution>? Contributors = null,
+    BaseModelRef? BaseModel = null);
 
 /// <summary>A launched run; <paramref name="Started"/> is false when the run id had started before (a repeated launch).</summary>
 public sealed record LaunchedRun(string RunId, string WorkflowId, string PolicyVersion, bool Started);
@@ -49,7 +52,8 @@ public sealed class RunLauncher(IAuditLedger ledger, ITemporalClient temporal)
         var policyVersion = $"{launch.Policy.Name}/v{launch.Policy.Version}";
         var requested = new RunRequested(launch.RunId, ModelLifecycleWorkflow.Pipeline, launch.ModelName, launch.SourceName ?? Describe(launch.Dataset), policyVersion);
         var context = new AuditContext(launch.Requester, new Correlation(workflowId, launch.RunId), launch.Causation,
-            [EvidenceDigest.Of($"policy:{policyVersion}", Digest.Parse(launch.Policy.Digest), null)]);
+            [EvidenceDigest.Of($"policy:{policyVersion}", Digest.Parse(launch.Policy.Digest), null),
+                .. launch.BaseModel is { } b ? new[] { EvidenceDigest.Of($"base-model:{b.Name}", Digest.Parse(b.WeightsDigest), null) } : []]);
         await ledger.AppendAsync(AuditStreams.Run(launch.RunId), requested, context, "run-requested", cancellationToken);
         var contributors = Contributors(launch);
         await ledger.AppendAsync(AuditStreams.Run(launch.RunId), new RunContributorsRecorded(contributors), context, "run-contributors", cancellationToken);
@@ -57,7 +61,7 @@ public sealed class RunLauncher(IAuditLedger ledger, ITemporalClient temporal)
         var input = new ModelLifecycleWorkflow.Input(launch.RunId, launch.ModelName, launch.Dataset, launch.Annotation,
             new PolicyRef(launch.Policy.Name, launch.Policy.Version), launch.Requester.Id, launch.BaseCheckpointDigest,
             launch.Queues == StageQueues.Standard ? null : launch.Queues, launch.Policy.Digest,
-            contributors.Select(c => new RunContributor(c.Identity, c.Contribution)).ToList());
+            contributors.Select(c => new RunContributor(c.Identity, c.Contribution)).ToList(), launch.BaseModel);
         try
         {
             await temporal.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(input),

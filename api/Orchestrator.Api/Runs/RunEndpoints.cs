@@ -31,7 +31,8 @@ public static class RunEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets)
+    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets,
+        [Microsoft.AspNetCore.Mvc.FromServices] Orchestrator.Operations.BaseModels.BaseModelRegistry baseModels)
     {
         var (key, problem) = Idempotency.Read(http);
         if (problem is not null)
@@ -55,12 +56,25 @@ public static class RunEndpoints
             sourceName = Datasets.DatasetRegistry.SourceName(name);
         }
 
+        Orchestrator.Workflows.Train.BaseModelRef? baseModel = null;
+        if (request.BaseModel is { } baseName)
+        {
+            // Pinned here by digest: the run fine-tunes from exactly the weights registered under the name now.
+            var found = await baseModels.FindAsync(baseName, http.RequestAborted);
+            if (found is null)
+            {
+                return Problems.Validation("BaseModel", $"No base model '{baseName}' is registered (POST /api/base-models).");
+            }
+
+            baseModel = new Orchestrator.Workflows.Train.BaseModelRef(baseName, found.Registration.WeightsDigest);
+        }
+
         var (user, roles) = http.Caller();
         var runId = key is null ? Idempotency.NewId() : Idempotency.DeriveId("run", user, key);
         var causation = key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}";
         try
         {
-            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted, registrant);
+            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted, registrant, baseModel);
             return TypedResults.Accepted($"/api/runs/{started.RunId}", new RunAccepted(started.RunId, started.WorkflowId, started.PolicyVersion, "requested"));
         }
         catch (Orchestrator.Audit.Ledger.IdempotencyConflictException)

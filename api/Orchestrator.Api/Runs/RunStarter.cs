@@ -10,6 +10,7 @@ using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Policies;
+using Orchestrator.Workflows.Train;
 using Temporalio.Client;
 
 namespace Orchestrator.Api.Runs;
@@ -32,9 +33,10 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
     /// <param name="causation">The request that caused the run.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="datasetRegistrant">Who registered the named dataset (null for a source given in the request).</param>
+    /// <param name="baseModel">The registered base model the request names, resolved to its weights' digest.</param>
     public async Task<Started> StartAsync(
         StartRunRequest request, DatasetSpec dataset, string? sourceName, string user, IReadOnlyList<string> roles, string runId, string causation, CancellationToken cancellationToken,
-        string? datasetRegistrant = null)
+        string? datasetRegistrant = null, BaseModelRef? baseModel = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -46,7 +48,7 @@ public sealed class RunStarter(IAuditLedger ledger, ITemporalClient temporal, Po
             : new AnnotationSource("simulated", null, new Dictionary<string, string>());
         var o = options.Value;
         var launch = new RunLaunch(runId, request.ModelName, source, annotation, policy, sourceName, Actor.User(user, roles), causation,
-            request.BaseCheckpointDigest, new StageQueues(o.TaskQueue, o.GpuTaskQueue), Contributors(request, user, sourceName, datasetRegistrant));
+            request.BaseCheckpointDigest, new StageQueues(o.TaskQueue, o.GpuTaskQueue), Contributors(request, user, sourceName, datasetRegistrant), baseModel);
         var launched = await new RunLauncher(ledger, temporal).LaunchAsync(launch, cancellationToken);
         if (launched.Started)
         {

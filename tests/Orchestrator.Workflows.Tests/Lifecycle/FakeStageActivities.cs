@@ -100,9 +100,13 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
         return Done(new GateOutcome(passed, passed ? [] : ["Fleiss' kappa 0.41 is below 0.60"], "sha256:qc", "blob://qc"));
     }
 
+    /// <summary>The input Train was last called with.</summary>
+    public ITrainActivities.Input? TrainInput { get; private set; }
+
     public async Task<TrainedModel> TrainAsync(ITrainActivities.Input input)
     {
         Log(input);
+        TrainInput = input;
         TrainStarted.TrySetResult();
         if (TrainFailure is not null)
         {

@@ -45,6 +45,23 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
     }
 
     [Fact]
+    public async Task Run_WithBaseModel_TrainGetsThePinnedBaseModel()
+    {
+        var baseModel = new Orchestrator.Workflows.Train.BaseModelRef("resnet18-imagenet", "sha256:" + new string('b', 64));
+        var input = LifecycleHarness.Input(_runId, _fakes.Queues) with { BaseModel = baseModel };
+        await LifecycleHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(input),
+                new WorkflowOptions($"run-{_runId}", _fakes.Queues.Default) { RunTimeout = TimeSpan.FromDays(30) });
+            await LifecycleHarness.ApprovalOpenAsync(handle);
+
+            _fakes.TrainInput!.BaseModel.ShouldBe(baseModel);
+            _fakes.TrainInput.BaseCheckpointDigest.ShouldBeNull();
+            await handle.CancelAsync();
+        });
+    }
+
+    [Fact]
     public async Task Approval_RequesterSignsOwnRun_RefusedRecordedAndStillWaiting()
     {
         await LifecycleHarness.RunAsync(env, _fakes, async () =>

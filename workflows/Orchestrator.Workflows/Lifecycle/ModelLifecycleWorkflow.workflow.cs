@@ -44,9 +44,11 @@ public sealed partial class ModelLifecycleWorkflow
     /// worker pins that document and refuses the run when it is not the named policy. Null in runs started before it was carried.</param>
     /// <param name="Contributors">Everyone who shaped the run as recorded in its RunContributorsRecorded entry (none of them may approve
     /// it); null in runs started before it was carried (then only the requester is excluded).</param>
+    /// <param name="BaseModel">A registered base model to fine-tune from (pretrained weights, pinned by digest); null for none.</param>
     public sealed record Input(
         string RunId, string ModelName, DatasetSource Dataset, AnnotationSource Annotation, PolicyRef Policy, string Requester,
-        string? BaseCheckpointDigest = null, StageQueues? Queues = null, string? PolicyDigest = null, IReadOnlyList<RunContributor>? Contributors = null);
+        string? BaseCheckpointDigest = null, StageQueues? Queues = null, string? PolicyDigest = null, IReadOnlyList<RunContributor>? Contributors = null,
+        BaseModelRef? BaseModel = null);
 
     /// <summary>How the run ended.</summary>
     public sealed record Result(RunOutcome Outcome, string Stage, string Reason, ModelVersion? Model);
@@ -66,7 +68,8 @@ public sealed partial class ModelLifecycleWorkflow
                 return await EndAsync(RunOutcome.Failed, Stages.QualityControl, _qcFailure, null);
             }
 
-            var train = new ITrainActivities.Input(input.RunId, dataset, labels, policy.Terms.Training, input.BaseCheckpointDigest);
+            // An added optional field of the activity's input, not a new command: old histories replay unchanged.
+            var train = new ITrainActivities.Input(input.RunId, dataset, labels, policy.Terms.Training, input.BaseCheckpointDigest, BaseModel: input.BaseModel);
             var trained = await StageAsync(Stages.Train, (ITrainActivities a) => a.TrainAsync(train), trainHeartbeat: train.Spec.HeartbeatTimeout);
             var export = new IExportActivities.Input(input.RunId, trained, input.ModelName, dataset.ManifestDigest, policy.Digest);
             var onnx = await StageAsync(Stages.Export, (IExportActivities a) => a.ExportAsync(export));

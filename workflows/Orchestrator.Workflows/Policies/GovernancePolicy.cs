@@ -54,8 +54,29 @@ public enum InsufficientEvidenceAction
 public sealed class InsufficientEvidenceActionJsonConverter()
     : System.Text.Json.Serialization.JsonStringEnumConverter<InsufficientEvidenceAction>(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false);
 
-/// <summary>Training hyperparameters pinned by the policy (the trainer fills in the rest from defaults); HeartbeatTimeout: how long training may go without a heartbeat before its worker counts as lost (null: 2 minutes).</summary>
-public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed, TimeSpan? HeartbeatTimeout = null);
+/// <summary>
+/// The policy's "training" section: the network and the whole fine-tuning recipe. Every field after
+/// <paramref name="HeartbeatTimeout"/> is optional; absent, the trainer's defaults apply (AdamW, weight decay 1e-4, cosine
+/// schedule, gradient clipping at norm 5, flip + 4 px crop + 0.2 colour jitter, no early stopping, no imbalance handling), so older
+/// policies and recorded histories mean what they always meant.
+/// </summary>
+/// <param name="Architecture">The network by catalogue name ("resnet-tiny", "resnet18", "mobilenet_v3_small", ...).</param>
+/// <param name="Epochs">Most epochs to train (early stopping may end sooner).</param>
+/// <param name="BatchSize">Images per batch.</param>
+/// <param name="LearningRate">The head's (base) learning rate.</param>
+/// <param name="Seed">Seeds initialisation, shuffling, augmentation and a replaced head.</param>
+/// <param name="HeartbeatTimeout">How long training may go without a heartbeat before its worker counts as lost (null: 2 minutes).</param>
+/// <param name="FineTuning">Freezing and differential learning rates for a base model.</param>
+/// <param name="Optimizer">"adamw" or "sgd" (SGD with Nesterov momentum), weight decay, momentum.</param>
+/// <param name="Schedule">The learning-rate schedule and its warm-up.</param>
+/// <param name="LabelSmoothing">Label smoothing ε of the cross-entropy, in [0, 1).</param>
+/// <param name="GradientClipNorm">Largest L2 norm of the gradient; 0 disables clipping.</param>
+/// <param name="EarlyStopping">Stop when validation loss stops improving.</param>
+/// <param name="Imbalance">Class-imbalance handling.</param>
+/// <param name="Augmentation">Training-time augmentation.</param>
+public sealed record TrainingSpec(string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed, TimeSpan? HeartbeatTimeout = null,
+    FineTuningSpec? FineTuning = null, OptimizerSpec? Optimizer = null, ScheduleSpec? Schedule = null, double? LabelSmoothing = null, double? GradientClipNorm = null,
+    EarlyStoppingSpec? EarlyStopping = null, ImbalanceSpec? Imbalance = null, AugmentationSpec? Augmentation = null);
 
 /// <summary>A policy version as loaded at the start of a run and pinned for it.</summary>
 /// <param name="Name">Policy name.</param>

@@ -5,6 +5,9 @@ namespace Orchestrator.Workflows.Policies;
 /// <summary>Range checks on the keys of one section, each failure recorded at "/section/key" with the value it found.</summary>
 internal sealed class RuleScope(List<PolicyProblem> problems, string pointer)
 {
+    /// <summary>A problem found elsewhere, at "/section/" + <paramref name="subPointer"/> (already a JSON pointer path).</summary>
+    public void Add(string subPointer, string reason) => problems.Add(new($"{pointer}/{subPointer}", reason));
+
     public void Require(string key, bool holds, string reason)
     {
         if (!holds)

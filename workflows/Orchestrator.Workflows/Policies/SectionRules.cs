@@ -47,6 +47,18 @@ internal static partial class SectionRules
         at.AtLeast(Key(nameof(training.BatchSize)), training.BatchSize, 1);
         at.Positive(Key(nameof(training.LearningRate)), training.LearningRate);
         at.Positive(Key(nameof(training.HeartbeatTimeout)), training.HeartbeatTimeout);
+        // The recipe's ranges, as the Train activity checks them (TrainingSpecRules), each at its own pointer; the four
+        // keys checked above are not reported twice.
+        string[] checkedAbove = ["architecture", "epochs", "batchSize", "learningRate"];
+        foreach (var problem in TrainingSpecRules.Problems(training))
+        {
+            var space = problem.IndexOf(' ', StringComparison.Ordinal);
+            var key = problem[..space]["training.".Length..];
+            if (!checkedAbove.Contains(key))
+            {
+                at.Add(key.Replace('.', '/'), problem[(space + 1)..]);
+            }
+        }
     }
 
     public static void Quality(QcPolicy quality, RuleScope at)

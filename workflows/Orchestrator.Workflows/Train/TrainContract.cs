@@ -8,6 +8,11 @@ namespace Orchestrator.Workflows.Train;
 /// <summary>A trained model: its final checkpoint in Blob Storage and how training went; <paramref name="Classes"/> in class-index order (the export names the outputs with them).</summary>
 public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null);
 
+/// <summary>A registered base model (POST /api/base-models) a run fine-tunes from, pinned by the digest of its canonical weights when the run was requested.</summary>
+/// <param name="Name">The base model's name.</param>
+/// <param name="WeightsDigest">"sha256:..." of its canonical weights (BaseModelRegistered.WeightsDigest); the train activity refuses other weights.</param>
+public sealed record BaseModelRef(string Name, string WeightsDigest);
+
 /// <summary>A model exported to ONNX and checked against TorchSharp.</summary>
 /// <param name="OnnxDigest">"sha256:..." of the ONNX file.</param>
 /// <param name="OnnxUri">Where the ONNX file is stored.</param>
@@ -33,8 +38,10 @@ public interface ITrainActivities
     /// <param name="FreezeBackbone">With a base checkpoint: train only the classification head.</param>
     /// <param name="BaseClasses">The base checkpoint's class names in index order (its TrainedModel.Classes); when they differ
     /// from the dataset's, the head is replaced. Null: the head is replaced only when the class count differs.</param>
+    /// <param name="BaseModel">A registered base model (pretrained weights) to fine-tune from instead of a checkpoint; its head is always replaced
+    /// (its classes are its pretraining's) and its recorded preprocessing is the run's.</param>
     public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, TrainingSpec Spec, string? BaseCheckpointDigest,
-        bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null);
+        bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null, BaseModelRef? BaseModel = null);
 
     /// <summary>Trains, checkpointing every epoch (a retry resumes from the last one) and heartbeating <see cref="TrainingHeartbeat"/>.</summary>
     [Activity(Name)]
