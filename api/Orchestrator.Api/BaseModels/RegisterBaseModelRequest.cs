@@ -16,11 +16,11 @@ public sealed class RegisterBaseModelRequestValidator : AbstractValidator<Regist
 {
     public RegisterBaseModelRequestValidator()
     {
-        RuleFor(r => r.Name).NotEmpty().Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage);
-        RuleFor(r => r.Architecture).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,39}$").WithMessage("Architecture must be a catalogue name such as resnet18.");
-        RuleFor(r => r.Location).NotEmpty().Must(RequestRules.IsSafeLocation).WithMessage(RequestRules.LocationMessage);
-        RuleFor(r => r.Source).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
-        RuleFor(r => r.Licence).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
+        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage);
+        RuleFor(r => r.Architecture).Cascade(CascadeMode.Stop).NotEmpty().Matches("^[a-z0-9][a-z0-9_-]{0,39}$").WithMessage("Architecture must be a catalogue name such as resnet18.");
+        RuleFor(r => r.Location).Cascade(CascadeMode.Stop).NotEmpty().Must(RequestRules.IsSafeLocation).WithMessage(RequestRules.LocationMessage);
+        RuleFor(r => r.Source).Cascade(CascadeMode.Stop).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
+        RuleFor(r => r.Licence).Cascade(CascadeMode.Stop).NotEmpty().Must(RequestRules.IsText).WithMessage(RequestRules.TextMessage);
         RuleFor(r => r.Description).Must(RequestRules.IsText!).When(r => r.Description is not null).WithMessage(RequestRules.TextMessage);
     }
 }

@@ -65,8 +65,9 @@ public sealed class PolicyTrainingSectionTests : IDisposable
     {
         var training = new JsonObject { ["architecture"] = "resnet18", ["epochs"] = 3, ["batchSize"] = 8, ["learningRate"] = 0.01, ["seed"] = 1, [key] = JsonNode.Parse(value) };
 
-        var refused = Should.Throw<InvalidDataException>(() => Catalog(training));
+        // Refused by the policy validator at load, naming the key by its JSON pointer (docs/policies.md).
+        var refused = Should.Throw<InvalidPolicyException>(() => Catalog(training));
 
-        refused.Message.ShouldContain(named);
+        refused.Message.ShouldContain("#/" + named.Replace('.', '/'));
     }
 }

@@ -24,6 +24,10 @@ public sealed class FineTuneRunTests : IClassFixture<ApiFactory>, IDisposable
         {
           "name": "fine-tune", "version": 1, "description": "issue 20: fine-tune a ResNet-18 from a base model",
           "maxAnnotationRounds": 0,
+          "waivers": [
+            { "check": "drift", "reason": "this run stops at approval: nothing is deployed or monitored" },
+            { "check": "retention", "reason": "test data: the built-in retention applies" }
+          ],
           "approval": { "quorum": 1, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
           "canary": { "trafficShare": 0.5, "window": "00:00:30" },
           "training": {

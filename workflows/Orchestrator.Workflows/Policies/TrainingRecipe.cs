@@ -78,7 +78,8 @@ public static class TrainingSpecRules
         Check(!string.IsNullOrWhiteSpace(spec.Architecture), "architecture", "is required");
         Check(spec.Epochs is >= 1 and <= 10_000, "epochs", "must be in [1, 10000]");
         Check(spec.BatchSize is >= 1 and <= 65_536, "batchSize", "must be in [1, 65536]");
-        Check(spec.LearningRate is > 0 and <= 10, "learningRate", "must be in (0, 10]");
+        // No upper bound: a learning rate that makes training diverge is the Trainer's to report ("training diverged: ..."), in the run's evidence.
+        Check(double.IsFinite(spec.LearningRate) && spec.LearningRate > 0, "learningRate", "must be a positive finite number");
         Check(spec.LabelSmoothing is null or (>= 0 and < 1), "labelSmoothing", "must be in [0, 1)");
         Check(spec.GradientClipNorm is null or (>= 0 and <= 1e6), "gradientClipNorm", "must be in [0, 1e6] (0 disables clipping)");
         if (spec.FineTuning is { } f)
