@@ -36,7 +36,7 @@ public sealed class BundleTrust
         }
     }
 
-    /// <summary>Trust the key whose SubjectPublicKeyInfo has this SHA-256 ("sha256:" and 64 lowercase hex digits).</summary>
+    /// <summary>Trust the key whose SubjectPublicKeyInfo has this SHA-256 (in <see cref="Digest"/>'s text form).</summary>
     /// <exception cref="ArgumentException">It is not such a fingerprint.</exception>
     public static BundleTrust Fingerprint(string fingerprint) =>
         Digest.TryParse(fingerprint, out var digest)
