@@ -19,6 +19,26 @@ internal static class MonitorHarness
         await worker.ExecuteAsync(body);
     }
 
+    /// <summary>
+    /// Starts the monitor (signal-with-start), waits until its first workflow task has run (so a CheckNow that follows is a
+    /// task of its own, with a later time than the window's start), runs <paramref name="body"/>, and terminates the monitor
+    /// whatever happened, so a failing test leaves no workflow behind to time out the next one.
+    /// </summary>
+    public static Task WatchAsync(TemporalEnvironment env, FakeMonitorActivities fakes, int version, Func<WorkflowHandle<ModelMonitorWorkflow>, Task> body) =>
+        RunAsync(env, fakes, async () =>
+        {
+            var handle = await StartAsync(env, fakes, version);
+            try
+            {
+                await UntilAsync(handle, s => s.State.WindowStart is not null);
+                await body(handle);
+            }
+            finally
+            {
+                await TerminateQuietlyAsync(handle);
+            }
+        });
+
     /// <summary>Signal-with-start, the way the lifecycle's hand-over starts a monitor.</summary>
     public static Task<WorkflowHandle<ModelMonitorWorkflow>> StartAsync(TemporalEnvironment env, FakeMonitorActivities fakes, int version, int? checksPerRun = null)
     {
@@ -26,6 +46,18 @@ internal static class MonitorHarness
         var production = fakes.Version(version);
         options.SignalWithStart((ModelMonitorWorkflow wf) => wf.ProductionChangedAsync(new ProductionChange(production, null)));
         return env.Client.StartWorkflowAsync((ModelMonitorWorkflow wf) => wf.RunAsync(new ModelMonitorWorkflow.Input(fakes.Model, production, null, checksPerRun)), options);
+    }
+
+    private static async Task TerminateQuietlyAsync(WorkflowHandle<ModelMonitorWorkflow> handle)
+    {
+        try
+        {
+            await (handle with { RunId = null }).TerminateAsync("test ended");
+        }
+        catch (Temporalio.Exceptions.RpcException)
+        {
+            // Already closed (the test terminated it itself): nothing left behind.
+        }
     }
 
     /// <summary>Polls the status query until <paramref name="condition"/> holds (30 s deadline).</summary>
