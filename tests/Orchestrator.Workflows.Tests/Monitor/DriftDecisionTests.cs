@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Monitor;
+using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Workflows.Tests.Monitor;
 
@@ -71,5 +72,93 @@ public sealed class DriftDecisionTests
     public void Decide_ServingStopped_DoesNotRetrain()
     {
         DriftDecision.Decide(Report(500, 0, new DriftStatistic("psi:confidence", 0.4, 0.25, true)) with { ServingStopped = true }, Terms, Idle).Retrain.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Decide_EnoughSamplesNothingBreached_EveryCheckPassed()
+    {
+        var verdict = DriftDecision.Decide(Report(500, 80, new DriftStatistic("psi:confidence", 0.1, 0.25, false), new DriftStatistic(DriftDecision.OnlineAccuracy, 0.93, 0.85, false)), Terms, Idle);
+
+        verdict.Checks!.Select(c => (c.Check, c.Outcome)).ShouldBe([
+            (DriftDecision.MinSamplesCheck, CheckOutcome.Passed), (DriftDecision.OnlineAccuracy, CheckOutcome.Passed), ("psi:confidence", CheckOutcome.Passed)]);
+        (verdict.Judged, verdict.FeedbackJudged).ShouldBe((true, true));
+    }
+
+    [Fact]
+    public void Decide_BreachedStatistic_ThatCheckFailed()
+    {
+        var verdict = DriftDecision.Decide(Report(500, 0, new DriftStatistic("psi:confidence", 0.4, 0.25, true)), Terms, Idle);
+
+        verdict.Checks!.Single(c => c.Check == "psi:confidence").Outcome.ShouldBe(CheckOutcome.Failed);
+    }
+
+    [Fact]
+    public void Decide_TooFewSamplesNoWaiver_NotMeasuredAndNotJudged()
+    {
+        var since = Now.AddHours(-4);
+        var verdict = DriftDecision.Decide(Report(37, 0, new DriftStatistic("psi:confidence", 0.9, 0.25, true)), Terms, Idle with { UnjudgedSince = since });
+
+        verdict.Reason.ShouldBe("not judged since 2026-11-23T08:00:00.0000000+00:00: 37 predictions of 200 needed");
+        verdict.Checks!.ShouldAllBe(c => c.Outcome == CheckOutcome.NotMeasured && c.Waiver == null);
+        verdict.Judged.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Decide_TooFewSamplesWaived_WaivedWithItsReasonAndStillNotJudged()
+    {
+        PolicyWaiver[] waivers = [new("drift.min-samples", "a clinic model: about 40 predictions a day is all it gets")];
+
+        var verdict = DriftDecision.Decide(Report(37, 0, new DriftStatistic("psi:confidence", 0.9, 0.25, true)), Terms, Idle with { UnjudgedSince = Now.AddHours(-4) }, waivers);
+
+        var minSamples = verdict.Checks!.Single(c => c.Check == DriftDecision.MinSamplesCheck);
+        (minSamples.Outcome, minSamples.Waiver).ShouldBe((CheckOutcome.Waived, "a clinic model: about 40 predictions a day is all it gets"));
+        verdict.Reason.ShouldBe("not judged since 2026-11-23T08:00:00.0000000+00:00: 37 predictions of 200 needed; waived by the policy: a clinic model: about 40 predictions a day is all it gets");
+        // The waiver accepts the silence; it does not judge 37 predictions: no retrain, the window stays open, the statistic is not measured.
+        (verdict.Retrain, verdict.Judged).ShouldBe((false, false));
+        verdict.Checks!.Single(c => c.Check == "psi:confidence").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Decide_TooLittleFeedbackWaived_OnlineAccuracyWaived()
+    {
+        PolicyWaiver[] waivers = [new("drift.online-accuracy", "labels arrive monthly")];
+
+        var verdict = DriftDecision.Decide(Report(500, 12, new DriftStatistic(DriftDecision.OnlineAccuracy, 0.5, 0.85, true)), Terms, Idle, waivers);
+
+        var accuracy = verdict.Checks!.Single(c => c.Check == DriftDecision.OnlineAccuracy);
+        (accuracy.Outcome, accuracy.Waiver).ShouldBe((CheckOutcome.Waived, "labels arrive monthly"));
+        (verdict.Retrain, verdict.FeedbackJudged).ShouldBe((false, false));
+        verdict.Checks!.Single(c => c.Check == DriftDecision.MinSamplesCheck).Outcome.ShouldBe(CheckOutcome.Passed);
+    }
+
+    [Fact]
+    public void Decide_WholeDriftSectionWaived_WaivesEveryNotMeasuredCheck()
+    {
+        PolicyWaiver[] waivers = [new("drift", "a demonstration model")];
+
+        var verdict = DriftDecision.Decide(Report(37, 0, new DriftStatistic("psi:confidence", 0.9, 0.25, true)), Terms, Idle, waivers);
+
+        verdict.Checks!.ShouldAllBe(c => c.Outcome == CheckOutcome.Waived && c.Waiver == "a demonstration model");
+    }
+
+    [Fact]
+    public void Decide_WaivedButMeasured_PassesAndFailsAsMeasured()
+    {
+        PolicyWaiver[] waivers = [new("drift", "a demonstration model")];
+
+        var verdict = DriftDecision.Decide(Report(500, 0, new DriftStatistic("psi:confidence", 0.4, 0.25, true), new DriftStatistic("error-rate", 0.01, 0.05, false)), Terms, Idle, waivers);
+
+        // A waiver never hides a failure: the breach is failed and asks for the retrain.
+        verdict.Checks!.Select(c => (c.Check, c.Outcome, c.Waiver)).ShouldBe([
+            (DriftDecision.MinSamplesCheck, CheckOutcome.Passed, null), ("error-rate", CheckOutcome.Passed, null), ("psi:confidence", CheckOutcome.Failed, null)]);
+        verdict.Retrain.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Decide_WaiverOfAnotherSection_DoesNotApply()
+    {
+        PolicyWaiver[] waivers = [new("canary.min-traffic", "no traffic in tests"), new("evaluation", "not this gate")];
+
+        DriftDecision.Decide(Report(37, 0), Terms, Idle, waivers).Checks!.Single().Outcome.ShouldBe(CheckOutcome.NotMeasured);
     }
 }

@@ -36,7 +36,10 @@ public sealed class FakeMonitorActivities : IMeasureActivities, IRetrainActiviti
     public MonitoredVersion Version(int version, string runId = "run-1") => new(
         version, runId, new DatasetSource("image-folder", "blob://data/shapes", new Dictionary<string, string>(), "CC-BY-4.0", "synthetic", "P7Y"),
         new AnnotationSource("simulated", null, new Dictionary<string, string>()), new PolicyRef("default", 1), "sha256:policy",
-        new DriftTerms(CheckInterval, 200, 0.25, 0.01, 0.85, 50, 0.05), GracePeriod, "sha256:checkpoint", "alice", Queues);
+        new DriftTerms(CheckInterval, 200, 0.25, 0.01, 0.85, 50, 0.05), GracePeriod, "sha256:checkpoint", "alice", Queues, Waivers);
+
+    /// <summary>The pinned policy's waivers the hand-over carries (null: none, as before they were carried).</summary>
+    public IReadOnlyList<PolicyWaiver>? Waivers { get; set; }
 
     /// <summary>Null: every window holds 500 predictions. Else each check adds this many predictions at its time, and a window holds those it covers.</summary>
     public int? PredictionsPerCheck { get; set; }

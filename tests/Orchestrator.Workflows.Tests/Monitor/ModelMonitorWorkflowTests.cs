@@ -79,6 +79,32 @@ public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment en
     }
 
     [Fact]
+    public async Task Check_TooFewPredictionsUnderAWaiver_RecordsTheCheckWaivedWithItsReasonAndKeepsAccumulating()
+    {
+        _fakes.CheckInterval = TimeSpan.FromDays(7);
+        _fakes.PredictionsPerCheck = 37;
+        _fakes.Waivers = [new("drift.min-samples", "a clinic model: about 40 predictions a day is all it gets")];
+        await MonitorHarness.WatchAsync(env, _fakes, 3, async handle =>
+        {
+            for (var check = 1; check <= 2; check++)
+            {
+                await handle.SignalAsync(wf => wf.CheckNowAsync());
+                var expected = check;
+                await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected);
+            }
+
+            var status = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 2);
+            var minSamples = status.State.LastOutcomes!.Single(c => c.Check == DriftDecision.MinSamplesCheck);
+            (minSamples.Outcome, minSamples.Waiver).ShouldBe((Orchestrator.Workflows.Policies.CheckOutcome.Waived, "a clinic model: about 40 predictions a day is all it gets"));
+            status.State.LastDecision!.ShouldEndWith("74 predictions of 200 needed; waived by the policy: a clinic model: about 40 predictions a day is all it gets");
+            // Waived is not judged: the window still begins where monitoring began, and the measurement is handed the waivers to record with the silence.
+            var measured = _fakes.Measured.ToList();
+            measured[1].From.ShouldBe(measured[0].From);
+            measured.ShouldAllBe(m => m.Waivers!.Single().Check == "drift.min-samples");
+        });
+    }
+
+    [Fact]
     public async Task Check_NoDrift_StartsNoRetrain()
     {
         await MonitorHarness.RunAsync(env, _fakes, async () =>

@@ -16,7 +16,7 @@ public sealed class MonitorHistoryRecording(TimeSkippingTemporalEnvironment env)
 {
     /// <summary>The recorded scenarios.</summary>
     public static IReadOnlyList<string> Scenarios { get; } =
-        ["drift-retrain-requested", "superseded-decommissioned", "serving-stopped-and-resumed", "continued-as-new"];
+        ["drift-retrain-requested", "superseded-decommissioned", "serving-stopped-and-resumed", "continued-as-new", "evidence-accumulates"];
 
     public static TheoryData<string> All { get; } = new(Scenarios);
 
@@ -29,6 +29,14 @@ public sealed class MonitorHistoryRecording(TimeSkippingTemporalEnvironment env)
     {
         Assert.SkipUnless(env.SupportsTimeSkipping, "recordings are made on the embedded time-skipping server");
         var fakes = new FakeMonitorActivities { Model = Model(scenario), Drifting = scenario is "drift-retrain-requested" or "continued-as-new" };
+        if (scenario == "evidence-accumulates")
+        {
+            // 37 predictions a check: five checks are not judged (Workflow.Patched "monitor-evidence-accumulates"), the sixth judges 222 and drifts.
+            fakes.PredictionsPerCheck = 37;
+            fakes.Drifting = true;
+            fakes.CheckInterval = TimeSpan.FromDays(7);
+        }
+
         if (scenario == "superseded-decommissioned")
         {
             // Weekly checks, so only the grace period's timer fires while time is skipped.
@@ -78,6 +86,17 @@ public sealed class MonitorHistoryRecording(TimeSkippingTemporalEnvironment env)
                 await handle.SignalAsync(wf => wf.ServingResumedAsync("resumed with approval"));
                 await handle.SignalAsync(wf => wf.CheckNowAsync());
                 await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 1);
+                break;
+            case "evidence-accumulates":
+                // The first CheckNow must be a task of its own, after the one that opened the window.
+                await MonitorHarness.UntilAsync(handle, s => s.State.WindowStart is not null);
+                for (var check = 1; check <= 6; check++)
+                {
+                    await handle.SignalAsync(wf => wf.CheckNowAsync());
+                    var expected = check;
+                    await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected && (expected < 6 || s.State.Retrain is not null));
+                }
+
                 break;
             case "continued-as-new":
                 for (var check = 1; check <= 3; check++)

@@ -13,7 +13,7 @@ public sealed partial class ModelLifecycleWorkflow
         // The monitor needs what a retrain starts from: this run's sources, policy and checkpoint.
         var production = new MonitoredVersion(version.Version, input.RunId, input.Dataset, input.Annotation, new PolicyRef(policy.Name, policy.Version), policy.Digest,
             policy.Terms.Drift ?? DriftTermsDefaults.Value, (policy.Terms.Retention ?? new Decommission.RetentionPolicy()).GracePeriod,
-            trained.CheckpointDigest, input.Requester, input.Queues);
+            trained.CheckpointDigest, input.Requester, input.Queues, policy.Terms.Waivers);
         var handOver = new IHandOverActivities.Input(input.ModelName, new ProductionChange(production, deployment.Superseded));
         return Bookkeep((IHandOverActivities a) => a.HandOverToMonitorAsync(handOver));
     }

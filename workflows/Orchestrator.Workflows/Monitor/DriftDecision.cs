@@ -6,11 +6,11 @@ namespace Orchestrator.Workflows.Monitor;
 /// <param name="Retrain">True when drift calls for a retrain now.</param>
 /// <param name="Reason">Why, in one line ("not judged since ...: 37 predictions of 200 needed" when too little traffic was seen).</param>
 /// <param name="Breached">The statistics beyond the policy.</param>
-/// <param name="Checks">Every check with its outcome: "min-samples" and each statistic; online accuracy is not measured below the feedback minimum (null: verdicts from before outcomes were recorded).</param>
+/// <param name="Checks">Every check with its outcome: "min-samples" and each statistic; online accuracy is not measured below the feedback minimum; a not-measured check the policy waives ("drift.min-samples", "drift.online-accuracy" or the whole "drift" section) is waived, with the waiver's reason (null: verdicts from before outcomes were recorded).</param>
 public sealed record DriftVerdict(bool Retrain, string Reason, IReadOnlyList<string> Breached, IReadOnlyList<GateCheck>? Checks = null)
 {
-    /// <summary>Whether the window held enough predictions to judge drift at all (false: evidence keeps accumulating).</summary>
-    public bool Judged => Checks?.FirstOrDefault(c => c.Check == DriftDecision.MinSamplesCheck)?.Outcome.Allows() ?? true;
+    /// <summary>Whether the window held enough predictions to judge drift at all (false: evidence keeps accumulating, also when the policy waives the check).</summary>
+    public bool Judged => (Checks?.FirstOrDefault(c => c.Check == DriftDecision.MinSamplesCheck)?.Outcome ?? CheckOutcome.Passed) == CheckOutcome.Passed;
 
     /// <summary>Whether online accuracy was judged (enough labelled feedback); false: feedback keeps accumulating.</summary>
     public bool FeedbackJudged => Checks?.FirstOrDefault(c => c.Check == DriftDecision.OnlineAccuracy)?.Outcome is CheckOutcome.Passed or CheckOutcome.Failed;
@@ -38,8 +38,15 @@ public static class DriftDecision
     /// <summary>The check that the window held the policy's minimum of predictions.</summary>
     public const string MinSamplesCheck = "min-samples";
 
-    /// <summary>Decides whether <paramref name="report"/> calls for a retrain under <paramref name="terms"/>.</summary>
-    public static DriftVerdict Decide(HealthReport report, DriftTerms terms, DriftContext context)
+    /// <summary>The policy section the monitor's checks belong to ("drift.min-samples" names one in a waiver).</summary>
+    public const string Section = "drift";
+
+    /// <summary>
+    /// Decides whether <paramref name="report"/> calls for a retrain under <paramref name="terms"/>. <paramref name="waivers"/>: the pinned
+    /// policy's; a waiver turns a not-measured check into a waived one with its reason, and never changes what is judged: a waived
+    /// "min-samples" still leaves the window open (no retrain rests on too few predictions), it only says the policy accepts that.
+    /// </summary>
+    public static DriftVerdict Decide(HealthReport report, DriftTerms terms, DriftContext context, IReadOnlyList<PolicyWaiver>? waivers = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(terms);
@@ -49,12 +56,14 @@ public static class DriftDecision
             return No("serving is stopped: nothing measured");
         }
 
-        var checks = Checks(report, terms);
+        var checks = Checks(report, terms, waivers);
         if (report.Samples < terms.MinSamples)
         {
-            return new DriftVerdict(false, context.UnjudgedSince is { } since
+            var reason = context.UnjudgedSince is { } since
                 ? FormattableString.Invariant($"not judged since {since:O}: {report.Samples} predictions of {terms.MinSamples} needed")
-                : $"{report.Samples} predictions in the window, fewer than the {terms.MinSamples} needed to judge drift", [], checks);
+                : $"{report.Samples} predictions in the window, fewer than the {terms.MinSamples} needed to judge drift";
+            var waived = checks[0].Outcome == CheckOutcome.Waived ? $"; waived by the policy: {checks[0].Waiver}" : "";
+            return new DriftVerdict(false, reason + waived, [], checks);
         }
 
         var breached = report.Statistics
@@ -83,21 +92,22 @@ public static class DriftDecision
 
     /// <summary>
     /// The outcome of every check: "min-samples" is not measured below the policy's minimum (and then no statistic
-    /// is judged); online accuracy is not measured below the feedback minimum; the other statistics pass or fail.
+    /// is judged); online accuracy is not measured below the feedback minimum; the other statistics pass or fail. The policy's
+    /// waivers of the "drift" section apply to the not-measured ones.
     /// </summary>
-    private static List<GateCheck> Checks(HealthReport report, DriftTerms terms)
+    private static List<GateCheck> Checks(HealthReport report, DriftTerms terms, IReadOnlyList<PolicyWaiver>? waivers)
     {
         var judged = report.Samples >= terms.MinSamples;
         var checks = new List<GateCheck>
         {
-            new(MinSamplesCheck, judged ? CheckOutcome.Passed : CheckOutcome.NotMeasured,
-                FormattableString.Invariant($"{report.Samples} predictions of {terms.MinSamples} needed, {report.Feedback} labelled of {terms.MinFeedback}")),
+            GateCheck.Of(Section, MinSamplesCheck, judged ? CheckOutcome.Passed : CheckOutcome.NotMeasured,
+                FormattableString.Invariant($"{report.Samples} predictions of {terms.MinSamples} needed, {report.Feedback} labelled of {terms.MinFeedback}"), waivers),
         };
         foreach (var s in report.Statistics.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var measured = judged && (s.Name != OnlineAccuracy || report.Feedback >= terms.MinFeedback) && !double.IsNaN(s.Value);
-            checks.Add(new GateCheck(s.Name, !measured ? CheckOutcome.NotMeasured : s.Breached ? CheckOutcome.Failed : CheckOutcome.Passed,
-                FormattableString.Invariant($"{s.Name}={s.Value:0.####} (threshold {s.Threshold:0.####})")));
+            checks.Add(GateCheck.Of(Section, s.Name, !measured ? CheckOutcome.NotMeasured : s.Breached ? CheckOutcome.Failed : CheckOutcome.Passed,
+                FormattableString.Invariant($"{s.Name}={s.Value:0.####} (threshold {s.Threshold:0.####})"), waivers));
         }
 
         return checks;

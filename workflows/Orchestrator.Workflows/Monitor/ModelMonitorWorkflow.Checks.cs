@@ -27,7 +27,7 @@ public sealed partial class ModelMonitorWorkflow
         {
             var measure = accumulates
                 ? new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}",
-                    feedbackSince < oldest ? oldest : feedbackSince, since)
+                    feedbackSince < oldest ? oldest : feedbackSince, since, production.Waivers)
                 : new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}");
             report = await Workflow.ExecuteActivityAsync((IMeasureActivities a) => a.MeasureAsync(measure), MonitorActivityOptions.Measure(Queues));
         }
@@ -48,7 +48,8 @@ public sealed partial class ModelMonitorWorkflow
         }
 
         var verdict = DriftDecision.Decide(report, production.Drift,
-            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals, accumulates ? since : null));
+            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals, accumulates ? since : null),
+            production.Waivers);
         _state = _state with { LastDecision = verdict.Reason };
         if (accumulates)
         {

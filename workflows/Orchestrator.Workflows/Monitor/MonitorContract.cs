@@ -1,3 +1,4 @@
+using Orchestrator.Workflows.Policies;
 using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Monitor;
@@ -40,10 +41,11 @@ public interface IMeasureActivities
     /// <paramref name="FeedbackFrom"/>: where the labelled feedback's window begins (null: <paramref name="From"/>), since feedback accumulates
     /// separately until MinFeedback labels are in. <paramref name="UnjudgedSince"/>: since when the version has gone unjudged (null: runs
     /// from before it was carried); when that is longer than <see cref="DriftTerms.UnjudgedLimit"/> and this window is still too small, the
-    /// check records ModelNotJudged once for that period.
+    /// check records ModelNotJudged once for that period, or ModelNotJudgedWaived when <paramref name="Waivers"/> (the pinned policy's; null:
+    /// none) waive "drift.min-samples" or the whole "drift" section.
     /// </remarks>
     public sealed record Input(string Model, int Version, DateTimeOffset From, DateTimeOffset To, DriftTerms Terms, string PolicyDigest, string IdempotencyKey,
-        DateTimeOffset? FeedbackFrom = null, DateTimeOffset? UnjudgedSince = null);
+        DateTimeOffset? FeedbackFrom = null, DateTimeOffset? UnjudgedSince = null, IReadOnlyList<PolicyWaiver>? Waivers = null);
 
     /// <summary>Compares the window with the version's training reference and records every statistic once.</summary>
     [Activity(Name)]

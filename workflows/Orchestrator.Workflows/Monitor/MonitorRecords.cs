@@ -17,9 +17,10 @@ namespace Orchestrator.Workflows.Monitor;
 /// <param name="CheckpointDigest">The version's training checkpoint: a retrain's transfer-learning base.</param>
 /// <param name="Requester">Who requested the deploying run (recorded as the cause, never as the retrain's requester).</param>
 /// <param name="Queues">Where the deploying run's stages ran; a retrain uses the same queues (null: the standard ones).</param>
+/// <param name="Waivers">That policy's waivers: a "drift" check it waives is recorded as waived with its reason, not as an alarm (null: hand-overs from before they were carried; every check is required).</param>
 public sealed record MonitoredVersion(
     int Version, string RunId, DatasetSource Dataset, AnnotationSource Annotation, PolicyRef Policy, string PolicyDigest,
-    DriftTerms Drift, TimeSpan GracePeriod, string? CheckpointDigest, string Requester, StageQueues? Queues = null);
+    DriftTerms Drift, TimeSpan GracePeriod, string? CheckpointDigest, string Requester, StageQueues? Queues = null, IReadOnlyList<PolicyWaiver>? Waivers = null);
 
 /// <summary>The <c>ProductionChanged</c> signal: <paramref name="Production"/> was promoted, superseding <paramref name="Previous"/> (null: first version).</summary>
 public sealed record ProductionChange(MonitoredVersion Production, int? Previous);
@@ -42,7 +43,7 @@ public sealed record RetrainInFlight(string RunId, int Detection, DateTimeOffset
 /// <param name="Pending">Superseded versions waiting to be retired, earliest first.</param>
 /// <param name="ServingStopped">Why checks are paused (an emergency stop); null while serving.</param>
 /// <param name="FeedbackWindowStart">Where the next check's labelled-feedback window begins (null: <paramref name="WindowStart"/>); it stays open until MinFeedback labels were seen.</param>
-/// <param name="LastOutcomes">The last check's outcome per check ("min-samples", each statistic): passed, failed, not-measured.</param>
+/// <param name="LastOutcomes">The last check's outcome per check ("min-samples", each statistic): passed, failed, not-measured, or waived with the policy's reason.</param>
 public sealed record MonitorState(
     int Checks, int Detections, DateTimeOffset? WindowStart, DateTimeOffset? LastCheck, HealthReport? LastReport, string? LastDecision,
     RetrainInFlight? Retrain, DateTimeOffset? LastRetrainAt, IReadOnlyList<PendingDecommission> Pending, string? ServingStopped,
