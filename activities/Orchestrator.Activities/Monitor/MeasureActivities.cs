@@ -6,6 +6,7 @@ using Orchestrator.Ml.Monitoring;
 using Orchestrator.Operations.Models;
 using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Monitor;
+using Orchestrator.Workflows.Policies;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
 
@@ -86,7 +87,8 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
 
     /// <summary>
     /// When the version has gone unjudged (too few predictions) for longer than the policy allows, records ModelNotJudged once for that
-    /// unjudged period (the key names the period's start), so silence is on the record rather than read as health.
+    /// unjudged period (the key names the period's start), so silence is on the record rather than read as health; ModelNotJudgedWaived
+    /// with the waiver's reason when the policy waives "drift.min-samples" (or the whole "drift" section).
     /// </summary>
     private async Task RecordNotJudgedAsync(IMeasureActivities.Input input, int samples, int feedback, CancellationToken cancellationToken)
     {
@@ -96,8 +98,12 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
         }
 
         var context = audit.Context($"monitor/{input.Model}", [StageAudit.Evidence("policy", input.PolicyDigest, null)]);
-        await AppendOnceAsync(AuditStreams.Model(input.Model), new ModelNotJudged(input.Version, since, samples, input.Terms.MinSamples, feedback, input.Terms.MinFeedback),
-            context, $"monitor/{input.Model}/v{input.Version}/not-judged@{since.UtcTicks}", cancellationToken).ConfigureAwait(false);
+        // A policy that waives the check still gets the silence recorded, as accepted with its reason rather than as an alarm.
+        object fact = PolicyWaiver.Find(input.Waivers, DriftDecision.Section, DriftDecision.MinSamplesCheck) is { } waiver
+            ? new ModelNotJudgedWaived(input.Version, since, samples, input.Terms.MinSamples, feedback, input.Terms.MinFeedback, waiver.Check, waiver.Reason)
+            : new ModelNotJudged(input.Version, since, samples, input.Terms.MinSamples, feedback, input.Terms.MinFeedback);
+        await AppendOnceAsync(AuditStreams.Model(input.Model), fact, context, $"monitor/{input.Model}/v{input.Version}/not-judged@{since.UtcTicks}", cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task AppendOnceAsync(string stream, object fact, AuditContext context, string key, CancellationToken cancellationToken)

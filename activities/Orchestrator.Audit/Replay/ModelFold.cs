@@ -41,11 +41,18 @@ public static class ModelFold
             {
                 LastDrift = e.Value,
                 NotJudged = v.NotJudged is not null && e.SampleCount >= v.NotJudgedNeeded ? null : v.NotJudged,
-                NotJudgedNeeded = v.NotJudged is not null && e.SampleCount >= v.NotJudgedNeeded ? 0 : v.NotJudgedNeeded,
+                NotJudgedNeeded = (v.NotJudged ?? v.NotJudgedWaived) is not null && e.SampleCount >= v.NotJudgedNeeded ? 0 : v.NotJudgedNeeded,
+                NotJudgedWaived = v.NotJudgedWaived is not null && e.SampleCount >= v.NotJudgedNeeded ? null : v.NotJudgedWaived,
             }),
             ModelNotJudged e => Update(state, e.Version, v => v with
             {
                 NotJudged = FormattableString.Invariant($"not judged since {e.Since:O}: {e.Samples} predictions of {e.MinSamples} needed ({e.Feedback} labelled of {e.MinFeedback})"),
+                NotJudgedNeeded = e.MinSamples,
+            }),
+            ModelNotJudgedWaived e => Update(state, e.Version, v => v with
+            {
+                NotJudgedWaived = FormattableString.Invariant(
+                    $"not judged since {e.Since:O}: {e.Samples} predictions of {e.MinSamples} needed ({e.Feedback} labelled of {e.MinFeedback}); waived by the policy ({e.Check}): {e.Reason}"),
                 NotJudgedNeeded = e.MinSamples,
             }),
             CanaryHeld e => Update(state, e.Version, v => v with { CanaryHeld = e.Reason }),

@@ -96,7 +96,10 @@ public sealed record ModelVersionRecord
     /// <summary>"not judged since ...: 37 predictions of 200 needed" while the monitor has recorded too little traffic to judge this version (ModelNotJudged); null once a window with enough predictions was measured.</summary>
     public string? NotJudged { get; init; }
 
-    /// <summary>The predictions the last ModelNotJudged said were needed (what clears <see cref="NotJudged"/>).</summary>
+    /// <summary>"not judged since ...: 37 predictions of 200 needed (...); waived by the policy (drift.min-samples): ..." while the version has gone unjudged and the policy waives that (ModelNotJudgedWaived); null once a window with enough predictions was measured.</summary>
+    public string? NotJudgedWaived { get; init; }
+
+    /// <summary>The predictions the last ModelNotJudged (or ModelNotJudgedWaived) said were needed (what clears <see cref="NotJudged"/> and <see cref="NotJudgedWaived"/>).</summary>
     public int NotJudgedNeeded { get; init; }
 
     /// <summary>Why the canary of this version is held for a person's decision (CanaryHeld), if it is.</summary>

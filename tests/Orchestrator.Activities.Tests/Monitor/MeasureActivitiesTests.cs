@@ -4,6 +4,7 @@ using Orchestrator.Activities.Monitor;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Audit.Projections;
 using Orchestrator.Contracts;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Policies;
@@ -210,6 +211,31 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
         var recorded = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().ToList();
         recorded.Count.ShouldBe(notJudgedBefore + 1);
         recorded[^1].ShouldBe(new ModelNotJudged(version, since, 148, 200, 0, 50));
+    }
+
+    [Fact]
+    public async Task Measure_TooLittleTrafficUnderAWaiver_RecordsModelNotJudgedWaivedWithItsReason()
+    {
+        var (version, onnx) = await TrainedAsync();
+        for (var hour = 40; hour < 44; hour++)
+        {
+            await MeasureTraffic.LogAsync(Log, onnx, Model, version, Epoch.AddHours(hour), 37, seed: 400 + hour, drift: 0);
+        }
+
+        var since = Epoch.AddHours(40);
+        PolicyWaiver[] waivers = [new("drift.min-samples", "a clinic model: about 40 predictions a day is all it gets")];
+        var notJudgedBefore = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().Count();
+
+        var report = await MeasureAsync(Input(Model, version, 40, "waived-4") with { To = Epoch.AddHours(44), UnjudgedSince = since, Waivers = waivers });
+
+        report.Samples.ShouldBe(148);
+        var events = await ModelEventsAsync(Model);
+        events.OfType<ModelNotJudgedWaived>().Where(e => e.Since == since).ShouldHaveSingleItem()
+            .ShouldBe(new ModelNotJudgedWaived(version, since, 148, 200, 0, 50, "drift.min-samples", "a clinic model: about 40 predictions a day is all it gets"));
+        events.OfType<ModelNotJudged>().Count().ShouldBe(notJudgedBefore);
+        var registry = (await new AuditReadModels(Database).ModelAsync(AuditStreams.Model(Model), Token)).ShouldNotBeNull();
+        registry.Versions.Single(v => v.Version == version).NotJudgedWaived.ShouldBe(
+            "not judged since 2030-01-02T16:00:00.0000000+00:00: 148 predictions of 200 needed (0 labelled of 50); waived by the policy (drift.min-samples): a clinic model: about 40 predictions a day is all it gets");
     }
 
     [Fact]

@@ -68,3 +68,10 @@ public sealed record CanaryHeld(int Version, string Reason, int CanaryRequests, 
 /// (and <paramref name="Feedback"/> labelled ones of <paramref name="MinFeedback"/>). Silence is recorded, not taken as health.
 /// </summary>
 public sealed record ModelNotJudged(int Version, DateTimeOffset Since, int Samples, int MinSamples, int Feedback, int MinFeedback);
+
+/// <summary>
+/// Like <see cref="ModelNotJudged"/> (too little traffic to judge the production version for longer than the policy allows), but the
+/// pinned policy waives that check in writing: <paramref name="Check"/> is the waiver's "drift.min-samples" or "drift", and
+/// <paramref name="Reason"/> its recorded reason. The silence is on the record with the reason it is accepted, not taken as health.
+/// </summary>
+public sealed record ModelNotJudgedWaived(int Version, DateTimeOffset Since, int Samples, int MinSamples, int Feedback, int MinFeedback, string Check, string Reason);
