@@ -2,6 +2,7 @@ using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
 using Orchestrator.Api.Backends;
+using Orchestrator.Api.Console;
 using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
@@ -38,6 +39,7 @@ builder.AddModelServing();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
 builder.AddOrchestratorEdge();
+builder.AddOrchestratorConsole();
 
 var app = builder.Build();
 
@@ -56,6 +58,7 @@ app.MapAuditEndpoints();
 app.MapDatasetEndpoints();
 app.MapPolicyEndpoints();
 app.MapArtifactEndpoints();
+app.MapOrchestratorConsole();
 
 app.Run();
 return 0;

@@ -24,7 +24,7 @@ public static class AuditEndpoints
             .WithSummary("Write a signed export bundle (202 + Location). Honours Idempotency-Key.");
         audit.MapGet("/exports/{exportId}", ExportStatusAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("An export job's status.");
         audit.MapGet("/exports/{exportId}/bundle", BundleAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("The export bundle (zip).");
-        audit.MapGet("/public-key", (CheckpointSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
+        audit.MapGet("/public-key", PublicKey)
             .RequireAuthorization(AccessPolicies.Read).WithSummary("The checkpoint public key (PEM) for offline verification.");
         return app;
     }
@@ -102,7 +102,11 @@ public static class AuditEndpoints
     private static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>
         IsExportId(exportId) && await jobs.FindAsync(exportId) is { } status ? TypedResults.Ok(status) : Problems.NotFound($"No export '{exportId}'.");
 
-    private static async Task<IResult> BundleAsync(string exportId, ExportJobs jobs)
+    /// <summary>The checkpoint public key (PEM); the console maps it too.</summary>
+    internal static IResult PublicKey(CheckpointSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file");
+
+    /// <summary>The bundle download handler; the console maps it too, under its own session policy.</summary>
+    internal static async Task<IResult> BundleAsync(string exportId, ExportJobs jobs)
     {
         if (!IsExportId(exportId) || await jobs.FindAsync(exportId) is not { } status)
         {

@@ -12,6 +12,7 @@ public static class ApiServices
         services.AddValidatorsFromAssemblyContaining<RunStarter>(ServiceLifetime.Singleton);
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
+        services.AddScoped<Approvals.ApprovalSigning>();
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.

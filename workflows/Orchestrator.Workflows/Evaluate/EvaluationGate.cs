@@ -9,6 +9,10 @@ namespace Orchestrator.Workflows.Evaluate;
 /// </summary>
 public static class EvaluationGate
 {
+    /// <summary>The comparisons a finding names.</summary>
+    public const string AtLeastWords = "at least";
+    public const string AtMostWords = "at most";
+
     public static EvaluationVerdict Evaluate(EvaluationEvidence evidence, EvaluationPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -16,8 +20,9 @@ public static class EvaluationGate
         var findings = new List<EvaluationFinding>();
         // Not a threshold of the policy: a model that answers NaN or infinity for any test item is broken.
         findings.Add(evidence.NonFiniteOutputs == 0
-            ? new EvaluationFinding("finite-outputs", true, Format($"the model's outputs are finite for all {evidence.TestItems} test items"))
-            : new EvaluationFinding("finite-outputs", false, Format($"the model's outputs are NaN or infinite for {evidence.NonFiniteOutputs} of {evidence.TestItems} test items")));
+            ? new EvaluationFinding("finite-outputs", true, Format($"the model's outputs are finite for all {evidence.TestItems} test items"), 0, AtMostWords, 0)
+            : new EvaluationFinding("finite-outputs", false, Format($"the model's outputs are NaN or infinite for {evidence.NonFiniteOutputs} of {evidence.TestItems} test items"),
+                evidence.NonFiniteOutputs, AtMostWords, 0));
         AtLeast(findings, "accuracy", "accuracy", evidence.Accuracy, policy.MinAccuracy);
         AtLeast(findings, "macro-f1", "macro F1", evidence.MacroF1, policy.MinMacroF1);
         if (policy.MinClassRecall is { } minRecall)
@@ -75,7 +80,7 @@ public static class EvaluationGate
         if (minimum is { } bound)
         {
             var passed = value >= bound;
-            findings.Add(new EvaluationFinding(check, passed, $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}"));
+            findings.Add(new EvaluationFinding(check, passed, $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}", value, AtLeastWords, bound));
         }
     }
 
@@ -85,7 +90,7 @@ public static class EvaluationGate
         {
             // NaN never passes: an unmeasured value is not evidence of compliance.
             var passed = value <= bound;
-            findings.Add(new EvaluationFinding(check, passed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}"));
+            findings.Add(new EvaluationFinding(check, passed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}", value, AtMostWords, bound));
         }
     }
 

@@ -12,7 +12,10 @@ public enum QcArea
 /// <param name="Area">Labels or data.</param>
 /// <param name="Passed">Whether the evidence met the threshold.</param>
 /// <param name="Detail">Readable line with the measured value and the threshold.</param>
-public sealed record QcFinding(string Check, QcArea Area, bool Passed, string Detail);
+/// <param name="Value">The measured value compared (NaN when undefined); null for checks that are not one comparison.</param>
+/// <param name="Comparison">"at least" or "at most"; null with <paramref name="Value"/>.</param>
+/// <param name="Threshold">The policy's bound; null with <paramref name="Value"/>.</param>
+public sealed record QcFinding(string Check, QcArea Area, bool Passed, string Detail, double? Value = null, string? Comparison = null, double? Threshold = null);
 
 /// <summary>The QC gate's decision.</summary>
 /// <param name="Passed">True when every check the policy enables passed.</param>

@@ -82,7 +82,7 @@ public static class QualityGate
         var detail = double.IsNaN(value)
             ? $"{what} is undefined ({undefinedBecause ?? "no pairable labels or a single class"}); the policy requires at least {Format(bound)}"
             : $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}";
-        findings.Add(new QcFinding(check, area, passed, detail));
+        findings.Add(new QcFinding(check, area, passed, detail, value, Orchestrator.Workflows.Evaluate.EvaluationGate.AtLeastWords, bound));
     }
 
     private static void AtMost(List<QcFinding> findings, string check, QcArea area, string what, double value, double? maximum)
@@ -94,7 +94,8 @@ public static class QualityGate
 
         // NaN never passes: an unmeasured value is not evidence of compliance.
         var passed = value <= bound;
-        findings.Add(new QcFinding(check, area, passed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}"));
+        findings.Add(new QcFinding(check, area, passed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}", value,
+            Orchestrator.Workflows.Evaluate.EvaluationGate.AtMostWords, bound));
     }
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
