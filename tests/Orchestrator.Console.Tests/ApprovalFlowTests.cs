@@ -85,7 +85,7 @@ public sealed class ApprovalFlowTests(ConsoleBrowser console)
         while (!done((await page.GetByTestId("run-stage").InnerTextAsync())!))
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the run stayed at its stage");
-            await Task.Delay(500);
+            await Task.Delay(500, TestContext.Current.CancellationToken);
             await page.ReloadAsync();
         }
     }

@@ -54,6 +54,10 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         RunId = await StartRunAsync();
     }
 
+    /// <summary>A development token for <paramref name="user"/>, as `./orchestrator dev token` mints it for this service.</summary>
+    public string TokenFor(string user, params string[] roles) =>
+        DevelopmentTokens.Mint(DevelopmentTokens.LoadOrCreateKey(Service.KeyPath), AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, user, roles, TimeSpan.FromHours(1));
+
     /// <summary>A fresh browser session (its own cookies) signed in as <paramref name="person"/> through the Development sign-in page.</summary>
     public async Task<IPage> SignInAsync(string person)
     {
@@ -91,9 +95,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     private async Task<string> StartRunAsync()
     {
         using var alice = Service.CreateClient();
-        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevelopmentTokens.Mint(DevelopmentTokens.LoadOrCreateKey(Service.KeyPath), AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, "alice",
-                [Roles.MlEngineer, Roles.Approver], TimeSpan.FromHours(1)));
+        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor("alice", Roles.MlEngineer, Roles.Approver));
         var source = new { kind = "synthetic", parameters = new Dictionary<string, string> { ["count"] = "600", ["seed"] = "11" }, licence = "CC0-1.0", consent = "synthetic data", retention = "P7Y" };
         (await alice.PostAsJsonAsync("/api/datasets", new { name = "console-images", source })).EnsureSuccessStatusCode();
         using var started = await alice.PostAsJsonAsync("/api/runs", new { modelName = Model, datasetName = "console-images", policy = new { name = "console" } });
@@ -123,6 +125,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        var loads = string.Join("\n", Loads.OrderBy(l => l.Page, StringComparer.Ordinal).Select(l => $"{l.Milliseconds,8:0.0} ms  {l.Page}"));
+        await File.WriteAllTextAsync(Path.Combine(Screenshots, "page-loads.txt"), loads + "\n");
         if (Browser is not null)
         {
             await Browser.DisposeAsync();

@@ -13,7 +13,8 @@ namespace Orchestrator.Console.Tests;
 /// sign-in page the browser uses), on the fixtures' PostgreSQL, Azurite and embedded Temporal server, listening on
 /// 127.0.0.1 on a free port so a real browser can reach it.
 /// </summary>
-public sealed class ConsoleService() : ServiceFactory("console")
+/// <param name="environment">The host environment: Development (the Development sign-in exists) or another, where it must not.</param>
+public sealed class ConsoleService(string environment = "Development") : ServiceFactory("console")
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
 
@@ -36,9 +37,9 @@ public sealed class ConsoleService() : ServiceFactory("console")
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting("Orchestrator:Auth:DevelopmentKeyPath", KeyPath);
-        builder.UseSetting("Orchestrator:Role", "all");
+        builder.UseSetting("Orchestrator:Role", environment == "Development" ? "all" : "api");
         builder.UseSetting("Orchestrator:Audit:InstallSchema", "true");
         builder.UseSetting("Orchestrator:Blob:Container", $"console-{_id}");
         builder.UseSetting("Orchestrator:Temporal:TaskQueue", $"console-cpu-{_id}");

@@ -30,6 +30,7 @@ public static class ConsoleSetup
         builder.Services.AddScoped<Runs.ApprovalStanding>();
         builder.Services.AddScoped<Runs.RunPageLoader>();
         builder.Services.AddScoped<Inbox.InboxLoader>();
+        builder.Services.AddScoped<Models.ModelPageLoader>();
         return builder;
     }
 

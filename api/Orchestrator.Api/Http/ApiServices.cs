@@ -13,6 +13,7 @@ public static class ApiServices
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
         services.AddScoped<Approvals.ApprovalSigning>();
+        services.AddScoped<Models.ModelOperator>();
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.
