@@ -34,7 +34,9 @@ public sealed class ApprovalFlowTests(ConsoleBrowser console)
         (await bob.GetByTestId("model-card").InnerTextAsync()).ShouldContain("Intended use");
         await ExpectPlotsLoadedAsync(bob);
         await ConsoleBrowser.ExpectAccessibleAsync(bob);
-        await console.ScreenshotAsync(bob, "run-evidence");
+        await console.ScreenshotAsync(bob, "run-evidence", fullPage: false);
+        await console.ScreenshotAsync(bob.Locator("section[aria-labelledby=gates-heading]"), "run-gates");
+        await console.ScreenshotAsync(bob.Locator(".plots"), "run-plots");
 
         await SignAsync(bob, "approve", "bob: reviewed the evidence report; gates passed");
         (await bob.GetByTestId("signed").InnerTextAsync()).ShouldContain($"run-{console.RunId}@");
@@ -46,7 +48,7 @@ public sealed class ApprovalFlowTests(ConsoleBrowser console)
         await SignAsync(alice, "approve", "I trained it, it is fine");
         (await alice.GetByTestId("refusal").InnerTextAsync()).ShouldContain("Separation of duties");
         await ConsoleBrowser.ExpectAccessibleAsync(alice);
-        await console.ScreenshotAsync(alice, "run-refused-requester");
+        await console.ScreenshotAsync(alice, "run-refused-requester", fullPage: false);
 
         var carol = await console.SignInAsync("carol");
         await console.GotoAsync(carol, "/console/approvals");
@@ -56,7 +58,7 @@ public sealed class ApprovalFlowTests(ConsoleBrowser console)
         (await carol.GetByTestId("signed").InnerTextAsync()).ShouldContain("@");
         await WaitForStageAsync(carol, stage => stage != "awaiting-approval");
         (await carol.GetByTestId("timeline").InnerTextAsync()).ShouldContain("quorum reached: bob, carol");
-        await console.ScreenshotAsync(carol, "run-approved");
+        await console.ScreenshotAsync(carol.Locator("section[aria-labelledby=timeline-heading]"), "run-timeline");
     }
 
     private static async Task SignAsync(IPage page, string decision, string reason)

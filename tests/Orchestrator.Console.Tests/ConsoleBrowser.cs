@@ -88,8 +88,13 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         result.Passes.ShouldNotBeEmpty("axe-core ran no rule: it was not injected");
     }
 
-    public Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    /// <summary>Saves what the page shows (the whole page when <paramref name="fullPage"/>) as console-screenshots/NAME.png.</summary>
+    public Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = fullPage });
+
+    /// <summary>Saves one element (a section of a page) as console-screenshots/NAME.png.</summary>
+    public Task ScreenshotAsync(ILocator element, string name) =>
+        element.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png") });
 
     /// <summary>alice registers a synthetic dataset and starts a run under the console tests' policy (Policies/console.v1.json), then the test waits until it awaits approval.</summary>
     private async Task<string> StartRunAsync()
