@@ -1,7 +1,7 @@
 using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
-using Orchestrator.Api.Backends;
+using Orchestrator.Api.BaseModels;
 using Orchestrator.Api.Console;
 using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
@@ -13,18 +13,18 @@ using Orchestrator.Api.Predictions;
 using Orchestrator.Api.Policies;
 using Orchestrator.Api.Runs;
 using Orchestrator.Hosting.Workers;
-using Orchestrator.Ml.Devices;
+using Orchestrator.Operations.Hosting;
 
 // The launchers' probe (infra/lib.sh): does libtorch compute correctly in a process started like this one?
-if (args is [BackendSelfCheck.Argument])
+if (TemporalHosting.TryRunSelfCheck(args, out var selfCheck))
 {
-    return BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error);
+    return selfCheck;
 }
 
 // The GPU worker's device check alone (infra/gpu/check.sh): CUDA libtorch found and loaded, the device answers and computes right.
-if (args is [GpuDeviceCheck.Argument])
+if (TemporalHosting.TryRunGpuCheck(args, out var gpuCheck))
 {
-    return GpuDeviceCheck.RunFromCommandLine(Console.Out, Console.Error);
+    return gpuCheck;
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,10 +32,11 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 builder.AddServiceDefaults();
 builder.AddOrchestratorIdentity();
-builder.AddOrchestratorBackends();
+builder.Services.AddOrchestratorBackends(builder.Configuration, development: !builder.Environment.IsProduction());
 builder.AddOrchestratorTemporal();
 builder.Services.AddOrchestratorApi();
-builder.AddModelServing();
+builder.Services.AddModelServing();
+builder.AddPredictionInput();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
 builder.AddOrchestratorEdge();
@@ -56,6 +57,7 @@ app.MapModelEndpoints();
 app.MapPredictionEndpoints();
 app.MapAuditEndpoints();
 app.MapDatasetEndpoints();
+app.MapBaseModelEndpoints();
 app.MapPolicyEndpoints();
 app.MapArtifactEndpoints();
 app.MapOrchestratorConsole();

@@ -36,7 +36,9 @@ namespace Orchestrator.Cli
             root.Subcommands.Add(ApprovalsCommand.Create());
             root.Subcommands.Add(AuditCommand.Create());
             root.Subcommands.Add(ModelsCommand.Create());
+            root.Subcommands.Add(BaseModelsCommand.Create());
             root.Subcommands.Add(ArtifactsCommand.Create());
+            root.Subcommands.Add(PoliciesCommand.Create());
             root.Subcommands.Add(Dev.DevCommand.Create());
             root.Subcommands.Add(Demo.DemoCommand.Create());
             return root;

@@ -1,6 +1,7 @@
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Storage;
+using Orchestrator.Operations.Models;
 using Orchestrator.Testing;
 using Temporalio.Testing;
 
@@ -14,6 +15,9 @@ public abstract class LedgerTestBase(PostgresDatabase database) : IAsyncLifetime
     protected MartenAuditLedger Ledger { get; private set; } = null!;
 
     protected StageAudit Audit { get; private set; } = null!;
+
+    /// <summary>Load, decide, append on this ledger (what the model-stream activities run on).</summary>
+    protected ModelOperations Models => new(Ledger, TimeProvider.System);
 
     protected static CancellationToken Token => TestContext.Current.CancellationToken;
 

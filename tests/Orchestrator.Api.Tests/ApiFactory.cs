@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using Orchestrator.Testing.Service;
 
 namespace Orchestrator.Api.Tests;
@@ -40,6 +41,8 @@ public sealed class ApiFactory() : ServiceFactory("api")
         builder.UseSetting("Orchestrator:Role", "api");
         builder.UseSetting("Orchestrator:Blob:Container", BlobContainerName);
         builder.UseSetting("Orchestrator:Audit:InstallSchema", "true");
+        // No worker polls this factory's queues unless a test adds one: an approval would wait the whole default for its judgement.
+        builder.UseSetting("Orchestrator:Approvals:JudgementWait", "00:00:01");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Api.Tests;
 
@@ -38,9 +39,22 @@ public static class RunFixtures
         var stream = AuditStreams.Run(runId);
         var context = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
         await ledger.AppendAsync(stream, new RunStarted($"model-lifecycle-{runId}", api.TaskQueue), context, "run-started", Token);
-        var digest = "sha256:" + new string('a', 64);
+        var digest = Digest.FromHex(new string('a', 64)).ToString();
         await ledger.AppendAsync(stream, new ApprovalRequested("shapes", 1, digest, ["approver"], 2, DateTimeOffset.UtcNow.AddHours(1)), context, "approval-requested", Token);
         return digest;
+    }
+
+    /// <summary>What the workflow records when it does not count a signature: <paramref name="approver"/> signed, and the signature was refused.</summary>
+    public static async Task RecordRefusalAsync(ApiFactory api, string runId, string approver)
+    {
+        var ledger = api.Services.GetRequiredService<IAuditLedger>();
+        var stream = AuditStreams.Run(runId);
+        var digest = (await StreamAsync(api, runId)).Select(e => e.Data).OfType<ApprovalRequested>().Last().EvidenceDigest;
+        var user = new AuditContext(Actor.User(approver, "approver"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        var signed = await ledger.AppendAsync(stream, new ApprovalSigned(approver, ["approver"], ApprovalDecision.Approve, "ok", digest), user, $"signed-{approver}", Token);
+        var worker = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        await ledger.AppendAsync(stream, new ApprovalRefused(approver, "stale-evidence", "signed for other evidence", new LedgerReference(stream, signed.Version, signed.Hash)),
+            worker, $"refused-{approver}", Token);
     }
 
     /// <summary>Every entry of a stream.</summary>

@@ -1,7 +1,8 @@
 using System.IO.Compression;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Cli.Client;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
 
 namespace Orchestrator.Cli.Tests;
 
@@ -178,7 +179,7 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     {
         var file = Path.Combine(api.StateDirectory, $"missing-{Guid.NewGuid():N}.md");
 
-        var result = await Cli.RunAsync(api, "artifacts", "get", "sha256:" + new string('0', 64), "-o", file, "--token", api.Token("audrey", "auditor"));
+        var result = await Cli.RunAsync(api, "artifacts", "get", Digest.FromHex(new string('0', 64)).ToString(), "-o", file, "--token", api.Token("audrey", "auditor"));
 
         result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
         result.Error.Trim().ShouldStartWith("orchestrator: 404 No artifact is stored under sha256:");

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.IdentityModel.Tokens;
-using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using Orchestrator.Testing.Service;
 
 namespace Orchestrator.Cli.Tests;
@@ -14,7 +14,7 @@ public sealed class CliApi() : ServiceFactory("cli")
     /// <summary>The signing key, base64 in a file (what `dev token --key-path` reads).</summary>
     public string KeyPath => Path.Combine(StateDirectory, "dev-signing.key");
 
-    public string Token(string user, params string[] roles) => DevelopmentTokens.Mint(_key, AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, user, roles, TimeSpan.FromMinutes(10));
+    public string Token(string user, params string[] roles) => DevelopmentTokens.Mint(_key, DevelopmentTokens.DefaultIssuer, DevelopmentTokens.DefaultAudience, user, roles, TimeSpan.FromMinutes(10));
 
     public override async ValueTask InitializeAsync()
     {

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Orchestrator.Api.Identity;
 using Orchestrator.Cli.Client;
+using Orchestrator.Client;
 
 namespace Orchestrator.Cli.Tests;
 

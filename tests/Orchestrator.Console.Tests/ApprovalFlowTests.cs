@@ -26,9 +26,17 @@ public sealed class ApprovalFlowTests(ConsoleBrowser console)
 
         await row.GetByRole(AriaRole.Link, new() { Name = console.RunId }).ClickAsync();
         await bob.WaitForURLAsync($"**/console/runs/{console.RunId}");
+        (await bob.Locator("h1").First.InnerTextAsync()).ShouldStartWith("Run", customMessage: await bob.Locator("body").InnerTextAsync());
         var evidence = await bob.GetByTestId("evidence-digest").InnerTextAsync();
         evidence.ShouldStartWith("sha256:");
-        (await bob.GetByTestId("gate-evaluation").InnerTextAsync()).ShouldContain("accuracy");
+        var evaluationGate = bob.GetByTestId("gate-evaluation");
+        (await evaluationGate.InnerTextAsync()).ShouldContain("accuracy");
+        // Each check shows its measured value, the policy's bound and its outcome: accuracy against "at least 0.5" (console.v1.json).
+        var accuracy = evaluationGate.Locator("tbody tr", new() { Has = bob.Locator("th", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^accuracy$") }) }).First;
+        var cells = await accuracy.Locator("td").AllInnerTextsAsync();
+        double.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(0.5, 1.0);
+        cells[1].ShouldBe("at least 0.5");
+        cells[2].ShouldBe("passed");
         (await bob.GetByTestId("gate-quality-control").InnerTextAsync()).ShouldContain("krippendorff-alpha");
         (await bob.GetByTestId("metrics").InnerTextAsync()).ShouldContain("Accuracy");
         (await bob.GetByTestId("model-card").InnerTextAsync()).ShouldContain("Intended use");

@@ -6,6 +6,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 
 namespace Orchestrator.Console.Tests;
 
@@ -75,7 +76,14 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         var watch = Stopwatch.StartNew();
         var response = await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        Loads.Add((path, watch.Elapsed.TotalMilliseconds));
+        var milliseconds = watch.Elapsed.TotalMilliseconds;
+        lock (Loads)
+        {
+            Loads.Add((path, milliseconds));
+        }
+
+        // Printed, never asserted: a timing is a figure to read, not a pass/fail condition.
+        TestContext.Current.TestOutputHelper?.WriteLine($"page load {milliseconds:0.0} ms {path}");
         return response!;
     }
 
@@ -131,7 +139,10 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         var loads = string.Join("\n", Loads.OrderBy(l => l.Page, StringComparer.Ordinal).Select(l => $"{l.Milliseconds,8:0.0} ms  {l.Page}"));
-        await File.WriteAllTextAsync(Path.Combine(Screenshots, "page-loads.txt"), loads + "\n");
+        var summary = Loads.Count == 0 ? "no page was loaded"
+            : $"{Loads.Count} page loads: median {Median(Loads.Select(l => l.Milliseconds)):0.0} ms, slowest {Loads.Max(l => l.Milliseconds):0.0} ms ({Loads.MaxBy(l => l.Milliseconds).Page})";
+        await File.WriteAllTextAsync(Path.Combine(Screenshots, "page-loads.txt"), loads + "\n" + summary + "\n");
+        await System.Console.Error.WriteLineAsync($"console page loads (also in {Path.Combine(Screenshots, "page-loads.txt")}):\n{loads}\n{summary}");
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
@@ -139,5 +150,11 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
         _playwright?.Dispose();
         await Service.DisposeAsync();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

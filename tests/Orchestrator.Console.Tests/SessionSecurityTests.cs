@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Playwright;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 
 namespace Orchestrator.Console.Tests;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -21,13 +22,12 @@ namespace Orchestrator.Activities.Acquire;
 /// <param name="audit">Records the stage's audit event.</param>
 /// <param name="artifacts">The worker's artifact container; its account resolves blob locations (null: local directories only).</param>
 /// <param name="roots">The local directories this worker may read (null: none, so only blob locations).</param>
-public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null, LocalDataRoots? roots = null)
+public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit, BlobContainerClient? artifacts = null, LocalDataRoots? roots = null) : IAcquireActivities
 {
     /// <summary>Media type of the canonical manifest document.</summary>
     public const string ManifestMediaType = "application/vnd.orchestrator.manifest.v1+json";
 
-    [Activity(AcquireActivity.Name)]
-    public async Task<DatasetVersion> AcquireAsync(AcquireActivity.Input input)
+    public async Task<DatasetVersion> AcquireAsync(IAcquireActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
@@ -45,14 +45,57 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
         }
 
         var manifest = result.Manifest;
+        var sliceFile = await SliceFileAsync(input.Source, cancellationToken).ConfigureAwait(false);
+        if (sliceFile is { } file)
+        {
+            try
+            {
+                manifest = SliceMetadata.Apply(manifest, SliceMetadata.Parse(file.Content, file.Path));
+            }
+            catch (InvalidDataException e)
+            {
+                throw InvalidSource(e);
+            }
+        }
+
+        // The slice file is stored content-addressed beside the manifest (whose items now carry its attributes) and named in the audit event.
+        var slices = sliceFile is { } f ? await store.PutAsync(f.Content, SliceMetadata.MediaType(f.Path), cancellationToken).ConfigureAwait(false) : null;
 
         var stored = await store.PutAsync(ManifestJson.ToCanonicalBytes(manifest), ManifestMediaType, cancellationToken).ConfigureAwait(false);
         var classCounts = manifest.Classes.ToDictionary(c => c, c => manifest.Items.Count(i => i.Label == c), StringComparer.Ordinal);
         await audit.RecordAsync(input.RunId,
             new DatasetAcquired(manifest.Source, stored.Digest, manifest.Items.Count, classCounts, terms.Licence, terms.Retention),
-            "dataset-acquired", [StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri)]).ConfigureAwait(false);
+            "dataset-acquired",
+            [
+                StageAudit.Evidence("dataset-manifest", stored.Digest, stored.Uri),
+                .. slices is null ? Array.Empty<Orchestrator.Audit.Events.EvidenceDigest>() : [StageAudit.Evidence("slice-metadata", slices.Digest, slices.Uri)],
+            ]).ConfigureAwait(false);
         return new DatasetVersion(stored.Digest, stored.Uri, manifest.Items.Count, manifest.Classes, result.Corrupt.Count,
-            [.. result.Corrupt.Take(AcquireActivity.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")]);
+            [.. result.Corrupt.Take(IAcquireActivities.MaxReportedCorrupt).Select(c => $"{c.ItemId}: {c.Reason}")], slices?.Digest);
+    }
+
+    /// <summary>The source's slice metadata file (parameter "slices": a .csv or .jsonl path inside the source's location), or null.</summary>
+    private async Task<(string Path, byte[] Content)?> SliceFileAsync(DatasetSource source, CancellationToken cancellationToken)
+    {
+        if (!source.Parameters.TryGetValue(IAcquireActivities.SlicesParameter, out var path))
+        {
+            return null;
+        }
+
+        try
+        {
+            if (source.Kind == "synthetic")
+            {
+                throw new ArgumentException("A synthetic source carries its own slices; a slice file applies to image-folder and cifar10 sources.");
+            }
+
+            return (path, await Tree(source).ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InvalidDataException
+            or Azure.RequestFailedException)
+        {
+            throw InvalidSource(e);
+        }
     }
 
     private async Task<IImageSource> CreateSourceAsync(DatasetSource source, CancellationToken cancellationToken)

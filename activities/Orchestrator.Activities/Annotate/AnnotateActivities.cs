@@ -1,9 +1,10 @@
 using System.Globalization;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Annotate;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -17,7 +18,7 @@ namespace Orchestrator.Activities.Annotate;
 /// <param name="store">Where labels are stored.</param>
 /// <param name="audit">Records the stage's audit event.</param>
 /// <param name="roots">The local directories label files may be read from (null: none).</param>
-public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit, LocalDataRoots? roots = null)
+public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit, LocalDataRoots? roots = null) : IAnnotateActivities
 {
     /// <summary>Consensus support below this flags an item for disagreement (QC counts the same flags).</summary>
     public const double MinimumSupport = 0.6;
@@ -25,8 +26,7 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
     /// <summary>The largest label file read (a label per item and annotator fits many millions of rows).</summary>
     public const long MaxLabelFileBytes = 256L * 1024 * 1024;
 
-    [Activity(AnnotateActivity.Name)]
-    public async Task<LabelSet> AnnotateAsync(AnnotateActivity.Input input)
+    public async Task<LabelSet> AnnotateAsync(IAnnotateActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;

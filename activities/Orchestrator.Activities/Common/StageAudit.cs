@@ -1,5 +1,6 @@
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 using Temporalio.Activities;
 
 namespace Orchestrator.Activities.Common;
@@ -39,9 +40,8 @@ public sealed class StageAudit(IAuditLedger ledger, WorkerIdentity worker)
         return $"{info.WorkflowRunId}/{info.ActivityId}/{factName}";
     }
 
-    /// <summary>An evidence digest entry from a "sha256:..." digest.</summary>
-    public static EvidenceDigest Evidence(string name, string digest, string? uri) =>
-        new(name, digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : digest, uri);
+    /// <summary>An evidence digest entry from a digest in either form (text or bare hex).</summary>
+    public static EvidenceDigest Evidence(string name, string digest, string? uri) => EvidenceDigest.Of(name, Digest.ParseEither(digest), uri);
 }
 
 /// <summary>Who the worker process is, for the audit trail (never taken from Temporal's identity field).</summary>

@@ -1,5 +1,6 @@
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Decommission;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -10,10 +11,9 @@ namespace Orchestrator.Activities.Decommission;
 /// Retires a superseded version for the monitor after its grace period: the same decommissioner as the
 /// API's, as the worker service, with the retention section of the pinned policy. Idempotent per version.
 /// </summary>
-public sealed class DecommissionActivities(Decommissioner decommissioner, StageAudit audit, PolicyCatalog catalog)
+public sealed class DecommissionActivities(Decommissioner decommissioner, StageAudit audit, PolicyCatalog catalog) : IDecommissionActivities
 {
-    [Activity(DecommissionActivity.Name)]
-    public async Task<DecommissionActivity.Output> DecommissionAsync(DecommissionActivity.Input input)
+    public async Task<IDecommissionActivities.Output> DecommissionAsync(IDecommissionActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         RetentionPolicy retention;
@@ -31,7 +31,7 @@ public sealed class DecommissionActivities(Decommissioner decommissioner, StageA
             return await decommissioner.DecommissionAsync(input.ModelName, input.Version, input.Reason, retention,
                 audit.Context($"monitor/{input.ModelName}"), ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
         }
-        catch (DecommissionRefusedException e)
+        catch (OperationRefusedException e)
         {
             throw new ApplicationFailureException(e.Message, e.NotFound ? "NotFound" : "PolicyViolation", nonRetryable: true);
         }

@@ -1,5 +1,5 @@
-using Orchestrator.Activities.Serving;
 using Orchestrator.Ml.Monitoring;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Deploy;
 
 namespace Orchestrator.Activities.Deploy;
@@ -13,12 +13,12 @@ public sealed class CanaryObserver(PredictionLog log)
         var c = await log.HealthAsync(model, canary, from, to, cancellationToken).ConfigureAwait(false);
         if (production is not { } p)
         {
-            return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, 0, 0, null);
+            return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, 0, 0, null, HasProduction: false);
         }
 
         var prod = await log.HealthAsync(model, p, from, to, cancellationToken).ConfigureAwait(false);
         var (psi, pValue) = Shift(prod.ClassCounts, c.ClassCounts);
-        return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, prod.Requests, prod.P95LatencyMs, psi, pValue);
+        return new CanaryObservation(c.Requests, c.Errors, c.P95LatencyMs, prod.Requests, prod.P95LatencyMs, psi, pValue, HasProduction: true);
     }
 
     /// <summary>

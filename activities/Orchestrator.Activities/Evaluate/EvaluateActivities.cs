@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Activities;
@@ -23,17 +28,12 @@ namespace Orchestrator.Activities.Evaluate;
 /// provider where it loads, else on the CPU provider; the log and the model card say which, and why a CUDA
 /// provider was not used.
 /// </summary>
-public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null)
+public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null) : IEvaluateActivities
 {
     private readonly bool preferCuda = OnnxExecution.PreferCuda(gpu?.Value ?? new GpuOptions());
-
-    /// <summary>The ModelEvaluated evidence entry naming the version's training reference (the drift monitor reads it).</summary>
-    public const string TrainingReferenceEvidence = "training-reference";
-
     private const int BatchSize = 32;
 
-    [Activity(EvaluateActivity.Name)]
-    public async Task<Evaluation> EvaluateAsync(EvaluateActivity.Input input)
+    public async Task<Evaluation> EvaluateAsync(IEvaluateActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
@@ -49,8 +49,8 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         }
 
         var evaluationPolicy = catalog.Section<EvaluationPolicy>(policy.Digest, "evaluation") ?? new EvaluationPolicy();
-        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(input.ModelName, cancellationToken).ConfigureAwait(false);
-        var version = ModelRegistryReader.Exported(registry, input.RunId, input.Model.OnnxDigest)
+        var model = await ModelState.LoadAsync(audit.Ledger, input.ModelName, cancellationToken).ConfigureAwait(false);
+        var version = model.Exported(input.RunId, input.Model.OnnxDigest)
             ?? throw InvalidInput($"ONNX model {input.Model.OnnxDigest} of run {input.RunId} is not an exported version of model '{input.ModelName}' (ExportOnnx records it).");
         var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken, only: DataSplit.Test).ConfigureAwait(false);
         if (data.Test.Count == 0)
@@ -77,23 +77,25 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
             TrainingReferenceBuilder.FromEvaluation(data.Test, predictions, data.Classes).ToJson(), TrainingReference.MediaType, cancellationToken).ConfigureAwait(false);
         var robustness = RobustnessCheck.Run(evaluator, data.Test, metrics.Accuracy, batchSize: BatchSize, cancellationToken: cancellationToken);
         context.Heartbeat("robustness");
-        var champion = await ChampionAsync(registry, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
+        var champion = await ChampionAsync(model, version.Version, data, predictions, cancellationToken).ConfigureAwait(false);
         context.Heartbeat("champion");
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
-            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider));
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider) with { Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false) });
+        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
+        // The report shows every check's outcome and the policy's waivers, so approvers see what was not measured.
+        report = report with { Gate = [.. verdict.Findings.Select(EvaluationFacts.Line)] };
         var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
             .ConfigureAwait(false);
 
-        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy);
         var policyVersion = $"{policy.Name}/v{policy.Version}";
         await audit.RecordModelAsync(input.ModelName, input.RunId, EvaluationFacts.Event(version.Version, report, champion?.Version, verdict, policyVersion), "model-evaluated",
             [
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
                 StageAudit.Evidence("onnx-model", input.Model.OnnxDigest, input.Model.OnnxUri),
-                .. reference is null ? [] : new[] { StageAudit.Evidence(TrainingReferenceEvidence, reference.Digest, reference.Uri) },
+                .. reference is null ? [] : new[] { StageAudit.Evidence(ModelState.TrainingReferenceEvidence, reference.Digest, reference.Uri) },
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
@@ -101,10 +103,10 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
     }
 
     /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes differ.</summary>
-    private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(Audit.Replay.ModelRegistryEntry registry, int version, TrainingData data,
+    private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(ModelState model, int version, TrainingData data,
         Predictions challenger, CancellationToken cancellationToken)
     {
-        if (ModelRegistryReader.Production(registry) is not { } production || production.Version == version)
+        if (model.ProductionRecord is not { } production || production.Version == version)
         {
             return null;
         }
@@ -119,7 +121,14 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         return (production.Version, ChampionChallengerResult.Compare(champion.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken), challenger));
     }
 
-    private static ModelCardFacts Card(EvaluateActivity.Input input, TrainingData data, OnnxProvider provider)
+    /// <summary>The hyperparameters of the run's TrainingStarted entry (the recipe as trained), or null when the run recorded none.</summary>
+    private async Task<IReadOnlyDictionary<string, string>?> TrainingEvidenceAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), maxCount: 1000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entries.Select(e => e.Data).OfType<TrainingStarted>().FirstOrDefault()?.Hyperparameters;
+    }
+
+    private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data, OnnxProvider provider)
     {
         var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
         return new ModelCardFacts(

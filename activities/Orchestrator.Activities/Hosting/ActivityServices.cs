@@ -1,13 +1,12 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Audit.Ledger;
+using Orchestrator.Activities.Deploy;
+using Orchestrator.Activities.Monitor;
 using Orchestrator.Audit.Storage;
+using Orchestrator.Operations.Hosting;
 
 namespace Orchestrator.Activities.Hosting;
 
@@ -15,49 +14,25 @@ namespace Orchestrator.Activities.Hosting;
 public static class ActivityServices
 {
     /// <summary>
-    /// Adds the shared services of the activities: the artifact store (Blob Storage), the policy catalog, the
-    /// audit ledger (unless the host registered one), the worker's audit identity, <see cref="StageAudit"/>,
-    /// <see cref="TimeProvider"/> and every activity class of <see cref="ActivityCatalog"/> (scoped). Settings
-    /// are validated at start-up with messages naming the missing setting. Safe to call after a host that
-    /// already registered some of these (existing registrations win).
+    /// Adds the backends (<see cref="BackendServices.AddOrchestratorBackends"/>: ledger, artifact store, policy catalog;
+    /// a host that registered them first keeps its own), serving and model operations (<see cref="ServingServices.AddModelServing"/>),
+    /// the worker's audit identity, <see cref="StageAudit"/>, the canary observer, the training-reference cache and
+    /// every activity class of <see cref="ActivityCatalog"/> (scoped).
     /// </summary>
     public static IServiceCollection AddOrchestratorActivities(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<ArtifactStorageOptions>().Bind(configuration.GetSection(ArtifactStorageOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArtifactStorageOptions>, ArtifactStorageOptions.Validator>());
-        services.TryAddSingleton(sp =>
+        services.AddOrchestratorBackends(configuration);
+        services.AddModelServing();
+        // A worker copies its checkpoints to the artifacts' account (a container of their own) unless configured apart.
+        services.PostConfigure<AuditLedgerOptions>(options =>
         {
-            var o = sp.GetRequiredService<IOptions<ArtifactStorageOptions>>().Value;
-            var container = new BlobServiceClient(o.ConnectionString).GetBlobContainerClient(o.Container);
-            container.CreateIfNotExists();
-            return container;
-        });
-        services.TryAddSingleton<BlobArtifactStore>();
-
-        services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section));
-        services.TryAddSingleton<PolicyCatalog>();
-
-        if (!services.Any(d => d.ServiceType == typeof(IAuditLedger)))
-        {
-            services.AddAuditLedger(options =>
+            if (string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
             {
-                configuration.GetSection(AuditLedgerOptions.Section).Bind(options);
-                if (string.IsNullOrWhiteSpace(options.ConnectionString))
-                {
-                    // One database for everything unless the ledger is configured apart.
-                    options.ConnectionString = configuration["Orchestrator:Postgres:ConnectionString"] ?? "";
-                }
-
-                if (string.IsNullOrWhiteSpace(options.Anchors.ConnectionString))
-                {
-                    // Likewise the checkpoint copies go to the artifacts' account (a container of their own) unless configured apart.
-                    options.Anchors.ConnectionString = configuration[$"{ArtifactStorageOptions.Section}:ConnectionString"] ?? "";
-                }
-            });
-        }
+                options.Anchors.ConnectionString = configuration[$"{BlobStorageOptions.Section}:ConnectionString"] ?? "";
+            }
+        });
 
         services.AddOptions<LocalDataOptions>().Bind(configuration.GetSection(LocalDataOptions.Section));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LocalDataOptions>>().Value.ToRoots());
@@ -67,16 +42,13 @@ public static class ActivityServices
         services.AddOptions<Train.TrainingDataOptions>().Bind(configuration.GetSection(Train.TrainingDataOptions.Section));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerIdentityOptions>>().Value.ToIdentity());
         services.TryAddSingleton<StageAudit>();
-        services.TryAddSingleton(TimeProvider.System);
-
+        services.TryAddSingleton<CanaryObserver>();
+        services.TryAddSingleton<MeasureReferenceCache>();
         foreach (var type in ActivityCatalog.Classes)
         {
             services.TryAddScoped(type);
         }
 
-        // Stage owners: one line each for the services your activities need beyond the shared ones above.
-        Deploy.DeployServices.AddDeployServices(services);
-        Monitor.MeasureServices.AddMeasureServices(services);
         return services;
     }
 }

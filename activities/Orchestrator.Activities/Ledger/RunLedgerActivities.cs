@@ -1,22 +1,21 @@
-using System.Security.Cryptography;
 using System.Text;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Ledger;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
-using Contract = Orchestrator.Workflows.Ledger.RunLedgerActivities;
-using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+using Contract = Orchestrator.Workflows.Ledger.IRunLedgerActivities;
+using Kind = Orchestrator.Workflows.Ledger.IRunLedgerActivities.ApprovalOutcomeKind;
 
 namespace Orchestrator.Activities.Ledger;
 
 /// <summary>The run-level facts the lifecycle workflow records, and the confirmation of signed approvals.</summary>
-public sealed class RunLedgerActivities(StageAudit audit)
+public sealed class RunLedgerActivities(StageAudit audit) : IRunLedgerActivities
 {
-    [Activity(Contract.RecordStartedName)]
     public async Task RecordStartedAsync(Contract.StartedInput input)
     {
         var info = ActivityExecutionContext.Current.Info;
@@ -24,7 +23,6 @@ public sealed class RunLedgerActivities(StageAudit audit)
             [StageAudit.Evidence($"policy:{input.PolicyName}/v{input.PolicyVersion}", input.PolicyDigest, null)]);
     }
 
-    [Activity(Contract.RecordEndedName)]
     public async Task RecordEndedAsync(Contract.EndedInput input)
     {
         object fact = input.Outcome switch
@@ -36,7 +34,6 @@ public sealed class RunLedgerActivities(StageAudit audit)
         await audit.RecordAsync(input.RunId, fact, "run-ended");
     }
 
-    [Activity(Contract.RequestApprovalName)]
     public async Task<Contract.ApprovalRequestRecord> RequestApprovalAsync(Contract.RequestApprovalInput input)
     {
         var digest = EvidenceDigest(input.Evidence);
@@ -48,7 +45,6 @@ public sealed class RunLedgerActivities(StageAudit audit)
     }
 
     /// <summary>Reads back the entry a signal pointed at; the signal's content is never trusted on its own.</summary>
-    [Activity(Contract.ConfirmApprovalName)]
     public async Task<SignedApproval> ConfirmApprovalAsync(Contract.ConfirmApprovalInput input)
     {
         var reference = input.Entry;
@@ -77,7 +73,6 @@ public sealed class RunLedgerActivities(StageAudit audit)
         return new SignedApproval(reference, signed.Approver, signed.Roles, decision, signed.Reason, signed.EvidenceDigest, entry.RecordedAt);
     }
 
-    [Activity(Contract.RecordApprovalName)]
     public async Task RecordApprovalOutcomeAsync(Contract.ApprovalOutcomeInput input)
     {
         var signatures = input.Signatures.Select(s => new LedgerReference(s.StreamId, s.Version, s.EventHash)).ToList();
@@ -85,6 +80,8 @@ public sealed class RunLedgerActivities(StageAudit audit)
         {
             Kind.Accepted => new ApprovalAccepted(input.Approvers, signatures),
             Kind.Expired => new ApprovalExpired(input.Deadline),
+            // One signature that did not count: the request stays open (ApprovalRejected here locked the run out of approvals).
+            Kind.Refused => new ApprovalRefused(input.Approver, input.Rule ?? "unspecified", input.Reason, signatures.LastOrDefault()),
             _ => new ApprovalRejected(input.Reason, signatures.LastOrDefault()),
         };
         await audit.RecordAsync(input.RunId, fact, "approval-" + input.Kind.ToString().ToLowerInvariant());
@@ -97,7 +94,7 @@ public sealed class RunLedgerActivities(StageAudit audit)
     public static string EvidenceDigest(IReadOnlyDictionary<string, string> evidence)
     {
         var text = string.Concat(evidence.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}\n"));
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        return Digest.Of(Encoding.UTF8.GetBytes(text)).ToString();
     }
 
     private static ApplicationFailureException Refuse(string message) => new(message, "IntegrityViolation", nonRetryable: true);

@@ -1,9 +1,10 @@
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Ml.Monitoring;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Monitor;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -17,13 +18,12 @@ namespace Orchestrator.Activities.Monitor;
 /// idempotency key and the window start, so a retried or repeated check records nothing twice. Under an
 /// emergency stop it measures nothing: the stop itself is already on the stream.
 /// </summary>
-public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache references, StageAudit audit)
+public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache references, StageAudit audit) : IMeasureActivities
 {
     /// <summary>Enough to judge any window the policy allows; more only costs memory.</summary>
     private const int MaxSamples = 20_000;
 
-    [Activity(MonitorActivities.MeasureName)]
-    public async Task<HealthReport> MeasureAsync(MonitorActivities.MeasureInput input)
+    public async Task<HealthReport> MeasureAsync(IMeasureActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.To <= input.From || string.IsNullOrWhiteSpace(input.IdempotencyKey))
@@ -33,8 +33,8 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
         }
 
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
-        var state = await MeasureModelState.ReadAsync(audit.Ledger, input.Model, input.Version, cancellationToken).ConfigureAwait(false);
-        if (state.Registry.Find(input.Version) is null)
+        var state = await ModelState.LoadAsync(audit.Ledger, input.Model, cancellationToken).ConfigureAwait(false);
+        if (state.Find(input.Version) is null)
         {
             throw new ApplicationFailureException($"Model '{input.Model}' has no version {input.Version}.", "NotFound", nonRetryable: true);
         }
@@ -44,22 +44,25 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
             return new HealthReport(input.Model, input.Version, 0, 0, [], ServingStopped: true);
         }
 
-        var reference = state.Reference is { } r ? await references.GetAsync(r.Sha256, cancellationToken).ConfigureAwait(false) : null;
+        var trainingReference = state.TrainingReference(input.Version);
+        var reference = trainingReference is { } r ? await references.GetAsync(r.Sha256, cancellationToken).ConfigureAwait(false) : null;
         var health = await log.HealthAsync(input.Model, input.Version, input.From, input.To, cancellationToken).ConfigureAwait(false);
         var samples = await log.SamplesAsync(input.Model, input.Version, input.From, input.To, MaxSamples, cancellationToken).ConfigureAwait(false);
-        var feedback = await log.AccuracyAsync(input.Model, input.Version, input.From, input.To, cancellationToken).ConfigureAwait(false);
+        // Labelled feedback accumulates over its own window until the policy's minimum is in (ModelMonitorWorkflow).
+        var feedback = await log.AccuracyAsync(input.Model, input.Version, input.FeedbackFrom ?? input.From, input.To, cancellationToken).ConfigureAwait(false);
         ActivityExecutionContext.Current.Heartbeat("measured");
 
         var window = new ObservedWindow(health.Requests, health.Errors, health.P95LatencyMs, [.. samples.Select(s => s.Confidence)],
             [.. samples.Select(s => s.ChannelMeans)], health.ClassCounts, feedback.Labelled, feedback.Correct);
         var t = input.Terms;
         var measured = HealthComparison.Compare(reference, window, new HealthLimits(t.MinSamples, t.MaxPsi, t.KsAlpha, t.MinOnlineAccuracy, t.MinFeedback, t.MaxErrorRate, t.ShiftSignificance));
-        await RecordAsync(input, state.Reference, health.Requests, measured, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(input, trainingReference, health.Requests, measured, cancellationToken).ConfigureAwait(false);
+        await RecordNotJudgedAsync(input, health.Requests, feedback.Labelled, cancellationToken).ConfigureAwait(false);
         return new HealthReport(input.Model, input.Version, health.Requests, feedback.Labelled,
             [.. measured.Select(m => new DriftStatistic(m.Name, m.Value, m.Threshold, m.Breached, m.PValue))], ServingStopped: false);
     }
 
-    private async Task RecordAsync(MonitorActivities.MeasureInput input, EvidenceDigest? reference, int samples, IReadOnlyList<MeasuredStatistic> measured,
+    private async Task RecordAsync(IMeasureActivities.Input input, EvidenceDigest? reference, int samples, IReadOnlyList<MeasuredStatistic> measured,
         CancellationToken cancellationToken)
     {
         var stream = AuditStreams.Model(input.Model);
@@ -79,6 +82,22 @@ public sealed class MeasureActivities(PredictionLog log, MeasureReferenceCache r
             await AppendOnceAsync(stream, new DriftDetected(input.Version, m.Name, m.Value, m.Threshold), context,
                 $"{key}/detected/{m.Name}", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When the version has gone unjudged (too few predictions) for longer than the policy allows, records ModelNotJudged once for that
+    /// unjudged period (the key names the period's start), so silence is on the record rather than read as health.
+    /// </summary>
+    private async Task RecordNotJudgedAsync(IMeasureActivities.Input input, int samples, int feedback, CancellationToken cancellationToken)
+    {
+        if (input.UnjudgedSince is not { } since || samples >= input.Terms.MinSamples || input.To - since <= input.Terms.UnjudgedLimit)
+        {
+            return;
+        }
+
+        var context = audit.Context($"monitor/{input.Model}", [StageAudit.Evidence("policy", input.PolicyDigest, null)]);
+        await AppendOnceAsync(AuditStreams.Model(input.Model), new ModelNotJudged(input.Version, since, samples, input.Terms.MinSamples, feedback, input.Terms.MinFeedback),
+            context, $"monitor/{input.Model}/v{input.Version}/not-judged@{since.UtcTicks}", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task AppendOnceAsync(string stream, object fact, AuditContext context, string key, CancellationToken cancellationToken)

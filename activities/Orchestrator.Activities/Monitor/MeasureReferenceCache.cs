@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Monitoring;
+using Orchestrator.Operations.Artifacts;
 
 namespace Orchestrator.Activities.Monitor;
 
@@ -19,7 +20,7 @@ public sealed class MeasureReferenceCache(BlobArtifactStore store)
     public async Task<TrainingReference> GetAsync(string digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        var key = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest : "sha256:" + digest;
+        var key = Digest.ParseEither(digest).ToString();
         if (_references.TryGetValue(key, out var cached))
         {
             return cached;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Activities.Annotate;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Quality;
@@ -28,7 +29,7 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
         var checks = DatasetChecks.Run(manifest, splits, consensus);
 
         var items = manifest.Items.Where(i => consensus.ContainsKey(i.ItemId)).Select(i => (i.ItemId, consensus[i.ItemId])).ToList();
-        var seed = long.Parse(labelSetDigest.AsSpan(ContentDigest.Prefix.Length, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var seed = long.Parse(Digest.Parse(labelSetDigest).Hex.AsSpan(0, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         var sample = GoldAudit.Sample(items, GoldAuditSampleSize, seed);
         var audit = GoldAudit.Evaluate(sample, consensus, manifest.Items.ToDictionary(i => i.ItemId, i => i.Label, StringComparer.Ordinal));
 
@@ -45,7 +46,9 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
             checks.ExactDuplicateFraction,
             checks.NearDuplicateFraction,
             checks.LeakingItems,
-            checks.Slices.ToDictionary(s => $"{s.Attribute}={s.Value}", s => s.Count, StringComparer.Ordinal));
+            checks.Slices.ToDictionary(s => $"{s.Attribute}={s.Value}", s => s.Count, StringComparer.Ordinal),
+            labelled.Iterations,
+            labelled.Converged);
         var duplicates = checks.ExactDuplicates.Sum(g => g.Redundant) + checks.NearDuplicates.Sum(g => g.Redundant);
         return new QcMeasurement(evidence, audit.Mismatched.Count, duplicates);
     }

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.QualityControl;
 using Temporalio.Activities;
@@ -18,10 +18,10 @@ namespace Orchestrator.Activities.QualityControl;
 /// The QC stage: measures the stored dataset version and labels, applies the pure <see cref="QualityGate"/>
 /// with the pinned policy's "quality" section, stores the evidence and records QualityEvaluated once.
 /// </summary>
-public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog)
+public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog) : IQualityControlActivities
 {
     /// <summary>Media type of the stored QC evidence.</summary>
-    public const string EvidenceMediaType = "application/vnd.orchestrator.qc-evidence.v1+json";
+    public const string EvidenceMediaType = "application/vnd.orchestrator.qc-evidence.v2+json";
 
     // Undefined statistics are NaN and an empty class makes the imbalance infinite: store them as such.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -30,8 +30,7 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
         WriteIndented = true,
     };
 
-    [Activity(QualityControlActivity.Name)]
-    public async Task<GateOutcome> EvaluateAsync(QualityControlActivity.Input input)
+    public async Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
@@ -58,10 +57,12 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
         context.Heartbeat("loaded");
 
         var measured = QcMeasurement.Of(manifest, consensus, annotations, input.Dataset.CorruptCount, input.Labels.LabelSetDigest);
-        var verdict = QualityGate.Evaluate(measured.Evidence, qcPolicy);
+        var verdict = QualityGate.Evaluate(measured.Evidence, qcPolicy, PolicyCatalog.Terms(policy).Waivers);
         context.Heartbeat("measured");
 
-        var stored = await store.PutAsync(JsonSerializer.SerializeToUtf8Bytes(measured.Evidence, Json), EvidenceMediaType, cancellationToken).ConfigureAwait(false);
+        // The evidence document holds what was measured and every check's outcome (waivers with their reasons).
+        var document = new QcEvidenceDocument(measured.Evidence, verdict.Passed, verdict.Findings);
+        var stored = await store.PutAsync(JsonSerializer.SerializeToUtf8Bytes(document, Json), EvidenceMediaType, cancellationToken).ConfigureAwait(false);
         var evidence = measured.Evidence;
         await audit.RecordAsync(input.RunId,
             new QualityEvaluated(Agreement(evidence), evidence.GoldAudit?.Reviewed ?? 0, measured.AuditFailures, measured.Duplicates, evidence.LeakingItems,
@@ -96,3 +97,9 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>
         new(message, inner, "InvalidInput", nonRetryable: true);
 }
+
+/// <summary>The stored QC evidence (media type v2): the measurements, the gate's decision and every check's outcome.</summary>
+/// <param name="Evidence">What was measured (v1 documents held only this).</param>
+/// <param name="Passed">The gate's decision.</param>
+/// <param name="Checks">Every check with its outcome ("passed", "failed", "not-measured", "waived") and, when waived, the policy's reason.</param>
+public sealed record QcEvidenceDocument(QcEvidence Evidence, bool Passed, IReadOnlyList<QcFinding> Checks);

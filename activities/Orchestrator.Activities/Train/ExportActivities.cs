@@ -1,16 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Evaluate;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Audit.Events;
-using Orchestrator.Audit.Events.Models;
-using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Train;
 using Temporalio.Activities;
@@ -24,14 +22,12 @@ namespace Orchestrator.Activities.Train;
 /// ONNX file is what gets evaluated and deployed, so it must be numerically the model that was trained.
 /// A passing export becomes the model's next version (ModelExported on the model's stream, recorded once; ADR 0010).
 /// </summary>
-public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, IOptions<GpuOptions>? gpu = null)
+public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, PolicyCatalog catalog, ModelOperations models, IOptions<GpuOptions>? gpu = null) : IExportActivities
 {
     public const string OnnxMediaType = "application/onnx";
     private const int ParityBatch = 8;
-    private const int MaxClaims = 1000;
 
-    [Activity(TrainActivity.ExportName)]
-    public async Task<OnnxModel> ExportAsync(TrainActivity.ExportInput input)
+    public async Task<OnnxModel> ExportAsync(IExportActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
@@ -41,14 +37,15 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var tolerance = Tolerance(input.PolicyDigest);
         ComputeDevice.EnsureNativeBackend(gpu?.Value); // the CUDA build's libtorch is the host's (a no-op on the CPU build)
         var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(input.Model.CheckpointDigest, cancellationToken).ConfigureAwait(false));
-        using var model = checkpoint.CreateModel();
+        using var model = checkpoint.CreateClassifier();
         ComputeFailures.EnsureBackend(model.parameters().First().device);
-        var preprocessing = Preprocessing.Centered(checkpoint.Spec.InputSize);
-        var onnx = ResNetOnnxExporter.Export(model, preprocessing, classes);
+        // The preprocessing the network was trained with travels in the ONNX metadata to evaluation and serving (older checkpoints: the neutral one they used).
+        var preprocessing = checkpoint.Preprocessing ?? Preprocessing.Centered(checkpoint.Spec.InputSize);
+        var onnx = OnnxExporter.Export(model, preprocessing, classes);
 
         // Normalised inputs from a generator seeded by the export itself, so a retry checks the same batch.
         var size = checkpoint.Spec.InputSize;
-        using var generator = new torch.Generator(BitConverter.ToUInt64(Convert.FromHexString(input.Model.CheckpointDigest["sha256:".Length..][..16])));
+        using var generator = new torch.Generator(BitConverter.ToUInt64(Convert.FromHexString(Digest.Parse(input.Model.CheckpointDigest).Hex[..16])));
         using var batch = torch.randn([ParityBatch, 3, size, size], generator: generator);
         var parity = OnnxParity.MaxAbsDifference(model, onnx, batch);
         if (!(parity <= tolerance))
@@ -61,37 +58,11 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
 
         var stored = await store.PutAsync(onnx, OnnxMediaType, cancellationToken).ConfigureAwait(false);
 
-        var version = await ClaimVersionAsync(modelName, input, new ModelExported(0, input.RunId, dataset, stored.Digest, stored.Uri, parity), cancellationToken).ConfigureAwait(false);
+        // The next version of the model, claimed once: a retry finds the version its earlier attempt recorded (same run, same ONNX digest).
+        var evidence = new[] { StageAudit.Evidence("onnx-model", stored.Digest, stored.Uri), StageAudit.Evidence("checkpoint", input.Model.CheckpointDigest, input.Model.CheckpointUri) };
+        var version = await models.ClaimVersionAsync(modelName, new ClaimVersion(input.RunId, dataset, stored.Digest, stored.Uri, parity),
+            audit.Context(input.RunId, evidence), cancellationToken).ConfigureAwait(false);
         return new OnnxModel(stored.Digest, stored.Uri, parity, version);
-    }
-
-    /// <summary>
-    /// Records <paramref name="exported"/> as the model's next version. The number is claimed with the
-    /// idempotency key "version/{n}" (as RegisterModelVersion does), so only one run can hold a number; a
-    /// retry finds the version its earlier attempt recorded (same run, same ONNX digest) and re-records the
-    /// identical fact, which the ledger answers with the existing entry.
-    /// </summary>
-    private async Task<int> ClaimVersionAsync(string modelName, TrainActivity.ExportInput input, ModelExported exported, CancellationToken cancellationToken)
-    {
-        var registry = await new ModelRegistryReader(audit.Ledger).ReadAsync(modelName, cancellationToken).ConfigureAwait(false);
-        var candidate = ModelRegistryReader.Exported(registry, input.RunId, exported.OnnxDigest)?.Version
-            ?? (registry.Versions.Count == 0 ? 1 : registry.Versions.Max(v => v.Version) + 1);
-        var evidence = new[] { StageAudit.Evidence("onnx-model", exported.OnnxDigest, exported.OnnxUri), StageAudit.Evidence("checkpoint", input.Model.CheckpointDigest, input.Model.CheckpointUri) };
-        for (var claims = 0; claims < MaxClaims; claims++, candidate++)
-        {
-            try
-            {
-                await audit.Ledger.AppendAsync(AuditStreams.Model(modelName), exported with { Version = candidate }, audit.Context(input.RunId, evidence),
-                    $"version/{candidate.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
-                return candidate;
-            }
-            catch (IdempotencyConflictException)
-            {
-                // Another run claimed this number between our read and our append: take the next one.
-            }
-        }
-
-        throw new InvalidOperationException($"Could not claim a version number for model {modelName} after {MaxClaims} attempts.");
     }
 
     /// <summary>The pinned policy's parity tolerance, else the library default (1e-4).</summary>

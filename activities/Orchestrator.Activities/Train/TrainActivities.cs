@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Train;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
@@ -21,21 +22,31 @@ namespace Orchestrator.Activities.Train;
 /// evidence also holds the device (name, driver, CUDA, cuDNN, libtorch, TF32) and each epoch's peak memory and mean
 /// utilisation; running out of device memory fails the run naming the batch size, without retries.
 /// </summary>
-public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, IOptions<GpuOptions>? gpu = null, IOptions<TrainingDataOptions>? dataOptions = null)
+public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, IOptions<GpuOptions>? gpu = null, IOptions<TrainingDataOptions>? dataOptions = null) : ITrainActivities
 {
     private static readonly TimeSpan UsageInterval = TimeSpan.FromMilliseconds(250);
 
     public const string CheckpointMediaType = "application/vnd.orchestrator.checkpoint";
 
-    [Activity(TrainActivity.Name)]
-    public async Task<TrainedModel> TrainAsync(TrainActivity.Input input)
+    public async Task<TrainedModel> TrainAsync(ITrainActivities.Input input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
         var cancellationToken = context.CancellationToken;
-        if (input.FreezeBackbone && input.BaseCheckpointDigest is null)
+        TrainingOptions options;
+        try
         {
-            throw new ApplicationFailureException("FreezeBackbone needs a base checkpoint: a randomly initialised backbone cannot be frozen usefully.", "InvalidInput", nonRetryable: true);
+            options = TrainingRecipe.Options(input.Spec, input.FreezeBackbone);
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ApplicationFailureException(e.Message, e, "InvalidInput", nonRetryable: true);
+        }
+
+        if (options.FreezeBackbone && input.BaseCheckpointDigest is null && input.BaseModel is null)
+        {
+            throw new ApplicationFailureException("FreezeBackbone needs a base checkpoint or base model: a randomly initialised backbone cannot be frozen usefully.", "InvalidInput", nonRetryable: true);
         }
 
         var data = await TrainingData.LoadAsync(store, input.Dataset, input.Labels, cancellationToken,
@@ -55,15 +66,10 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
             throw new ApplicationFailureException(e.Message, e, "InvalidInput", nonRetryable: true);
         }
 
-        var transfer = await BaseModel.LoadAsync(store, input, spec, data.Classes, cancellationToken).ConfigureAwait(false);
-        var options = new TrainingOptions
-        {
-            Epochs = input.Spec.Epochs,
-            BatchSize = input.Spec.BatchSize,
-            LearningRate = input.Spec.LearningRate,
-            Seed = input.Spec.Seed,
-            FreezeBackbone = input.FreezeBackbone,
-        };
+        var transfer = await BaseModel.LoadAsync(store, audit.Ledger, input, spec, data.Classes, options.FreezeBackbone, cancellationToken).ConfigureAwait(false);
+        // The base weights' own preprocessing (ImageNet's for torchvision weights), else the project's neutral one: recorded in every
+        // checkpoint, written into the ONNX file by the export, and read back from it by evaluation and serving.
+        var preprocessing = transfer.Preprocessing ?? Preprocessing.Centered(spec.InputSize);
         var lastCheckpoint = await LastCheckpointAsync(input.RunId, context.Info, cancellationToken).ConfigureAwait(false);
         var resumeFrom = lastCheckpoint is null ? null : TrainingCheckpoint.Load(await store.GetAsync(lastCheckpoint, cancellationToken).ConfigureAwait(false));
 
@@ -71,7 +77,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
         ComputeFailures.EnsureBackend(device);
         var deviceDescription = ComputeDevice.Describe(device);
         // A resumption is its own fact (keyed by the epoch it continues from), never a second "started".
-        var started = new TrainingStarted(transfer.Describe(Hyperparameters(input, spec)), deviceDescription, options.Epochs, lastCheckpoint);
+        var started = new TrainingStarted(transfer.Describe(Hyperparameters(input, spec, options, preprocessing)), deviceDescription, options.Epochs, lastCheckpoint);
         await (resumeFrom is null
             ? audit.RecordAsync(input.RunId, started, "training-started", transfer.Evidence())
             : audit.RecordAsync(input.RunId, started, $"training-resumed-{resumeFrom.CompletedEpochs.ToString(CultureInfo.InvariantCulture)}",
@@ -113,7 +119,7 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
         TrainingResult result;
         try
         {
-            result = await new Trainer(new ImagePreprocessor(Preprocessing.Centered(spec.InputSize)), options)
+            result = await new Trainer(new ImagePreprocessor(preprocessing), options)
                 .TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
         }
         catch (TrainingDivergedException e)
@@ -144,22 +150,8 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
     /// </summary>
     private async Task<string?> LastCheckpointAsync(string runId, ActivityInfo info, CancellationToken cancellationToken)
     {
-        TrainingEpochCompleted? recorded = null;
-        const int page = 200;
-        for (long from = 1; ; from += page)
-        {
-            var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), from, page, cancellationToken).ConfigureAwait(false);
-            foreach (var epoch in entries.Select(e => e.Data).OfType<TrainingEpochCompleted>())
-            {
-                recorded = recorded is null || epoch.Epoch > recorded.Epoch ? epoch : recorded;
-            }
-
-            if (entries.Count < page)
-            {
-                break;
-            }
-        }
-
+        var entries = await audit.Ledger.ReadAllAsync(AuditStreams.Run(runId), cancellationToken).ConfigureAwait(false);
+        var recorded = entries.Select(e => e.Data).OfType<TrainingEpochCompleted>().MaxBy(e => e.Epoch);
         if (recorded is not null)
         {
             return recorded.CheckpointDigest;
@@ -174,7 +166,19 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
         return last.LastCheckpointDigest;
     }
 
-    private static Dictionary<string, string> Hyperparameters(TrainActivity.Input input, ModelSpec spec) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Hyperparameters(ITrainActivities.Input input, ModelSpec spec, TrainingOptions options, Preprocessing preprocessing)
+    {
+        var recorded = Hyperparameters(input, spec);
+        recorded["training.recipe"] = TrainingRecipe.Verbatim(input.Spec);
+        foreach (var (key, value) in TrainingRecipe.Describe(options).Concat(preprocessing.ToMetadata()))
+        {
+            recorded[key] = value;
+        }
+
+        return recorded;
+    }
+
+    private static Dictionary<string, string> Hyperparameters(ITrainActivities.Input input, ModelSpec spec) => new(StringComparer.Ordinal)
     {
         ["architecture"] = input.Spec.Architecture,
         ["model-spec"] = spec.ToString(),

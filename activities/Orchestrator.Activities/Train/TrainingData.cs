@@ -1,8 +1,8 @@
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 
@@ -89,12 +89,6 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
             : throw new InvalidDataException($"The image {digest} decoded when the dataset was loaded but not when streamed: {error}");
     }
 
-    /// <summary>The network a policy's architecture name stands for.</summary>
-    public static ModelSpec Spec(string architecture, int classes) => architecture switch
-    {
-        "resnet-small" => new ModelSpec(Architecture.ResNet32, classes),
-        "resnet-tiny" => new ModelSpec(Architecture.ResNet32, classes, Width: 8, StemStride: 2),
-        "resnet-224" => new ModelSpec(Architecture.ResNet224, classes),
-        _ => throw new ArgumentException($"Unknown architecture '{architecture}' (resnet-tiny, resnet-small, resnet-224).", nameof(architecture)),
-    };
+    /// <summary>The network a policy's architecture name stands for (<see cref="ModelCatalog"/>: the small ResNets and torchvision's networks).</summary>
+    public static ModelSpec Spec(string architecture, int classes) => ModelCatalog.Spec(architecture, classes);
 }

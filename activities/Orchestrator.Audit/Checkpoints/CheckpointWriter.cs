@@ -58,10 +58,6 @@ public sealed class CheckpointWriter(LedgerDatabase database, IAuditLedger ledge
         }
     }
 
-    /// <summary>The most recent checkpoint (either format), or null when none was taken.</summary>
-    public async Task<SignedCheckpoint?> LatestAsync(CancellationToken cancellationToken = default) =>
-        (await LatestWithVersionAsync(cancellationToken).ConfigureAwait(false)).Checkpoint;
-
     private async Task<(long Version, SignedCheckpoint? Checkpoint)> LatestWithVersionAsync(CancellationToken cancellationToken)
     {
         var head = await _rows.HeadAsync(AuditStreams.Checkpoints, cancellationToken).ConfigureAwait(false);
@@ -126,8 +122,7 @@ public sealed class CheckpointWriter(LedgerDatabase database, IAuditLedger ledge
     private async Task<List<StreamHead>> HeadsAsync(CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT s.id, s.version, e.headers ->> 'hash' FROM {database.Table("mt_streams")} s "
-            + $"JOIN {database.Table("mt_events")} e ON e.stream_id = s.id AND e.version = s.version WHERE s.id <> $1");
+            EventTables.Heads(database));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var heads = new List<StreamHead>();

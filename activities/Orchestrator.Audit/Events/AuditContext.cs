@@ -1,3 +1,5 @@
+using Orchestrator.Contracts;
+
 namespace Orchestrator.Audit.Events;
 
 /// <summary>
@@ -43,4 +45,8 @@ public sealed record Correlation(string WorkflowId, string RunId);
 /// <param name="Name">What the evidence is, for example "dataset-manifest".</param>
 /// <param name="Sha256">Lowercase hex SHA-256 of the artifact's bytes.</param>
 /// <param name="Uri">Where the artifact is stored; null when it is not stored.</param>
-public sealed record EvidenceDigest(string Name, string Sha256, string? Uri);
+public sealed record EvidenceDigest(string Name, string Sha256, string? Uri)
+{
+    /// <summary>The evidence entry of <paramref name="digest"/> (the ledger keeps the bare hex).</summary>
+    public static EvidenceDigest Of(string name, Digest digest, string? uri) => new(name, digest.Hex, uri);
+}

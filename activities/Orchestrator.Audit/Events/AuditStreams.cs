@@ -12,6 +12,9 @@ public static class AuditStreams
     /// <summary>The stream of model <paramref name="modelName"/> (all its versions).</summary>
     public static string Model(string modelName) => $"model-{Require(modelName)}";
 
+    /// <summary>The stream of base model <paramref name="name"/> (its registration).</summary>
+    public static string BaseModel(string name) => $"base-model-{Require(name)}";
+
     private static string Require(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);

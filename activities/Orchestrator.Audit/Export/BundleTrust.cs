@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Orchestrator.Audit.Checkpoints;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Audit.Export;
 
@@ -35,18 +36,18 @@ public sealed class BundleTrust
         }
     }
 
-    /// <summary>Trust the key whose SubjectPublicKeyInfo has this SHA-256 ("sha256:" and 64 lowercase hex digits).</summary>
+    /// <summary>Trust the key whose SubjectPublicKeyInfo has this SHA-256 (in <see cref="Digest"/>'s text form).</summary>
     /// <exception cref="ArgumentException">It is not such a fingerprint.</exception>
     public static BundleTrust Fingerprint(string fingerprint) =>
-        fingerprint is not null && fingerprint.StartsWith("sha256:", StringComparison.Ordinal) && fingerprint.Length == 71 && fingerprint[7..].All(char.IsAsciiHexDigitLower)
-            ? new BundleTrust(null, fingerprint[7..])
+        Digest.TryParse(fingerprint, out var digest)
+            ? new BundleTrust(null, digest.Hex)
             : throw new ArgumentException($"'{fingerprint}' is not a key fingerprint of the form sha256:<64 lowercase hex digits>", nameof(fingerprint));
 
     /// <summary>The fingerprint of a public key PEM, as <see cref="Fingerprint"/> takes it.</summary>
     public static string FingerprintOf(string publicKeyPem)
     {
         using var key = CheckpointSigner.ImportPublicKey(publicKeyPem);
-        return "sha256:" + CheckpointSigner.KeyIdOf(key);
+        return Digest.FromHex(CheckpointSigner.KeyIdOf(key)).ToString();
     }
 
     /// <summary>The trusted key; with a fingerprint, the bundle's own copy once it has that fingerprint.</summary>

@@ -32,11 +32,11 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
         var streams = checkpoint.Heads.Where(h => selected is null || selected.Contains(h.StreamId))
             .OrderBy(h => h.StreamId, StringComparer.Ordinal).Select(h => new ExportedStreamHead(h.StreamId, h.Version, h.Hash)).ToList();
         var events = await WriteAsync(Path.Combine(directory, BundleManifest.EventsFile),
-            "JOIN unnest($1::text[], $2::bigint[]) AS h(id, v) ON stream_id = h.id AND version <= h.v ORDER BY stream_id, version",
+            EventTables.ExportedStreams(database, EntryRows.Columns),
             [streams.Select(s => s.Id).ToArray(), streams.Select(s => s.Version).ToArray()], null, cancellationToken).ConfigureAwait(false);
         var chain = new List<CheckpointLink>();
         var checkpointCount = await WriteAsync(Path.Combine(directory, BundleManifest.CheckpointsFile),
-            "WHERE stream_id = $1 AND version <= $2 ORDER BY version", [AuditStreams.Checkpoints, checkpoint.Number],
+            EventTables.ExportedCheckpoints(database, EntryRows.Columns), [AuditStreams.Checkpoints, checkpoint.Number],
             e => chain.Add(SignedCheckpoint.Read(e.Type, e.DataJson).Link), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleManifest.PublicKeyFile), signer.PublicKeyPem, cancellationToken).ConfigureAwait(false);
 
@@ -80,10 +80,10 @@ public sealed class LedgerExporter(LedgerDatabase database, CheckpointWriter che
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<long> WriteAsync(string path, string where, object[] parameters, Action<StoredEntry>? each, CancellationToken cancellationToken)
+    private async Task<long> WriteAsync(string path, string sql, object[] parameters, Action<StoredEntry>? each, CancellationToken cancellationToken)
     {
         await using var file = File.Create(path);
-        await using var command = database.DataSource.CreateCommand($"SELECT {EntryRows.Columns} FROM {database.Table("mt_events")} {where}");
+        await using var command = database.DataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new() { Value = parameter });

@@ -32,14 +32,11 @@ internal sealed class AppendBatch
         var tables = new ReadModelTables(database.Store);
         // Arguments as Marten passes them for a quick append of one event: no aggregate type, the default
         // tenant, no binary body, no expected version (the chain guard checks the link instead).
-        _append = $"SELECT {database.Schema}.mt_quick_append_events($1, NULL, '{JasperFx.StorageConstants.DefaultTenantId}', $2, $3, $4, $5, ARRAY[NULL]::bytea[], $6, $7, NULL)";
+        _append = EventTables.QuickAppend(database, JasperFx.StorageConstants.DefaultTenantId);
         _upsertRun = ReadModelTables.Upsert(tables.Run);
         _upsertModel = ReadModelTables.Upsert(tables.Model);
         // One statement, so one snapshot: the read models are those of the head it returns.
-        _state = $"SELECT h.version, h.hash, r.data, m.data FROM (SELECT $1::varchar AS id) s "
-            + $"LEFT JOIN LATERAL (SELECT e.version, e.headers ->> 'hash' AS hash FROM {database.Table("mt_events")} e "
-            + "WHERE e.stream_id = s.id ORDER BY e.version DESC LIMIT 1) h ON true "
-            + $"LEFT JOIN {tables.Run} r ON r.id = s.id LEFT JOIN {tables.Model} m ON m.id = s.id";
+        _state = EventTables.StreamState(database, tables.Run, tables.Model);
     }
 
     /// <summary>The serializer Marten uses for this store (event data, headers, documents).</summary>

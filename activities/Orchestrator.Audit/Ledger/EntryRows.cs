@@ -28,8 +28,7 @@ public sealed class EntryRows(LedgerDatabase database)
     public async Task<IReadOnlyList<StoredEntry>> StreamAsync(string streamId, long fromVersion, int maxCount, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT {Columns} FROM {database.Table("mt_events")} WHERE stream_id = $1 AND version >= $2 "
-            + "AND ($3::timestamptz IS NULL OR timestamp <= $3) ORDER BY version LIMIT $4");
+            EventTables.StreamPage(database, Columns));
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = fromVersion });
         command.Parameters.Add(new() { Value = until.HasValue ? CanonicalEntry.ToStoredPrecision(until.Value) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
@@ -47,7 +46,7 @@ public sealed class EntryRows(LedgerDatabase database)
     /// <summary>The entry with event id <paramref name="eventId"/>, or null.</summary>
     public async Task<StoredEntry?> ByIdAsync(Guid eventId, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand($"SELECT {Columns} FROM {database.Table("mt_events")} WHERE id = $1");
+        await using var command = database.DataSource.CreateCommand(EventTables.EntryById(database, Columns));
         command.Parameters.Add(new() { Value = eventId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -57,7 +56,7 @@ public sealed class EntryRows(LedgerDatabase database)
     public async Task<StreamHead> HeadAsync(string streamId, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT version, headers ->> 'hash' FROM {database.Table("mt_events")} WHERE stream_id = $1 ORDER BY version DESC LIMIT 1");
+            EventTables.StreamHead(database));
         command.Parameters.Add(new() { Value = streamId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

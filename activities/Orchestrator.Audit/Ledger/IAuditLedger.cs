@@ -15,7 +15,9 @@ public interface IAuditLedger
     /// <param name="streamId">The run or model stream (see <see cref="AuditStreams"/>).</param>
     /// <param name="fact">One of the contract events (Orchestrator.Audit.Events.*).</param>
     /// <param name="context">Actor, correlation, causation and evidence digests.</param>
-    /// <param name="idempotencyKey">Deterministic per fact, e.g. "{workflowId}/{activityId}/dataset-acquired"; never attempt-specific.</param>
+    /// <param name="idempotencyKey">Deterministic per fact and unique within the stream, never attempt-specific: a stage activity's
+    /// "{Temporal run id}/{activity id}/{fact}" (StageAudit.Key, the same on every attempt), a model decision's "version/3" or
+    /// "deploy/{run}/v3/canary", an API request's key derived from the caller and its Idempotency-Key header.</param>
     /// <param name="cancellationToken">Cancels the append.</param>
     /// <returns>The recorded entry with its version and chain hash.</returns>
     /// <exception cref="IdempotencyConflictException">The key already recorded a different event.</exception>

@@ -27,6 +27,7 @@ public sealed class MeteredAuditLedger : IAuditLedger
     private readonly Counter<long> _gates;
     private readonly Histogram<double> _driftScores;
     private readonly Counter<long> _detections;
+    private readonly Counter<long> _notJudged;
 
     public MeteredAuditLedger(IAuditLedger inner, IMeterFactory meters)
     {
@@ -37,6 +38,7 @@ public sealed class MeteredAuditLedger : IAuditLedger
         _gates = meter.CreateCounter<long>("orchestrator.gates", "{outcome}", "Gate outcomes (quality control, evaluation, canary) as recorded in the ledger.");
         _driftScores = meter.CreateHistogram<double>("orchestrator.drift.score", "1", "Monitoring statistics (PSI, KS, online accuracy, error rate, latency) as measured.");
         _detections = meter.CreateCounter<long>("orchestrator.drift.detections", "{detection}", "Monitoring statistics beyond the policy.");
+        _notJudged = meter.CreateCounter<long>("orchestrator.monitor.not_judged", "{period}", "Production versions recorded as unjudged: too little traffic for longer than the policy allows.");
     }
 
     /// <inheritdoc />
@@ -70,6 +72,12 @@ public sealed class MeteredAuditLedger : IAuditLedger
                 break;
             case ModelRolledBack when byService:
                 Gate("canary", "rolled-back");
+                break;
+            case CanaryHeld:
+                Gate("canary", "held");
+                break;
+            case ModelNotJudged notJudged:
+                _notJudged.Add(1, new KeyValuePair<string, object?>("model", Model(streamId)), new("version", notJudged.Version));
                 break;
             case DriftMeasured measured:
                 _driftScores.Record(measured.Value, new KeyValuePair<string, object?>("model", Model(streamId)), new("statistic", measured.Statistic));

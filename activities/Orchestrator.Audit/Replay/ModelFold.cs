@@ -37,7 +37,18 @@ public static class ModelFold
                 : new ModelAlias(a?.Version, e.Version, e.CanaryShare, at)),
             ModelPromoted e => Alias(state, e.Alias, _ => new ModelAlias(e.Version, null, 0, at)),
             ModelRolledBack e => Alias(state, e.Alias, _ => new ModelAlias(e.ToVersion > 0 ? e.ToVersion : null, null, 0, at)),
-            DriftMeasured e => Update(state, e.Version, v => v with { LastDrift = e.Value }),
+            DriftMeasured e => Update(state, e.Version, v => v with
+            {
+                LastDrift = e.Value,
+                NotJudged = v.NotJudged is not null && e.SampleCount >= v.NotJudgedNeeded ? null : v.NotJudged,
+                NotJudgedNeeded = v.NotJudged is not null && e.SampleCount >= v.NotJudgedNeeded ? 0 : v.NotJudgedNeeded,
+            }),
+            ModelNotJudged e => Update(state, e.Version, v => v with
+            {
+                NotJudged = FormattableString.Invariant($"not judged since {e.Since:O}: {e.Samples} predictions of {e.MinSamples} needed ({e.Feedback} labelled of {e.MinFeedback})"),
+                NotJudgedNeeded = e.MinSamples,
+            }),
+            CanaryHeld e => Update(state, e.Version, v => v with { CanaryHeld = e.Reason }),
             DriftDetected e => Update(state, e.Version, v => v with { LastDrift = e.Value, DriftDetected = true }),
             RetrainRequested e => Update(state, e.Version, v => v with { RetrainRequested = true }),
             ModelDecommissioned e => Decommission(state, e.Version, at),

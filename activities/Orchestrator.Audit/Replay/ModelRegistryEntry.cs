@@ -93,6 +93,15 @@ public sealed record ModelVersionRecord
     /// <summary>The last drift statistic measured, if any.</summary>
     public double? LastDrift { get; init; }
 
+    /// <summary>"not judged since ...: 37 predictions of 200 needed" while the monitor has recorded too little traffic to judge this version (ModelNotJudged); null once a window with enough predictions was measured.</summary>
+    public string? NotJudged { get; init; }
+
+    /// <summary>The predictions the last ModelNotJudged said were needed (what clears <see cref="NotJudged"/>).</summary>
+    public int NotJudgedNeeded { get; init; }
+
+    /// <summary>Why the canary of this version is held for a person's decision (CanaryHeld), if it is.</summary>
+    public string? CanaryHeld { get; init; }
+
     public bool DriftDetected { get; init; }
 
     public bool RetrainRequested { get; init; }

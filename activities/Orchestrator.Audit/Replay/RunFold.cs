@@ -17,7 +17,9 @@ public static class RunFold
                 RunId = e.RunId, Pipeline = e.Pipeline, ModelName = e.ModelName, PolicyVersion = e.PolicyVersion,
                 RequestedBy = meta.Actor?.Id, RequestedAt = meta.RecordedAt, Status = RunStatus.Requested, Stage = "requested",
             },
-            RunStarted => state with { Status = RunStatus.Running, Stage = "started" },
+            // A cancellation can land while the start is being recorded: RunStarted then follows RunCancelled in the
+            // stream (the workflow did not wait for that bookkeeping activity), and the run stays cancelled.
+            RunStarted => state.Status is RunStatus.Requested or RunStatus.Running ? state with { Status = RunStatus.Running, Stage = "started" } : state with { },
             DatasetAcquired e => state with { DatasetDigest = e.ManifestDigest, Stage = "acquired" },
             AnnotationsImported e => state with { LabelSetDigest = e.LabelSetDigest, Stage = "annotated" },
             QualityEvaluated e => state with { QualityVerdict = e.Verdict, Stage = "qc" },
@@ -25,16 +27,24 @@ public static class RunFold
             TrainingEpochCompleted e => state with { EpochsCompleted = Math.Max(state.EpochsCompleted, e.Epoch), CheckpointDigest = e.CheckpointDigest },
             TrainingDeviceUsage => state with { },
             TrainingCompleted e => state with { EpochsCompleted = e.Epochs, CheckpointDigest = e.FinalCheckpointDigest, Stage = "trained" },
-            ApprovalRequested e => state with { ModelName = e.ModelName, ModelVersion = e.ModelVersion, ApprovalEvidenceDigest = e.EvidenceDigest, Stage = "awaiting-approval" },
+            RunContributorsRecorded e => state with { Contributors = e.Contributors },
+            ApprovalRequested e => state with
+            {
+                ModelName = e.ModelName, ModelVersion = e.ModelVersion, ApprovalEvidenceDigest = e.EvidenceDigest, ApprovalDeadline = e.Deadline, Stage = "awaiting-approval",
+            },
             ApprovalSigned e => state with
             {
                 Approvals = [.. state.Approvals, new ApprovalRecord(e.Approver, e.Roles, e.Decision, e.Reason, e.EvidenceDigest, meta.RecordedAt, meta.Reference)],
             },
             ApprovalAccepted => state with { Stage = "approved" },
             ApprovalRejected => state with { Stage = "approval-rejected" },
+
+            // A refused signature leaves the request open: the stage stays awaiting-approval.
+            ApprovalRefused e => state with { RefusedSignatures = e.Signature is { } s ? [.. state.RefusedSignatures, s] : state.RefusedSignatures },
             ApprovalExpired => state with { Stage = "approval-expired" },
             RunCompleted e => state with { Status = RunStatus.Completed, Stage = "completed", ModelVersion = e.ModelVersion ?? state.ModelVersion },
             RunFailed e => state with { Status = RunStatus.Failed, Stage = e.Stage, FailureReason = e.Reason },
+            RunCancellationRequested e => state with { Cancellation = new CancellationRecord(e.RequestedBy, e.Reason, meta.RecordedAt) },
             RunCancelled e => state with { Status = RunStatus.Cancelled, Stage = "cancelled", FailureReason = e.Reason },
             _ => null,
         };

@@ -66,6 +66,18 @@ public sealed record RunSummary
 
     public IReadOnlyList<ApprovalRecord> Approvals { get; init; } = [];
 
+    /// <summary>When the open approval request expires (null in summaries stored before it was kept).</summary>
+    public DateTimeOffset? ApprovalDeadline { get; init; }
+
+    /// <summary>The ApprovalSigned entries the workflow refused (ApprovalRefused): they count for nothing.</summary>
+    public IReadOnlyList<LedgerReference> RefusedSignatures { get; init; } = [];
+
+    /// <summary>Everyone who shaped the run (RunContributorsRecorded); empty for runs requested before it was recorded.</summary>
+    public IReadOnlyList<RunContribution> Contributors { get; init; } = [];
+
+    /// <summary>Who asked to cancel the run and why (RunCancellationRequested), null when nobody did.</summary>
+    public CancellationRecord? Cancellation { get; init; }
+
     public string? FailureReason { get; init; }
 
     /// <summary>The stream version this state reflects (not named Version: Marten would treat that as its own revision).</summary>
@@ -74,3 +86,6 @@ public sealed record RunSummary
 
 /// <summary>One signed approval decision and the ledger entry that records it.</summary>
 public sealed record ApprovalRecord(string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, DateTimeOffset SignedAt, LedgerReference Entry);
+
+/// <summary>A cancellation request: who asked (verified identity), why, and when the API recorded it.</summary>
+public sealed record CancellationRecord(string RequestedBy, string? Reason, DateTimeOffset RequestedAt);

@@ -17,7 +17,7 @@ public static class LedgerStore
 
     /// <summary>Every event type of the ledger's contract, so any process can read streams it never wrote to.</summary>
     public static IReadOnlyList<Type> EventTypes { get; } = typeof(LedgerStore).Assembly.GetExportedTypes()
-        .Where(t => t.Namespace is "Orchestrator.Audit.Events.Runs" or "Orchestrator.Audit.Events.Models" && t.IsClass)
+        .Where(t => t.Namespace is "Orchestrator.Audit.Events.Runs" or "Orchestrator.Audit.Events.Models" or "Orchestrator.Audit.Events.BaseModels" && t.IsClass)
         // ChampionComparison is a value inside ModelEvaluated, not an event of its own.
         .Where(t => t != typeof(ChampionComparison))
         .Append(typeof(CheckpointSigned))

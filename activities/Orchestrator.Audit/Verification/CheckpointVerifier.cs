@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Orchestrator.Audit.Checkpoints;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Audit.Verification;
 
@@ -120,6 +121,6 @@ public sealed class CheckpointChain
     public static CheckpointSummary Summary(SignedCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return new(checkpoint.Number, "sha256:" + checkpoint.Digest, checkpoint.TakenAt);
+        return new(checkpoint.Number, Digest.FromHex(checkpoint.Digest).ToString(), checkpoint.TakenAt);
     }
 }

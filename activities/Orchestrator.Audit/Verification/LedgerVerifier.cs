@@ -152,7 +152,7 @@ public sealed class LedgerVerifier
     private async Task ProduceAsync(ChannelWriter<RowBatch> writer, ConcurrentQueue<RowBatch> recycled, string? onlyStream, HashSet<string> seen, CancellationToken cancellationToken)
     {
         await using var command = _database.DataSource.CreateCommand(
-            $"SELECT {RowColumns} FROM {_database.Table("mt_events")} WHERE stream_id <> $1 AND ($2::text IS NULL OR stream_id = $2) ORDER BY stream_id, version");
+            EventTables.WalkRows(_database, RowColumns));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
@@ -238,7 +238,7 @@ public sealed class LedgerVerifier
 
     private async Task<List<StoredEntry>> ReadAsync(string streamId, CancellationToken cancellationToken)
     {
-        await using var command = _database.DataSource.CreateCommand($"SELECT {Columns} FROM {_database.Table("mt_events")} WHERE stream_id = $1 ORDER BY version");
+        await using var command = _database.DataSource.CreateCommand(EventTables.StreamRows(_database, Columns));
         command.Parameters.Add(new() { Value = streamId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<StoredEntry>();
@@ -253,7 +253,7 @@ public sealed class LedgerVerifier
     private async Task<Dictionary<string, long>> DeclaredVersionsAsync(string? onlyStream, CancellationToken cancellationToken)
     {
         await using var command = _database.DataSource.CreateCommand(
-            $"SELECT id, version FROM {_database.Table("mt_streams")} WHERE id <> $1 AND ($2::text IS NULL OR id = $2)");
+            EventTables.DeclaredVersions(_database));
         command.Parameters.Add(new() { Value = AuditStreams.Checkpoints });
         command.Parameters.Add(new() { Value = (object?)onlyStream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

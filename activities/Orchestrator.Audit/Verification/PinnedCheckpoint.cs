@@ -13,8 +13,12 @@ public static class PinnedCheckpoint
     /// <summary>Reads "sha256:&lt;64 lowercase hex&gt;" or the bare 64 hex digits; null when it is neither.</summary>
     public static string? Parse(string? text)
     {
-        var hex = text is not null && text.StartsWith("sha256:", StringComparison.Ordinal) ? text["sha256:".Length..] : text;
-        return hex is { Length: 64 } && hex.All(char.IsAsciiHexDigitLower) ? hex : null;
+        if (Contracts.Digest.TryParse(text, out var digest))
+        {
+            return digest.Hex;
+        }
+
+        return text is { Length: Contracts.Digest.HexLength } && text.All(char.IsAsciiHexDigitLower) ? text : null;
     }
 
     /// <summary>Reports a failure into <paramref name="walker"/> unless a verified checkpoint of <paramref name="chain"/> has digest <paramref name="digest"/>.</summary>

@@ -29,9 +29,6 @@ internal sealed class RowBatch
 
     public int Count => _rows.Count;
 
-    /// <summary>The stream id of the last row added, or null when the batch is empty.</summary>
-    public string? LastStreamId => _rows.Count == 0 ? null : _rows[^1].StreamId;
-
     /// <summary>Empties the batch for reuse, dropping an arena that grew unusually large.</summary>
     public void Clear()
     {

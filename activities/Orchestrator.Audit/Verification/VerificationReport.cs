@@ -147,6 +147,6 @@ public sealed record VerificationReport(long EventsChecked, int StreamsChecked, 
 
 /// <summary>A checkpoint as a report names it.</summary>
 /// <param name="Number">Its number.</param>
-/// <param name="Digest">"sha256:" and the hex SHA-256 of its body: what <c>--anchor</c> takes.</param>
+/// <param name="Digest">The SHA-256 of its body in <see cref="Orchestrator.Contracts.Digest"/>'s text form: what <c>--anchor</c> takes.</param>
 /// <param name="TakenAt">When its heads were read.</param>
 public sealed record CheckpointSummary(long Number, string Digest, DateTimeOffset TakenAt);

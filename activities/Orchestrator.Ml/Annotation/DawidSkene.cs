@@ -25,18 +25,30 @@ public sealed record DawidSkeneResult(
 /// </summary>
 public static class DawidSkene
 {
+    /// <summary>
+    /// The default bound on EM iterations for <paramref name="set"/>: EM converges linearly, and more slowly the more
+    /// items sit between classes, so the bound grows with the items (1,000 plus 5 per item, at most 50,000). The old
+    /// fixed 200 left 9 of 24 simulated scenarios unconverged with posteriors far from the fixed point.
+    /// </summary>
+    public static int IterationBound(AnnotationSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return (int)Math.Min(50_000, 1_000 + (5L * set.Items.Count));
+    }
+
     /// <param name="set">The labels.</param>
-    /// <param name="maxIterations">Upper bound on EM iterations (at least 1).</param>
+    /// <param name="maxIterations">Upper bound on EM iterations (at least 1; null: <see cref="IterationBound"/>). A result that hit it has <see cref="DawidSkeneResult.Converged"/> false and is not evidence.</param>
     /// <param name="tolerance">Stop when no posterior moves by more than this (finite, 0 or more).</param>
     /// <param name="smoothing">Pseudo-count added to every confusion cell and prior, so that a class an
     /// annotator never used does not get probability exactly zero (which would veto it forever). Must be
     /// positive and finite: at 0 a class nobody chose has a confusion row of 0 / 0 and every posterior is NaN.</param>
-    public static DawidSkeneResult Estimate(AnnotationSet set, int maxIterations = 200, double tolerance = 1e-7, double smoothing = 0.01)
+    public static DawidSkeneResult Estimate(AnnotationSet set, int? maxIterations = null, double tolerance = 1e-7, double smoothing = 0.01)
     {
         ArgumentNullException.ThrowIfNull(set);
-        if (maxIterations < 1)
+        var bound = maxIterations ?? IterationBound(set);
+        if (bound < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxIterations), maxIterations, "DawidSkene.Estimate: maxIterations must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(maxIterations), bound, "DawidSkene.Estimate: maxIterations must be at least 1.");
         }
 
         if (!(double.IsFinite(tolerance) && tolerance >= 0))
@@ -64,7 +76,7 @@ public static class DawidSkene
         var iterations = 0;
         var converged = false;
         var logLikelihood = double.NegativeInfinity;
-        while (iterations < maxIterations && !converged)
+        while (iterations < bound && !converged)
         {
             iterations++;
             MaximisationStep(set, posteriors, priors, confusion, smoothing);

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Quality;
 
 namespace Orchestrator.Ml.Data;
@@ -51,7 +52,7 @@ public static class DatasetIngestor
                 continue;
             }
 
-            var digest = ContentDigest.Of(image.Content);
+            var digest = Digest.Of(image.Content).ToString();
             if (sink is not null)
             {
                 await sink.StoreAsync(digest, image.Content, cancellationToken).ConfigureAwait(false);

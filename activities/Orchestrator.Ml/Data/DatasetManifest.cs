@@ -38,5 +38,5 @@ public sealed record DatasetManifest(
     IReadOnlyList<ManifestItem> Items)
 {
     /// <summary>The version name: the digest of the canonical JSON.</summary>
-    public string Digest() => ContentDigest.Of(ManifestJson.ToCanonicalBytes(this));
+    public string Digest() => Contracts.Digest.Of(ManifestJson.ToCanonicalBytes(this)).ToString();
 }

@@ -9,12 +9,21 @@ namespace Orchestrator.Ml.Evaluation;
 /// <param name="IntendedUse">What the model is for and for whom.</param>
 /// <param name="OutOfScope">Uses the model is not meant for.</param>
 /// <param name="TrainingData">Dataset name, version/digest, size and class balance in a sentence or two.</param>
-public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData);
+/// <param name="Training">How the model was trained, as the run's training evidence recorded it (recipe, base model, preprocessing); null when unknown.</param>
+public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData, IReadOnlyDictionary<string, string>? Training = null);
+
+/// <summary>One check of the evaluation gate as the report shows it.</summary>
+/// <param name="Check">The check's name (as a policy waiver names it after "evaluation.").</param>
+/// <param name="Outcome">"passed", "failed", "not-measured" or "waived".</param>
+/// <param name="Detail">The measured value (or why there is none) and the threshold.</param>
+/// <param name="Waiver">The policy's reason for a waived check.</param>
+public sealed record GateCheckLine(string Check, string Outcome, string Detail, string? Waiver = null);
 
 /// <summary>
 /// The evaluation evidence approvers review: identity of model and data, all metrics, slices,
 /// robustness, the champion comparison, parity, and the training history. Rendered as JSON (the
 /// machine-readable record whose digest goes into the audit event), Markdown, a model card and PNG plots.
+/// <see cref="Gate"/> holds the evaluation gate's checks with their outcomes (null in reports from before they were shown).
 /// </summary>
 public sealed record EvidenceReport(
     string ModelName,
@@ -29,7 +38,8 @@ public sealed record EvidenceReport(
     string? ChampionVersion,
     double ParityMaxAbsError,
     IReadOnlyList<EpochMetrics> TrainingHistory,
-    ModelCardFacts Card)
+    ModelCardFacts Card,
+    IReadOnlyList<GateCheckLine>? Gate = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

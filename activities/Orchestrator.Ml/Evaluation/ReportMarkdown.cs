@@ -12,6 +12,7 @@ internal static class ReportMarkdown
         var s = new StringBuilder();
         Line(s, $"# Evaluation evidence: {r.ModelName} {r.ModelVersion}");
         Line(s, $"Model `{r.ModelDigest}` on test split of dataset `{r.DatasetDigest}` ({m.Count} images).");
+        Gate(s, r.Gate);
         Line(s, $"\n## Summary\n\n| metric | value |\n|---|---|");
         Line(s, $"| accuracy | {m.Accuracy:0.0000} |\n| macro precision / recall / F1 | {m.MacroPrecision:0.0000} / {m.MacroRecall:0.0000} / {m.MacroF1:0.0000} |");
         Line(s, $"| micro precision / recall / F1 | {m.MicroPrecision:0.0000} / {m.MicroRecall:0.0000} / {m.MicroF1:0.0000} |");
@@ -33,10 +34,15 @@ internal static class ReportMarkdown
             Line(s, $"| {r.ClassNames[c.Class]} | {c.Precision:0.0000} | {c.Recall:0.0000} | {c.F1:0.0000} | {c.Support} |");
         }
 
-        Line(s, $"\n![confusion matrix](confusion-matrix.png)\n\n## Slices\n\n| slice | images | accuracy | macro F1 |\n|---|---|---|---|");
+        Line(s, $"\n![confusion matrix](confusion-matrix.png)\n\n## Slices\n\n| slice | images | accuracy | macro F1 | FPR | FNR |\n|---|---|---|---|---|---|");
         foreach (var slice in r.Slices.Slices)
         {
-            Line(s, $"| {slice.Attribute}={slice.Value} | {slice.Count} | {slice.Accuracy:0.0000} | {slice.MacroF1:0.0000} |");
+            Line(s, $"| {slice.Attribute}={slice.Value} | {slice.Count} | {slice.Accuracy:0.0000} | {slice.MacroF1:0.0000} | {slice.FalsePositiveRate:0.0000} | {slice.FalseNegativeRate:0.0000} |");
+        }
+
+        if (r.Slices.Slices.Count == 0)
+        {
+            Line(s, "| (none: the data carries no slice metadata) | | | | | |");
         }
 
         Line(s, $"\n## Robustness\n\n| perturbation | accuracy | drop |\n|---|---|---|");
@@ -59,7 +65,26 @@ internal static class ReportMarkdown
         Line(s, $"# Model card: {r.ModelName} {r.ModelVersion}\n\nDigest `{r.ModelDigest}`; classes: {string.Join(", ", r.ClassNames)}.");
         Line(s, $"\n## Intended use\n\n{r.Card.IntendedUse}\n\nOut of scope: {r.Card.OutOfScope}");
         Line(s, $"\n## Training data\n\n{r.Card.TrainingData}");
+        if (r.Card.Training is { Count: > 0 } training)
+        {
+            // Every setting the run's training evidence recorded, verbatim: the recipe, the base model and the preprocessing.
+            Line(s, "\n## Training\n\n| setting | value |\n|---|---|");
+            foreach (var (key, value) in training.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Line(s, $"| {key} | {value.Replace("|", "\\|", StringComparison.Ordinal)} |");
+            }
+        }
+
         Line(s, $"\n## Performance\n\nTest accuracy {r.Metrics.Accuracy:0.0000}, macro F1 {r.Metrics.MacroF1:0.0000}, ECE {r.Metrics.ExpectedCalibrationError:0.0000} on {r.Metrics.Count} images.");
+        if (r.Gate is { } gate && gate.Any(c => c.Outcome is "waived" or "not-measured"))
+        {
+            Line(s, "\n## Checks not measured\n");
+            foreach (var check in gate.Where(c => c.Outcome is "waived" or "not-measured"))
+            {
+                Line(s, check.Outcome == "waived" ? $"- {check.Check}: waived by the policy: {check.Waiver}" : $"- {check.Check}: not measured, so the gate failed: {check.Detail}");
+            }
+        }
+
         Line(s, $"\n## Limitations and known failure modes\n");
         foreach (var limitation in Limitations(r))
         {
@@ -94,6 +119,21 @@ internal static class ReportMarkdown
         }
 
         yield return "Evaluated only on the listed test split; performance on other image sources is unmeasured.";
+    }
+
+    /// <summary>Every check of the evaluation gate with its outcome; waived checks show the policy's reason.</summary>
+    private static void Gate(StringBuilder s, IReadOnlyList<GateCheckLine>? gate)
+    {
+        if (gate is null)
+        {
+            return;
+        }
+
+        Line(s, "\n## Gate checks\n\nEach check is passed, failed, not-measured (fails the gate) or waived (not measured; the policy waives it with the reason shown).\n\n| check | outcome | detail |\n|---|---|---|");
+        foreach (var check in gate)
+        {
+            Line(s, $"| {check.Check} | {check.Outcome} | {check.Detail}{(check.Waiver is { } reason ? $" (waiver: {reason})" : "")} |");
+        }
     }
 
     private static string Slice(SliceResult? slice) => slice is null ? "no slice large enough" : $"{slice.Attribute}={slice.Value}";

@@ -54,6 +54,22 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>
         named_parameters().Where(p => IsHeadKey(p.name)).Select(p => p.parameter);
 
     /// <summary>
+    /// The backbone's stages from input to output, as state-dict key prefixes: its top-level modules, and each numbered block of a
+    /// module list ("conv1.", "bn1.", "layer1." ... "layer4." for torchvision's ResNets; "features.0." ... "features.12." for
+    /// MobileNetV3-Small; "stem_conv.", "stem_bn.", "blocks.0." ... for the small ResNets). What "unfreeze the last N stages" counts.
+    /// </summary>
+    public IReadOnlyList<string> StagePrefixes() =>
+        [.. named_parameters().Select(p => p.name).Where(n => !IsHeadKey(n)).Select(StageOf).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The stage prefix of a backbone key (see <see cref="StagePrefixes"/>).</summary>
+    public static string StageOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var parts = key.Split('.');
+        return parts.Length > 2 && parts[1].All(char.IsAsciiDigit) ? $"{parts[0]}.{parts[1]}." : parts[0] + ".";
+    }
+
+    /// <summary>
     /// Gives the head fresh weights, initialised as the architecture initialises a new network, drawn from
     /// <paramref name="generator"/> (the global generator when null).
     /// </summary>

@@ -21,8 +21,6 @@ public sealed record DatasetCheckReport(
     /// <summary>Items in duplicate groups that span splits.</summary>
     public int LeakingItems => Leakage.Sum(l => l.Group.ItemIds.Count);
 
-    /// <summary>The smallest slice (attribute value) count; 0 when there are no slices.</summary>
-    public int SmallestSlice => Slices.Count == 0 ? 0 : Slices.Min(s => s.Count);
 }
 
 /// <summary>Runs the data checks: class balance, exact and near duplicates, split leakage, slice counts.</summary>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Ml.Serving;
 
@@ -53,7 +53,7 @@ public sealed class PredictorCache(Func<string, CancellationToken, Task<byte[]>>
     {
         // Not the first caller's token: a cancelled request must not fail the load others are waiting for.
         var bytes = await load(digest, CancellationToken.None).ConfigureAwait(false);
-        var actual = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = Digest.Of(bytes).ToString();
         if (!string.Equals(actual, digest, StringComparison.Ordinal))
         {
             throw new InvalidDataException($"The ONNX model loaded for {digest} has digest {actual}; refusing to serve it.");

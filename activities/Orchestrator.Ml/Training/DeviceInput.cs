@@ -60,7 +60,30 @@ public sealed class DeviceInput : IDisposable
             x = FlipAndShift(x, draws);
         }
 
-        return ((x - mean) * inverseStd).MoveToOuterDisposeScope();
+        var normalised = (x - mean) * inverseStd;
+        if (augmentation.RandomErasing > 0)
+        {
+            normalised = Erase(normalised, draws);
+        }
+
+        return normalised.MoveToOuterDisposeScope();
+    }
+
+    // ImagePreprocessor.Write's erasing: the drawn rectangle of the normalised image set to zero.
+    private Tensor Erase(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    {
+        var size = (int)x.shape[3];
+        var keep = ones([x.shape[0], 1, x.shape[2], x.shape[3]], ScalarType.Float32, device);
+        for (var i = 0; i < draws.Count; i++)
+        {
+            if (draws[i].Erase is { } erase)
+            {
+                var (left, top, width, height) = erase.Pixels(size);
+                keep[i, 0, TensorIndex.Slice(top, top + height), TensorIndex.Slice(left, left + width)] = 0f;
+            }
+        }
+
+        return x * keep;
     }
 
     public void Dispose()

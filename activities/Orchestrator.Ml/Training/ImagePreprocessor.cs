@@ -92,6 +92,18 @@ public sealed class ImagePreprocessor
                 }
             }
         }
+
+        if (draw.Erase is { } erase)
+        {
+            var (left, top, eraseWidth, eraseHeight) = erase.Pixels(size);
+            for (var c = 0; c < 3; c++)
+            {
+                for (var y = top; y < top + eraseHeight; y++)
+                {
+                    destination.Slice((c * plane) + (y * size) + left, eraseWidth).Clear();
+                }
+            }
+        }
     }
 
     /// <summary>

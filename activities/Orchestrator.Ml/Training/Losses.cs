@@ -44,8 +44,13 @@ public static class Losses
     public static Tensor Compute(TrainingOptions options, Tensor logits, Tensor targets, Tensor? classWeights)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Imbalance == ImbalanceHandling.FocalLoss
-            ? Focal(logits, targets, options.FocalGamma, classWeights)
+        if (options.Imbalance == ImbalanceHandling.FocalLoss)
+        {
+            return Focal(logits, targets, options.FocalGamma, classWeights);
+        }
+
+        return options.LabelSmoothing > 0
+            ? nn.functional.cross_entropy(logits, targets, weight: classWeights, label_smoothing: options.LabelSmoothing)
             : nn.functional.cross_entropy(logits, targets, weight: classWeights);
     }
 }

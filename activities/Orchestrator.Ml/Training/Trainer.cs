@@ -40,21 +40,22 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
 
         var device = model.parameters().First().device;
         Devices.BackendSelfCheck.EnsurePassed(device);
-        foreach (var p in model.BackboneParameters())
-        {
-            p.requires_grad = !options.FreezeBackbone;
-        }
+        var freezing = new BackboneFreezing(model, options);
+        freezing.Apply(resumeFrom?.CompletedEpochs ?? 0);
 
-        using var optimizer = CreateOptimizer(options.FreezeBackbone ? model.HeadParameters() : model.parameters());
-        using var classWeights = options.Imbalance == ImbalanceHandling.None
-            ? null
-            : tensor(Losses.BalancedClassWeights(train.Select(i => i.Label), spec.NumClasses), device: device);
-        var state = new CheckpointState(spec, options, 0, double.PositiveInfinity, 0, 0, []);
+        using var optimizer = options.SplitsBackbone
+            ? CreateOptimizer([model.BackboneParameters(), model.HeadParameters()])
+            : CreateOptimizer([options.FreezeBackbone ? model.HeadParameters() : model.parameters()]);
+        using var classWeights = options.Imbalance is ImbalanceHandling.ClassWeights or ImbalanceHandling.FocalLoss
+            ? tensor(Losses.BalancedClassWeights(train.Select(i => i.Label), spec.NumClasses), device: device)
+            : null;
+        var epochImages = options.Imbalance == ImbalanceHandling.Oversampling ? Oversampling.Balance(train, spec.NumClasses) : train;
+        var state = new CheckpointState(spec, options, 0, double.PositiveInfinity, 0, 0, []) { Preprocessing = preprocessor.Preprocessing };
         Dictionary<string, Tensor>? best = null;
         if (resumeFrom is not null)
         {
             best = resumeFrom.Restore(model, optimizer);
-            state = resumeFrom.State with { Options = options };
+            state = resumeFrom.State with { Options = options, Preprocessing = preprocessor.Preprocessing };
         }
 
         var resumedFrom = state.CompletedEpochs;
@@ -65,7 +66,8 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         for (var epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var (trainLoss, trainAccuracy, lr) = RunEpoch(model, optimizer, train, classWeights, epoch, device, buffers, input, callbacks, cancellationToken);
+            freezing.Apply(epoch);
+            var (trainLoss, trainAccuracy, lr) = RunEpoch(model, optimizer, epochImages, classWeights, epoch, history, device, buffers, input, freezing, callbacks, cancellationToken);
             var (valLoss, valAccuracy) = validation is { Count: > 0 } ? Evaluate(model, validation, device, buffers, input, $"epoch {epoch + 1}, validation", cancellationToken) : (double.NaN, double.NaN);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, valLoss, valAccuracy, lr, clock.Elapsed.TotalSeconds);
             history.Add(metrics);
@@ -150,9 +152,11 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     }
 
     private (double Loss, double Accuracy, double LearningRate) RunEpoch(ImageClassifier model, OptimizerHelper optimizer, IReadOnlyList<LabeledImage> train,
-        Tensor? classWeights, int epoch, Device device, HostBufferPool buffers, DeviceInput input, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+        Tensor? classWeights, int epoch, IReadOnlyList<EpochMetrics> history, Device device, HostBufferPool buffers, DeviceInput input, BackboneFreezing freezing,
+        TrainingCallbacks callbacks, CancellationToken cancellationToken)
     {
-        SetTrainingMode(model);
+        model.train();
+        freezing.KeepFrozenStatistics();
         // Weight-independent randomness inside libtorch (none in these models today) is seeded per epoch too.
         random.manual_seed(SeedMix.Of(options.Seed, epoch, -2));
         using var loader = new DeviceBatchLoader(train, preprocessor, options.Augmentation, buffers, true, options.Seed, epoch, cancellationToken);
@@ -163,7 +167,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
             foreach (var batch in loader.ReadAll())
             {
                 batchNumber = batch.Index + 1;
-                Step(model, optimizer, classWeights, epoch, device, input, loader.BatchCount, batch, callbacks, totals, cancellationToken);
+                Step(model, optimizer, classWeights, epoch, history, device, input, loader.BatchCount, batch, callbacks, totals, cancellationToken);
             }
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
@@ -176,15 +180,17 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return (totals.LossSum / seen, (double)totals.Correct / seen, totals.LearningRate);
     }
 
-    private void Step(ImageClassifier model, OptimizerHelper optimizer, Tensor? classWeights, int epoch, Device device, DeviceInput input, int batchCount, DeviceBatch batch,
-        TrainingCallbacks callbacks, EpochTotals totals, CancellationToken cancellationToken)
+    private void Step(ImageClassifier model, OptimizerHelper optimizer, Tensor? classWeights, int epoch, IReadOnlyList<EpochMetrics> history, Device device, DeviceInput input,
+        int batchCount, DeviceBatch batch, TrainingCallbacks callbacks, EpochTotals totals, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
-        var lr = LearningRateSchedule.At(options, epoch, batch.Index, batchCount);
-        foreach (var group in optimizer.ParamGroups)
+        var lr = LearningRateSchedule.At(options, epoch, batch.Index, batchCount, history);
+        var groups = optimizer.ParamGroups.ToList();
+        for (var g = 0; g < groups.Count; g++)
         {
-            group.LearningRate = lr;
+            // With a split backbone, group 0 is the backbone and trains at its multiple of the rate.
+            groups[g].LearningRate = options.SplitsBackbone && g == 0 ? lr * options.BackboneLearningRateMultiplier : lr;
         }
 
         var (x, y) = ToTensors(batch, input, options.Augmentation, device);
@@ -200,7 +206,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         loss.backward();
         // The total norm is computed either way (clipping at infinity leaves the gradients as they are), so a
         // non-finite gradient stops the run before the optimiser writes it into the weights.
-        var gradientNorm = nn.utils.clip_grad_norm_(optimizer.parameters(), options.GradientClipNorm > 0 ? options.GradientClipNorm : double.PositiveInfinity);
+        var gradientNorm = nn.utils.clip_grad_norm_(optimizer.parameters().Where(p => p.requires_grad), options.GradientClipNorm > 0 ? options.GradientClipNorm : double.PositiveInfinity);
         if (!double.IsFinite(gradientNorm))
         {
             throw new TrainingDivergedException("gradient norm", gradientNorm, epoch + 1, batch.Index + 1, lr);
@@ -214,19 +220,6 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         callbacks.OnBatch?.Invoke(new TrainingProgress(epoch + 1, batch.Index + 1, batchCount, batchLoss, lr));
     }
 
-    private void SetTrainingMode(ImageClassifier model)
-    {
-        model.train();
-        if (options.FreezeBackbone)
-        {
-            // A frozen backbone must also keep its normalisation statistics: they are part of the features.
-            foreach (var module in model.BatchNorms())
-            {
-                module.eval();
-            }
-        }
-    }
-
     private static (Tensor X, Tensor Y) ToTensors(DeviceBatch batch, DeviceInput input, AugmentationOptions augmentation, Device device)
     {
         var x = input.ToModelInput(batch.Pixels, batch.Draws, augmentation);
@@ -234,10 +227,15 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return (x, y);
     }
 
-    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters) => options.Optimizer switch
+    // One parameter group per list: a single group as always, or the backbone and the head for differential rates and unfreezing.
+    private OptimizerHelper CreateOptimizer(IReadOnlyList<IEnumerable<Parameter>> groups) => options.Optimizer switch
     {
-        OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
-        OptimizerKind.SgdMomentum => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
+        OptimizerKind.AdamW when groups.Count == 1 => optim.AdamW(groups[0], options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new AdamW.ParamGroup { Parameters = g.ToList() }), options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.SgdMomentum when groups.Count == 1 =>
+            optim.SGD(groups[0], options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
+        OptimizerKind.SgdMomentum => optim.SGD(groups.Select(g => new SGD.ParamGroup { Parameters = g.ToList() }), options.LearningRate,
+            momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
         _ => throw new InvalidOperationException($"Unknown optimiser {options.Optimizer}."),
     };
 

@@ -37,6 +37,9 @@ public sealed class TrainingCheckpoint
     /// <summary>The architecture the weights belong to.</summary>
     public ModelSpec Spec => State.Spec;
 
+    /// <summary>The preprocessing the network was trained with; null in checkpoints from before it was recorded (they used <see cref="Preprocessing.Centered"/>).</summary>
+    public Preprocessing? Preprocessing => State.Preprocessing;
+
     /// <summary>Per-epoch metrics of every finished epoch (the training curves of the evidence report).</summary>
     public IReadOnlyList<EpochMetrics> History => State.History;
 
@@ -167,4 +170,8 @@ internal sealed record CheckpointState(
     double BestValidationLoss,
     int BestEpoch,
     int EpochsWithoutImprovement,
-    IReadOnlyList<EpochMetrics> History);
+    IReadOnlyList<EpochMetrics> History)
+{
+    /// <summary>The input contract the weights were trained with (absent from checkpoints written before it was recorded).</summary>
+    public Preprocessing? Preprocessing { get; init; }
+}

@@ -17,6 +17,13 @@ public enum ScheduleKind
 
     /// <summary>Multiplied by <see cref="TrainingOptions.StepGamma"/> every <see cref="TrainingOptions.StepEpochs"/> epochs.</summary>
     Step,
+
+    /// <summary>
+    /// Multiplied by <see cref="TrainingOptions.PlateauFactor"/> each time the monitored validation loss has not improved by
+    /// <see cref="TrainingOptions.MinDelta"/> for more than <see cref="TrainingOptions.PlateauPatience"/> epochs (PyTorch's
+    /// ReduceLROnPlateau, mode min, absolute threshold, no cooldown); a function of the epoch history, so a resumed run needs no state.
+    /// </summary>
+    ReduceOnPlateau,
 }
 
 /// <summary>How class imbalance is handled in the loss.</summary>
@@ -29,6 +36,9 @@ public enum ImbalanceHandling
 
     /// <summary>Focal loss (Lin et al. 2017) with <see cref="TrainingOptions.FocalGamma"/>, also class-weighted.</summary>
     FocalLoss,
+
+    /// <summary>Each epoch repeats the images of smaller classes until every class has as many as the largest (plain cross-entropy).</summary>
+    Oversampling,
 }
 
 /// <summary>
@@ -59,8 +69,25 @@ public sealed record TrainingOptions
     public ImbalanceHandling Imbalance { get; init; } = ImbalanceHandling.None;
     public double FocalGamma { get; init; } = 2.0;
 
+    /// <summary>Reductions of <see cref="ScheduleKind.ReduceOnPlateau"/>: epochs without improvement tolerated, and the factor applied.</summary>
+    public int PlateauPatience { get; init; } = 2;
+    public double PlateauFactor { get; init; } = 0.1;
+
+    /// <summary>Label smoothing ε of the cross-entropy (targets (1-ε) one-hot + ε/C); 0 disables.</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Trains only the head (transfer learning); backbone batch norm stays in inference mode.</summary>
     public bool FreezeBackbone { get; init; }
+
+    /// <summary>With <see cref="FreezeBackbone"/>: from epoch <see cref="UnfreezeAfterEpochs"/> + 1 on, the last this many backbone
+    /// stages (<see cref="Models.ImageClassifier.StagePrefixes"/>) train too; 0 keeps the whole backbone frozen.</summary>
+    public int UnfreezeLastStages { get; init; }
+
+    /// <summary>Epochs trained with the whole backbone frozen before <see cref="UnfreezeLastStages"/> stages are unfrozen.</summary>
+    public int UnfreezeAfterEpochs { get; init; }
+
+    /// <summary>The backbone's learning rate as a multiple of the head's (differential learning rates); 1 trains both alike.</summary>
+    public double BackboneLearningRateMultiplier { get; init; } = 1.0;
     public AugmentationOptions Augmentation { get; init; } = new();
     public long Seed { get; init; } = 42;
 
@@ -75,5 +102,40 @@ public sealed record TrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         ArgumentOutOfRangeException.ThrowIfNegative(GradientClipNorm, nameof(GradientClipNorm));
         ArgumentOutOfRangeException.ThrowIfNegative(FocalGamma, nameof(FocalGamma));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PlateauPatience, 0, nameof(PlateauPatience));
+        if (!(PlateauFactor > 0 && PlateauFactor < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PlateauFactor), PlateauFactor, "The plateau factor must be in (0, 1).");
+        }
+
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Label smoothing must be in [0, 1).");
+        }
+
+        if (LabelSmoothing > 0 && Imbalance == ImbalanceHandling.FocalLoss)
+        {
+            throw new ArgumentException("Label smoothing applies to the cross-entropy; focal loss does not take it.", nameof(LabelSmoothing));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(UnfreezeLastStages, nameof(UnfreezeLastStages));
+        ArgumentOutOfRangeException.ThrowIfNegative(UnfreezeAfterEpochs, nameof(UnfreezeAfterEpochs));
+        if (UnfreezeLastStages > 0 && !FreezeBackbone)
+        {
+            throw new ArgumentException("Unfreezing stages needs a frozen backbone to unfreeze.", nameof(UnfreezeLastStages));
+        }
+
+        if (!(BackboneLearningRateMultiplier > 0 && BackboneLearningRateMultiplier <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BackboneLearningRateMultiplier), BackboneLearningRateMultiplier, "The backbone's learning-rate multiplier must be in (0, 1].");
+        }
+
+        if (!(Augmentation.RandomErasing is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Augmentation), Augmentation.RandomErasing, "The random-erasing probability must be in [0, 1].");
+        }
     }
+
+    /// <summary>Whether the backbone needs its own optimiser group: a different learning rate, or stages unfrozen during the run.</summary>
+    internal bool SplitsBackbone => BackboneLearningRateMultiplier != 1.0 || UnfreezeLastStages > 0;
 }

@@ -45,7 +45,7 @@ public static class BaseModelImporter
     /// <summary>Imports safetensors bytes, e.g. an <see cref="ImportedWeights.Canonical"/> stored earlier, for <paramref name="spec"/>.</summary>
     public static ImportedWeights Import(ReadOnlyMemory<byte> safetensors, ModelSpec spec, ImportOptions? options = null)
     {
-        var digest = Data.ContentDigest.Of(safetensors.Span);
+        var digest = Contracts.Digest.Of(safetensors.Span).ToString();
         var content = Safetensors.Read(safetensors, digest);
         return Import(new WeightsFile(WeightsFormat.Safetensors, content.Tensors, [new WeightsSourceFile(digest, digest, safetensors.Length)]), spec, options);
     }

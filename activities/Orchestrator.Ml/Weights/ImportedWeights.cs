@@ -34,7 +34,7 @@ public sealed class ImportedWeights
         SourceClasses = sourceClasses;
         Head = head;
         Preprocessing = preprocessing;
-        Digest = Data.ContentDigest.Of(canonical.Span);
+        Digest = Contracts.Digest.Of(canonical.Span).ToString();
     }
 
     /// <summary>The network the weights were checked against and <see cref="CreateModel"/> builds.</summary>

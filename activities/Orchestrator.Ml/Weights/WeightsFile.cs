@@ -48,7 +48,7 @@ public sealed record WeightsFile(WeightsFormat Format, IReadOnlyList<WeightTenso
 
         var bytes = File.ReadAllBytes(path);
         var name = Path.GetFileName(path);
-        var files = new[] { new WeightsSourceFile(name, ContentDigest.Of(bytes), bytes.Length) };
+        var files = new[] { new WeightsSourceFile(name, Contracts.Digest.Of(bytes).ToString(), bytes.Length) };
         return bytes.AsSpan().StartsWith(ZipMagic)
             ? new WeightsFile(WeightsFormat.PyTorch, ReadPyTorch(bytes, name), files)
             : path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase)
@@ -62,7 +62,7 @@ public sealed record WeightsFile(WeightsFormat Format, IReadOnlyList<WeightTenso
         var indexBytes = File.ReadAllBytes(indexPath);
         var indexName = Path.GetFileName(indexPath);
         var weightMap = ReadWeightMap(indexBytes, indexName);
-        var files = new List<WeightsSourceFile> { new(indexName, ContentDigest.Of(indexBytes), indexBytes.Length) };
+        var files = new List<WeightsSourceFile> { new(indexName, Contracts.Digest.Of(indexBytes).ToString(), indexBytes.Length) };
         var tensors = new List<WeightTensor>();
         foreach (var shard in weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
@@ -79,7 +79,7 @@ public sealed record WeightsFile(WeightsFormat Format, IReadOnlyList<WeightTenso
             }
 
             var bytes = File.ReadAllBytes(shardPath);
-            files.Add(new WeightsSourceFile(shard, ContentDigest.Of(bytes), bytes.Length));
+            files.Add(new WeightsSourceFile(shard, Contracts.Digest.Of(bytes).ToString(), bytes.Length));
             foreach (var tensor in Safetensors.Read(bytes, shard).Tensors)
             {
                 if (!weightMap.TryGetValue(tensor.Name, out var mapped) || mapped != shard)

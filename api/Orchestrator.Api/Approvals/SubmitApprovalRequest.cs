@@ -1,4 +1,5 @@
 using FluentValidation;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Api.Approvals;
 
@@ -14,12 +15,15 @@ public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApp
     {
         RuleFor(r => r.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("Decision must be \"approve\" or \"reject\".");
         RuleFor(r => r.Reason).NotEmpty().Must(RequestRules.IsReason).WithMessage("Reason must be 1-2000 characters without control characters.");
-        RuleFor(r => r.EvidenceDigest).NotEmpty().Matches(RequestRules.DigestPattern).WithMessage(RequestRules.DigestMessage);
+        RuleFor(r => r.EvidenceDigest).NotEmpty().Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage);
     }
 }
 
-/// <summary>202 answer: the ledger entry that records the signature (the workflow was signalled with it).</summary>
-public sealed record ApprovalAccepted(string RunId, string StreamId, long Version, string Hash, string Decision);
+/// <summary>
+/// The answer to a submitted decision: the ledger entry that records the signature and the workflow's judgement
+/// (null in a 202: the workflow had not answered in time; the judgement follows in the run's ledger).
+/// </summary>
+public sealed record ApprovalRecorded(string RunId, string StreamId, long Version, string Hash, string Decision, Orchestrator.Workflows.Approve.ApprovalJudgement? Judgement);
 
 /// <summary>A run waiting for the caller's decision.</summary>
 public sealed record PendingApprovalItem(string RunId, string? ModelName, int? ModelVersion, string? RequestedBy, string EvidenceDigest, int SignaturesSoFar, string Evidence);

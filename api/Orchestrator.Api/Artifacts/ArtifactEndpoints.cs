@@ -1,7 +1,8 @@
 using Microsoft.Net.Http.Headers;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
 
 namespace Orchestrator.Api.Artifacts;
 
@@ -25,7 +26,7 @@ public static partial class ArtifactEndpoints
     /// <summary>The download handler; the console maps it too, under its own session policy.</summary>
     internal static async Task<IResult> GetAsync(string digest, HttpContext http, BlobArtifactStore store, ILoggerFactory loggers)
     {
-        if (!BlobArtifactStore.IsDigest(digest))
+        if (!Digest.IsValid(digest))
         {
             return Problems.Validation("digest", "An artifact digest has the form sha256:<64 lowercase hex digits>.");
         }
@@ -100,6 +101,6 @@ public static partial class ArtifactEndpoints
         // Content-addressed: the bytes behind a digest never change, but they are not public.
         headers.CacheControl = new CacheControlHeaderValue { Private = true, MaxAge = TimeSpan.FromDays(365), Extensions = { new NameValueHeaderValue("immutable") } };
         response.Headers.ContentSecurityPolicy = SecurityHeaders.ArtifactPolicy;
-        response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(digest.AsSpan("sha256:".Length)))}:";
+        response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Digest.Parse(digest).ToBytes())}:";
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class ExportJobs(LedgerExporter exporter, IConfiguration c
     private readonly SemaphoreSlim _one = new(1, 1);
 
     /// <summary>Where bundles go: Orchestrator:Audit:ExportDirectory, by default .local/exports.</summary>
-    public string Directory { get; } = configuration["Orchestrator:Audit:ExportDirectory"] is { Length: > 0 } d ? d : Path.Combine(Backends.BackendServices.LocalDirectory(), "exports");
+    public string Directory { get; } = configuration["Orchestrator:Audit:ExportDirectory"] is { Length: > 0 } d ? d : Path.Combine(Operations.Hosting.BackendServices.LocalDirectory(), "exports");
 
     public string BundlePath(string id) => Path.Combine(Directory, id + ".zip");
 

@@ -1,6 +1,6 @@
-using Orchestrator.Activities.Artifacts;
-using Orchestrator.Activities.Evaluate;
 using Orchestrator.Api.Http;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
 
 namespace Orchestrator.Api.Console;
 
@@ -12,7 +12,6 @@ namespace Orchestrator.Api.Console;
 public static class ConsoleAssets
 {
     private static readonly byte[] Css = Load("console.css");
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>The stylesheet's version, for its cache-busting query string.</summary>
     public static string StylesheetVersion { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Css))[..12];
@@ -23,25 +22,13 @@ public static class ConsoleAssets
         return TypedResults.Bytes(Css, "text/css; charset=utf-8");
     }
 
-    internal static async Task<IResult> EvidenceImageAsync(string evidenceDigest, string file, BlobArtifactStore store, HttpContext http)
+    internal static async Task<IResult> EvidenceImageAsync(string evidenceDigest, string file, EvidenceReader evidence, HttpContext http)
     {
-        if (!BlobArtifactStore.IsDigest(evidenceDigest) || !file.EndsWith(".png", StringComparison.Ordinal))
-        {
-            return Problems.NotFound("No such plot.");
-        }
-
         try
         {
-            var index = EvidenceBundle.Parse(await store.GetAsync(evidenceDigest, http.RequestAborted));
-            if (!index.Files.TryGetValue(file, out var named) || named.MediaType != "image/png")
+            if (await evidence.PlotAsync(evidenceDigest, file, http.RequestAborted) is not { } bytes)
             {
-                return Problems.NotFound($"The evidence {evidenceDigest} names no plot '{file}'.");
-            }
-
-            var bytes = await store.GetAsync(named.Digest, http.RequestAborted);
-            if (!bytes.AsSpan().StartsWith(PngSignature))
-            {
-                return Problems.NotFound($"The evidence's '{file}' is not a PNG image.");
+                return Problems.NotFound($"The evidence {evidenceDigest} names no PNG plot '{file}'.");
             }
 
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Console;
 

@@ -27,6 +27,7 @@ public static class ConsoleSetup
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             antiforgery.FormFieldName = "__console-antiforgery";
         });
+        builder.Services.AddSingleton<Orchestrator.Operations.Evidence.EvidenceReader>();
         builder.Services.AddScoped<Runs.ApprovalStanding>();
         builder.Services.AddScoped<Runs.RunPageLoader>();
         builder.Services.AddScoped<Inbox.InboxLoader>();

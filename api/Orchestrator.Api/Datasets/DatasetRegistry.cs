@@ -53,13 +53,7 @@ public sealed class DatasetRegistry(BlobContainerClient container, LedgerDatabas
     /// <summary>The manifests acquired by runs that used the registered dataset, oldest first.</summary>
     public async Task<IReadOnlyList<DatasetVersionView>> VersionsAsync(string name, CancellationToken cancellationToken)
     {
-        await using var command = ledger.DataSource.CreateCommand(
-            $"""
-            SELECT a.data ->> 'ManifestDigest', max((a.data ->> 'ItemCount')::int), min(a.timestamp), array_agg(DISTINCT r.data ->> 'RunId')
-            FROM {ledger.Table("mt_events")} r JOIN {ledger.Table("mt_events")} a ON a.stream_id = r.stream_id AND a.type = $2
-            WHERE r.type = $1 AND r.data ->> 'DatasetSource' = $3
-            GROUP BY 1 ORDER BY 3
-            """);
+        await using var command = ledger.DataSource.CreateCommand(EventTables.DatasetVersions(ledger));
         command.Parameters.Add(new() { Value = LedgerJson.TypeName(typeof(RunRequested)) });
         command.Parameters.Add(new() { Value = LedgerJson.TypeName(typeof(DatasetAcquired)) });
         command.Parameters.Add(new() { Value = SourceName(name) });

@@ -14,6 +14,9 @@ public static class ProblemTypes
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string Conflict = Base + "conflict";
+
+    /// <summary>Weights that do not fit the architecture (400): the extensions name the first bad key and what is wrong with it.</summary>
+    public const string WeightsMismatch = Base + "weights-mismatch";
     public const string PayloadTooLarge = Base + "payload-too-large";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string BadRequest = Base + "bad-request";

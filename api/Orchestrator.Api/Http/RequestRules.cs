@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Api;
 
@@ -7,8 +8,7 @@ public static partial class RequestRules
 {
     public const string NamePattern = "^[a-z0-9][a-z0-9-]{0,62}$";
     public const string NameMessage = "Must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit.";
-    public const string DigestPattern = "^sha256:[0-9a-f]{64}$";
-    public const string DigestMessage = "Must be \"sha256:\" followed by 64 lowercase hex digits.";
+    public const string DigestMessage = $"Must be \"{Digest.Prefix}\" followed by 64 lowercase hex digits.";
     public const string TextMessage = "Must be 1-500 characters without control characters.";
     public const string LocationMessage = "Must be a path or blob prefix of at most 1024 characters, without '..' segments or control characters.";
     public const string ParametersMessage = "At most 32 parameters; keys of 1-40 lowercase letters, digits or dashes; values of at most 200 characters without control characters.";

@@ -34,6 +34,11 @@ public static class Problems
     /// <summary>400 for one field.</summary>
     public static IResult Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>400 for weights that cannot be imported; <paramref name="key"/> (and <paramref name="problem"/>) name the first key that does not fit.</summary>
+    public static IResult WeightsRefused(string detail, string? key, string? problem) =>
+        TypedResults.Problem(detail, statusCode: 400, title: "The weights cannot be imported.", type: key is null ? ProblemTypes.BadRequest : ProblemTypes.WeightsMismatch,
+            extensions: key is null ? null : new Dictionary<string, object?> { ["key"] = key, ["problem"] = problem });
+
     public static IResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: 404, title: "Not found", type: ProblemTypes.NotFound);
 
     public static IResult Conflict(string detail) => TypedResults.Problem(detail, statusCode: 409, title: "Conflict", type: ProblemTypes.Conflict);

@@ -1,3 +1,5 @@
+using Orchestrator.Client;
+
 namespace Orchestrator.Api.Identity;
 
 /// <summary>
@@ -10,10 +12,10 @@ public sealed class AuthOptions
     public const string Section = "Orchestrator:Auth";
 
     /// <summary>The issuer the service expects unless configured otherwise (and development tokens carry).</summary>
-    public const string DefaultIssuer = "orchestrator";
+    public const string DefaultIssuer = DevelopmentTokens.DefaultIssuer;
 
     /// <summary>The audience the service expects unless configured otherwise (and development tokens carry).</summary>
-    public const string DefaultAudience = "orchestrator-api";
+    public const string DefaultAudience = DevelopmentTokens.DefaultAudience;
 
     /// <summary>Expected "iss" of tokens.</summary>
     public string Issuer { get; set; } = DefaultIssuer;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using Orchestrator.Api.Errors;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Identity;
 

@@ -1,8 +1,8 @@
-using Orchestrator.Activities.Deploy;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Operations.Models;
 using Orchestrator.Workflows.Decommission;
 
 namespace Orchestrator.Api.Models;
@@ -41,7 +41,7 @@ public static class ModelEndpoints
         var models = await readModels.ListModelsAsync(http.RequestAborted);
         return TypedResults.Ok(models.Select(m =>
         {
-            var alias = m.Aliases.GetValueOrDefault(Aliases.Production);
+            var alias = m.Aliases.GetValueOrDefault(ModelState.ProductionAlias);
             return new ModelSummary(m.Name, m.Versions.Count, alias?.Version, alias?.CanaryVersion, alias?.CanaryShare ?? 0, m.Stopped, m.UpdatedAt);
         }).ToList());
     }

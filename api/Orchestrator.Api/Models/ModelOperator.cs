@@ -1,10 +1,9 @@
-using Orchestrator.Activities.Decommission;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Api.Http;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Client;
@@ -16,8 +15,8 @@ public sealed record OperationCaller(string User, IReadOnlyList<string> Roles, s
 
 /// <summary>
 /// The human operations on a model, for the API and the console alike: each is one model-stream ledger entry written with
-/// the caller's verified identity by the activities' <see cref="ModelOperations"/> and <see cref="Decommissioner"/> (the
-/// decisions live there); a stop or resume then tells the model's monitor. The API maps the outcome to its statuses.
+/// the caller's verified identity by the application core's <see cref="ModelOperations"/> and <see cref="Decommissioner"/>
+/// (Orchestrator.Operations: the decisions live there); a stop or resume then tells the model's monitor. The API maps the outcome to its statuses.
 /// </summary>
 public sealed class ModelOperator(ModelOperations ops, Decommissioner decommissioner, AuditReadModels readModels, PolicyCatalog catalog,
     ITemporalClient temporal, ILogger<ModelOperations> logger)
@@ -37,12 +36,12 @@ public sealed class ModelOperator(ModelOperations ops, Decommissioner decommissi
             MonitorSignals.AfterAsync(ops.ResumeAsync(name, reason, context, key, token), temporal, logger, name, stopped: false, reason, token), cancellationToken);
 
     /// <summary>Retires <paramref name="version"/> for good under the retention section of the policy it was evaluated under.</summary>
-    public async Task<Outcome<DecommissionActivity.Output>> DecommissionAsync(string name, int version, string reason, OperationCaller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<IDecommissionActivities.Output>> DecommissionAsync(string name, int version, string reason, OperationCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (!RequestRules.IsName(name) || await readModels.ModelAsync(AuditStreams.Model(name), cancellationToken) is not { } model || model.Find(version) is not { } record)
         {
-            return Outcome.Refused<DecommissionActivity.Output>(OutcomeKind.NotFound, $"Model '{name}' has no version {version}.");
+            return Outcome.Refused<IDecommissionActivities.Output>(OutcomeKind.NotFound, $"Model '{name}' has no version {version}.");
         }
 
         try
@@ -50,9 +49,9 @@ public sealed class ModelOperator(ModelOperations ops, Decommissioner decommissi
             var done = await decommissioner.DecommissionAsync(name, version, reason, Retention(record.PolicyVersion), Context(caller, name), cancellationToken);
             return Outcome.Done(done);
         }
-        catch (DecommissionRefusedException e)
+        catch (OperationRefusedException e)
         {
-            return Outcome.Refused<DecommissionActivity.Output>(e.NotFound ? OutcomeKind.NotFound : OutcomeKind.Conflict, e.Message);
+            return Outcome.Refused<IDecommissionActivities.Output>(e.NotFound ? OutcomeKind.NotFound : OutcomeKind.Conflict, e.Message);
         }
     }
 

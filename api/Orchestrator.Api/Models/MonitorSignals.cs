@@ -17,7 +17,7 @@ internal static partial class MonitorSignals
         Task<LedgerEntry> recorded, ITemporalClient temporal, ILogger logger, string model, bool stopped, string reason, CancellationToken cancellationToken)
     {
         var entry = await recorded.ConfigureAwait(false);
-        var handle = temporal.GetWorkflowHandle<ModelMonitorWorkflow>(RetrainActivities.MonitorWorkflowId(model));
+        var handle = temporal.GetWorkflowHandle<ModelMonitorWorkflow>(ModelMonitorWorkflow.WorkflowId(model));
         var options = new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } };
         try
         {

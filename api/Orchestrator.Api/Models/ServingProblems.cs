@@ -1,6 +1,6 @@
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Http;
-using Orchestrator.Activities.Serving;
+using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Api.Models;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Api.Models;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Api.Predictions;
 

@@ -1,9 +1,10 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Api.Models;
+using Orchestrator.Client;
+using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Api.Predictions;
 

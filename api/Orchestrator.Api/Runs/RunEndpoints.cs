@@ -1,7 +1,11 @@
 using Orchestrator.Api.Hosting;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
+using Orchestrator.Client;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -27,7 +31,8 @@ public static class RunEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets)
+    private static async Task<IResult> StartAsync(StartRunRequest request, HttpContext http, RunStarter starter, Datasets.DatasetRegistry datasets,
+        [Microsoft.AspNetCore.Mvc.FromServices] Orchestrator.Operations.BaseModels.BaseModelRegistry baseModels)
     {
         var (key, problem) = Idempotency.Read(http);
         if (problem is not null)
@@ -37,15 +42,31 @@ public static class RunEndpoints
 
         var dataset = request.Dataset;
         string? sourceName = null;
+        string? registrant = null;
         if (request.DatasetName is { } name)
         {
-            dataset = (await datasets.FindAsync(name, http.RequestAborted))?.Source;
-            if (dataset is null)
+            var registration = await datasets.FindAsync(name, http.RequestAborted);
+            if (registration is null)
             {
                 return Problems.Validation("DatasetName", $"No dataset '{name}' is registered (POST /api/datasets).");
             }
 
+            dataset = registration.Source;
+            registrant = registration.RegisteredBy;
             sourceName = Datasets.DatasetRegistry.SourceName(name);
+        }
+
+        Orchestrator.Workflows.Train.BaseModelRef? baseModel = null;
+        if (request.BaseModel is { } baseName)
+        {
+            // Pinned here by digest: the run fine-tunes from exactly the weights registered under the name now.
+            var found = await baseModels.FindAsync(baseName, http.RequestAborted);
+            if (found is null)
+            {
+                return Problems.Validation("BaseModel", $"No base model '{baseName}' is registered (POST /api/base-models).");
+            }
+
+            baseModel = new Orchestrator.Workflows.Train.BaseModelRef(baseName, found.Registration.WeightsDigest);
         }
 
         var (user, roles) = http.Caller();
@@ -53,7 +74,7 @@ public static class RunEndpoints
         var causation = key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}";
         try
         {
-            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted);
+            var started = await starter.StartAsync(request, dataset!, sourceName, user, roles, runId, causation, http.RequestAborted, registrant, baseModel);
             return TypedResults.Accepted($"/api/runs/{started.RunId}", new RunAccepted(started.RunId, started.WorkflowId, started.PolicyVersion, "requested"));
         }
         catch (Orchestrator.Audit.Ledger.IdempotencyConflictException)
@@ -127,7 +148,7 @@ public static class RunEndpoints
 
     private static async Task<IResult> GetAsync(string runId, AuditReadModels readModels, ITemporalClient temporal, CancellationToken cancellationToken)
     {
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), cancellationToken) is not { } summary)
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), cancellationToken) is not { } summary)
         {
             return Problems.NotFound($"No run '{runId}'.");
         }
@@ -139,7 +160,7 @@ public static class RunEndpoints
             timeout.CancelAfter(QueryTimeout);
             try
             {
-                workflow = await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(RunWorkflows.WorkflowId(runId))
+                workflow = await temporal.GetWorkflowHandle<ModelLifecycleWorkflow>(ModelLifecycleWorkflow.WorkflowId(runId))
                     .QueryAsync(wf => wf.Status(), new WorkflowQueryOptions { Rpc = new RpcOptions { CancellationToken = timeout.Token } });
             }
             catch (Exception e) when (e is RpcException or WorkflowQueryFailedException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
@@ -150,17 +171,25 @@ public static class RunEndpoints
         }
 
         return TypedResults.Ok(new RunDetail(RunViewMapping.Item(summary), summary.PolicyVersion, summary.FailureReason, RunViewMapping.Evidence(summary),
-            summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId)));
+            summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId),
+            summary.Cancellation, summary.RefusedSignatures, summary.Contributors));
     }
 
-    private static async Task<IResult> CancelAsync(string runId, CancelRunRequest? request, HttpContext http, AuditReadModels readModels, ITemporalClient temporal, ApiMetrics metrics)
+    private static async Task<IResult> CancelAsync(
+        string runId, CancelRunRequest? request, HttpContext http, AuditReadModels readModels, IAuditLedger ledger, ITemporalClient temporal, ApiMetrics metrics)
     {
         if (request?.Reason is { } reason && !RequestRules.IsReason(reason))
         {
             return Problems.Validation("reason", "Must be 1-2000 characters without control characters.");
         }
 
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), http.RequestAborted) is not { } summary)
+        var (key, problem) = Idempotency.Read(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), http.RequestAborted) is not { } summary)
         {
             return Problems.NotFound($"No run '{runId}'.");
         }
@@ -176,13 +205,27 @@ public static class RunEndpoints
             return Problems.Conflict($"The run has already ended ({summary.Status.ToString().ToLowerInvariant()}).");
         }
 
+        // Who asked and why, recorded as the caller before the workflow hears of it (like approvals); the workflow's
+        // RunCancelled follows once the run has stopped.
+        var context = new AuditContext(Actor.User(user, roles), new Correlation(ModelLifecycleWorkflow.WorkflowId(runId), runId),
+            key is null ? $"http:{http.TraceIdentifier}" : $"idempotency-key:{key}", []);
+        var ledgerKey = $"cancellation-requested/{Idempotency.DeriveId("cancel", user, key ?? Idempotency.NewId())}";
         try
         {
-            await temporal.GetWorkflowHandle(RunWorkflows.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
+            await ledger.AppendAsync(AuditStreams.Run(runId), new RunCancellationRequested(user, request?.Reason), context, ledgerKey, http.RequestAborted);
+        }
+        catch (IdempotencyConflictException)
+        {
+            return Problems.Conflict($"The {Idempotency.Header} was already used for a different cancellation.");
+        }
+
+        try
+        {
+            await temporal.GetWorkflowHandle(ModelLifecycleWorkflow.WorkflowId(runId)).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = http.RequestAborted } });
         }
         catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
         {
-            return Problems.Conflict("The run's workflow is not running.");
+            return Problems.Conflict("The cancellation request is recorded, but the run's workflow is not running.");
         }
 
         metrics.RunCancelled(summary.Stage);

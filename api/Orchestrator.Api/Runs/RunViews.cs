@@ -1,4 +1,6 @@
+using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Replay;
+using Orchestrator.Workflows.Lifecycle;
 using WorkflowRunStatus = Orchestrator.Workflows.Lifecycle.RunStatus;
 
 namespace Orchestrator.Api.Runs;
@@ -16,6 +18,18 @@ public sealed record RunPage(IReadOnlyList<RunListItem> Items, int Skip, int Tak
 public sealed record RunLinks(string Self, string Events, string State, string Approvals);
 
 /// <summary>A run in detail: the ledger's view, the workflow's live status (null when Temporal did not answer) and the evidence.</summary>
+/// <param name="Run">The run in brief.</param>
+/// <param name="PolicyVersion">The pinned policy.</param>
+/// <param name="FailureReason">Why it failed or was cancelled, as the workflow recorded it.</param>
+/// <param name="Evidence">Named digests.</param>
+/// <param name="Approvals">Every signature on it.</param>
+/// <param name="PendingApprovalEvidenceDigest">What approvers sign while it awaits approval.</param>
+/// <param name="Workflow">The workflow's live status.</param>
+/// <param name="WorkflowUnavailable">Why the live status is missing.</param>
+/// <param name="Links">The audit trail.</param>
+/// <param name="Cancellation">Who asked to cancel it and why (RunCancellationRequested); null when nobody did.</param>
+/// <param name="RefusedSignatures">The signatures the workflow did not count (ApprovalRefused).</param>
+/// <param name="Contributors">Everyone who shaped the run (none of them may approve it).</param>
 public sealed record RunDetail(
     RunListItem Run,
     string? PolicyVersion,
@@ -25,7 +39,10 @@ public sealed record RunDetail(
     string? PendingApprovalEvidenceDigest,
     WorkflowRunStatus? Workflow,
     string? WorkflowUnavailable,
-    RunLinks Links);
+    RunLinks Links,
+    CancellationRecord? Cancellation = null,
+    IReadOnlyList<LedgerReference>? RefusedSignatures = null,
+    IReadOnlyList<RunContribution>? Contributors = null);
 
 /// <summary>POST /api/runs/{id}/cancel.</summary>
 public sealed record CancelRunRequest(string? Reason);
@@ -36,7 +53,7 @@ internal static class RunViewMapping
         new(s.RunId ?? s.Id, s.ModelName, s.Status.ToString().ToLowerInvariant(), s.Stage, s.RequestedBy, s.RequestedAt, s.UpdatedAt, s.ModelVersion);
 
     public static RunLinks Links(string runId) =>
-        new($"/api/runs/{runId}", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/events", $"/api/audit/streams/{RunWorkflows.Stream(runId)}/state",
+        new($"/api/runs/{runId}", $"/api/audit/streams/{AuditStreams.Run(runId)}/events", $"/api/audit/streams/{AuditStreams.Run(runId)}/state",
             $"/api/runs/{runId}/approvals");
 
     public static IReadOnlyDictionary<string, string> Evidence(RunSummary s)

@@ -1,7 +1,7 @@
 using FluentValidation;
-using Orchestrator.Activities.Acquire;
-using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Runs;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Api.Runs;
@@ -13,8 +13,10 @@ namespace Orchestrator.Api.Runs;
 /// <param name="Policy">The governance policy; the latest "default" when omitted.</param>
 /// <param name="BaseCheckpointDigest">A previous version's checkpoint ("sha256:...") to start from (retrain).</param>
 /// <param name="DatasetName">A dataset registered with POST /api/datasets, instead of <paramref name="Dataset"/>.</param>
+/// <param name="BaseModel">A base model registered with POST /api/base-models to fine-tune from (its architecture must be the policy's).</param>
 public sealed record StartRunRequest(
-    string ModelName, DatasetSpec? Dataset, AnnotationSpec? Annotation = null, PolicySpec? Policy = null, string? BaseCheckpointDigest = null, string? DatasetName = null);
+    string ModelName, DatasetSpec? Dataset, AnnotationSpec? Annotation = null, PolicySpec? Policy = null, string? BaseCheckpointDigest = null, string? DatasetName = null,
+    string? BaseModel = null);
 
 /// <summary>A dataset source: "synthetic", "image-folder" or "cifar10", with its data-governance terms.</summary>
 public sealed record DatasetSpec(string Kind, string? Location, Dictionary<string, string>? Parameters, string Licence, string Consent, string Retention);
@@ -41,7 +43,9 @@ public sealed class StartRunRequestValidator : AbstractValidator<StartRunRequest
         RuleFor(r => r.Policy).Must(p => catalog.Find(new PolicyRef(p?.Name ?? RequestRules.DefaultPolicy, p?.Version)) is not null)
             .WithMessage("No such policy (GET /api/policies lists them).")
             .When(r => r.Policy is null || (RequestRules.IsName(r.Policy.Name) && r.Policy.Version is null or > 0));
-        RuleFor(r => r.BaseCheckpointDigest).Matches(RequestRules.DigestPattern).WithMessage(RequestRules.DigestMessage).When(r => r.BaseCheckpointDigest is not null);
+        RuleFor(r => r.BaseCheckpointDigest).Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage).When(r => r.BaseCheckpointDigest is not null);
+        RuleFor(r => r.BaseModel).Matches(RequestRules.NamePattern).WithMessage(RequestRules.NameMessage).When(r => r.BaseModel is not null);
+        RuleFor(r => r.BaseModel).Null().When(r => r.BaseCheckpointDigest is not null).WithMessage("Give either a baseModel or a baseCheckpointDigest, not both.");
     }
 }
 

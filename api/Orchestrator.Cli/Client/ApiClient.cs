@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Cli.Client;
 
@@ -64,7 +64,7 @@ public sealed class ApiClient : IDisposable
             await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 await using var input = await response.Content.ReadAsStreamAsync(cancellationToken);
-                sha256 = await BlobArtifactStore.CopyHashedAsync(input, output, cancellationToken);
+                sha256 = (await Digest.CopyAsync(input, output, cancellationToken)).Hex;
                 bytes = output.Length;
             }
 

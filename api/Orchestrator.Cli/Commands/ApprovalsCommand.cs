@@ -50,9 +50,16 @@ public static class ApprovalsCommand
             var signed = await api.PostAsync($"/api/runs/{CliContext.Segment(runId)}/approvals",
                 new { decision, reason = parse.GetValue(reason), evidenceDigest = digest }, cancellationToken, parse.GetValue(key));
             output.Record(signed, ("signed", e => Str(e, "decision")), ("run", e => Str(e, "runId")),
-                ("ledger entry", e => $"{Str(e, "streamId")}@{Str(e, "version")}"), ("hash", e => Str(e, "hash")));
+                ("ledger entry", e => $"{Str(e, "streamId")}@{Str(e, "version")}"), ("hash", e => Str(e, "hash")),
+                ("judgement", Judgement));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>The workflow's answer ("counted: 1 more approval needed ..."), or that it follows in the ledger (a 202).</summary>
+    public static string Judgement(System.Text.Json.JsonElement submission) =>
+        submission.TryGetProperty("judgement", out var j) && j.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? $"{Str(j, "outcome")}: {Str(j, "explanation")} ({Str(j, "approvalsStillNeeded")} more approval(s) needed)"
+            : "not judged yet (see the run)";
 }

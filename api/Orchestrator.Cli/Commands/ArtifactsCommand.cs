@@ -1,14 +1,12 @@
 using System.CommandLine;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Cli.Client;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>`orchestrator artifacts get DIGEST --output FILE` over /api/artifacts: evidence reports, model cards, manifests, models.</summary>
 public static class ArtifactsCommand
 {
-    private const string Prefix = "sha256:";
-
     public static Command Create()
     {
         var artifacts = new Command("artifacts", "Content-addressed artifacts named by the ledger's evidence (reports, model cards, manifests, models).");
@@ -18,7 +16,7 @@ public static class ArtifactsCommand
         get.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
             var wanted = parse.GetValue(digest)!;
-            if (!BlobArtifactStore.IsDigest(wanted))
+            if (!Digest.IsValid(wanted))
             {
                 throw new CliException(ExitCodes.BadInput, $"'{wanted}' is not a digest of the form sha256:<64 lowercase hex digits>");
             }
@@ -29,7 +27,7 @@ public static class ArtifactsCommand
                 throw new CliException(ExitCodes.BadInput, $"cannot write '{path}': it is a directory or its folder does not exist");
             }
 
-            var download = await api.DownloadAsync($"/api/artifacts/{CliContext.Segment(wanted)}", path, cancellationToken, expectedSha256: wanted[Prefix.Length..]);
+            var download = await api.DownloadAsync($"/api/artifacts/{CliContext.Segment(wanted)}", path, cancellationToken, expectedSha256: Digest.Parse(wanted).Hex);
             var result = System.Text.Json.JsonSerializer.SerializeToElement(new { digest = wanted, bytes = download.Bytes, mediaType = download.MediaType, file = path, verified = true });
             output.Record(result, ("artifact", _ => wanted), ("bytes", _ => download.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("media type", _ => download.MediaType), ("file", _ => path), ("verified", _ => "sha256 matches"));

@@ -29,9 +29,10 @@ public static class RunsCommand
         var policy = new Option<string>("--policy") { Description = "Policy name.", DefaultValueFactory = _ => "default" };
         var policyVersion = new Option<int?>("--policy-version") { Description = "Policy version (default: the latest)." };
         var baseCheckpoint = new Option<string?>("--base-checkpoint") { Description = "Checkpoint digest to retrain from." };
+        var baseModel = new Option<string?>("--base-model") { Description = "A registered base model to fine-tune (orchestrator base-models register)." };
         var key = new Option<string?>("--idempotency-key") { Description = "Repeat-safe key: the same key starts the run once." };
         var wait = new Option<bool>("--wait") { Description = "Wait until the run ends or needs approval, showing progress." };
-        var command = new Command("start", "Start a governed pipeline run.") { model, datasetName, count, seed, drift, policy, policyVersion, baseCheckpoint, key, wait };
+        var command = new Command("start", "Start a governed pipeline run.") { model, datasetName, count, seed, drift, policy, policyVersion, baseCheckpoint, baseModel, key, wait };
         command.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
             var parameters = new Dictionary<string, string> { ["count"] = parse.GetValue(count).ToString(System.Globalization.CultureInfo.InvariantCulture), ["seed"] = parse.GetValue(seed).ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -50,6 +51,7 @@ public static class RunsCommand
                 datasetName = parse.GetValue(datasetName),
                 policy = new { name = parse.GetValue(policy), version = parse.GetValue(policyVersion) },
                 baseCheckpointDigest = parse.GetValue(baseCheckpoint),
+                baseModel = parse.GetValue(baseModel),
             };
             var accepted = await api.PostAsync("/api/runs", body, cancellationToken, parse.GetValue(key));
             output.Record(accepted, ("run", e => Str(e, "runId")), ("workflow", e => Str(e, "workflowId")), ("policy", e => Str(e, "policyVersion")));

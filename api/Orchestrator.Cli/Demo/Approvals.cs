@@ -32,7 +32,8 @@ public static class Approvals
             await log.StepAsync($"{name} approves version {version} with a reason", async () =>
             {
                 var signed = await Sign(client, name, runId, evidence, $"{name}: reviewed the evidence report of version {version}; gates passed", cancellationToken);
-                log.Info($"signed {Str(signed, "decision")} on {evidence[..Math.Min(23, evidence.Length)]}...: ledger entry {Str(signed, "streamId")}@{Str(signed, "version")}");
+                log.Info($"signed {Str(signed, "decision")} on {evidence[..Math.Min(23, evidence.Length)]}...: ledger entry {Str(signed, "streamId")}@{Str(signed, "version")}; "
+                    + $"the workflow: {Commands.ApprovalsCommand.Judgement(signed)}");
             });
         }
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Orchestrator.Api.Identity;
 using Orchestrator.Cli.Client;
 using Orchestrator.Cli.Commands;
+using Orchestrator.Client;
 
 namespace Orchestrator.Cli.Demo;
 

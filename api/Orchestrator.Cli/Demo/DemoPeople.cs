@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
-using Orchestrator.Api.Identity;
 using Orchestrator.Cli.Client;
+using Orchestrator.Client;
 
 namespace Orchestrator.Cli.Demo;
 
@@ -45,7 +45,7 @@ public sealed class DemoPeople : IDisposable
     }
 
     private static string Mint(SecurityKey key, string user, string[] roles) =>
-        DevelopmentTokens.Mint(key, AuthOptions.DefaultIssuer, AuthOptions.DefaultAudience, user, roles, TimeSpan.FromHours(2));
+        DevelopmentTokens.Mint(key, DevelopmentTokens.DefaultIssuer, DevelopmentTokens.DefaultAudience, user, roles, TimeSpan.FromHours(2));
 
     public void Dispose()
     {

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Orchestrator.Api.Identity;
 using Orchestrator.Cli.Client;
 using Orchestrator.Cli.Commands;
+using Orchestrator.Client;
 
 namespace Orchestrator.Cli.Dev;
 
@@ -18,8 +18,8 @@ public static class TokenCommand
         var roles = new Option<string[]>("--role") { Description = $"A role ({string.Join(", ", Roles.All)}); repeatable.", Required = true, AllowMultipleArgumentsPerToken = true };
         var minutes = new Option<int>("--minutes") { Description = "Lifetime in minutes.", DefaultValueFactory = _ => 480 };
         var keyPath = new Option<string?>("--key-path") { Description = "The signing key file (default: .local/dev-signing.key of this checkout)." };
-        var issuer = new Option<string>("--issuer") { DefaultValueFactory = _ => AuthOptions.DefaultIssuer, Description = "Token issuer." };
-        var audience = new Option<string>("--audience") { DefaultValueFactory = _ => AuthOptions.DefaultAudience, Description = "Token audience." };
+        var issuer = new Option<string>("--issuer") { DefaultValueFactory = _ => DevelopmentTokens.DefaultIssuer, Description = "Token issuer." };
+        var audience = new Option<string>("--audience") { DefaultValueFactory = _ => DevelopmentTokens.DefaultAudience, Description = "Token audience." };
         var command = new Command("token", "Mint a development token (local use only).") { user, roles, minutes, keyPath, issuer, audience };
         command.SetLocalAction((parse, output, _) =>
         {

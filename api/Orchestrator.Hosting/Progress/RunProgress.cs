@@ -38,7 +38,7 @@ public static class RunProgress
         foreach (var pending in description.PendingActivities)
         {
             TrainingHeartbeat? training = null;
-            if (pending.ActivityType.Name == TrainActivity.Name && pending.HeartbeatDetails is { Payloads_.Count: > 0 } details)
+            if (pending.ActivityType.Name == ITrainActivities.Name && pending.HeartbeatDetails is { Payloads_.Count: > 0 } details)
             {
                 training = (TrainingHeartbeat?)converter.ToValue(details.Payloads_[0], typeof(TrainingHeartbeat));
             }

@@ -22,13 +22,19 @@ public static class TemporalHosting
     /// carries the <see cref="TraceContextInterceptor"/>) and, unless the role is api, the activities' services and the hosted
     /// workers of the role: the CPU worker (every workflow plus the default queue's activities) and the GPU
     /// worker (train, export, evaluate) with its GPU telemetry. Replaces any ITemporalClient registered before. A role
-    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build
-    /// <paramref name="backendCheck"/> (by default this process's <see cref="BackendSelfCheck"/>), on the CUDA build
-    /// <paramref name="gpuCheck"/> (by default the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings).
+    /// that runs TorchSharp hosts no worker at all when its device check fails: on the CPU build this process's
+    /// <see cref="BackendSelfCheck"/>, on the CUDA build the <see cref="GpuDeviceCheck"/> of the "Orchestrator:Gpu" settings.
     /// It then logs why and keeps the API (<see cref="WorkerBackendStatus"/>); in particular the GPU queue is only
     /// polled by a process whose device passed.
     /// </summary>
-    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck = null,
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder) => AddOrchestratorTemporal(builder, backendCheck: null);
+
+    /// <inheritdoc cref="AddOrchestratorTemporal(IHostApplicationBuilder)"/>
+    /// <param name="builder">The host.</param>
+    /// <param name="backendCheck">The CPU backend self-check to decide on (tests pass their own; null: this process's).</param>
+    /// <param name="gpuCheck">The GPU device check to decide on (tests pass their own; null: the configured device's).</param>
+    /// <remarks>Kept apart from the parameterless overload so that a host calling that one never names Ml's check types (the API's dependency rule).</remarks>
+    public static IHostApplicationBuilder AddOrchestratorTemporal(this IHostApplicationBuilder builder, Func<BackendCheckResult>? backendCheck,
         Func<GpuCheckResult>? gpuCheck = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -96,6 +102,28 @@ public static class TemporalHosting
         // The host must wait longer than the workers' grace period, or it kills them mid-checkpoint.
         services.Configure<HostOptions>(h => h.ShutdownTimeout = Max(h.ShutdownTimeout, settings.GracefulShutdownTimeout + TimeSpan.FromSeconds(10)));
         return builder;
+    }
+
+    /// <summary>
+    /// The launchers' probe (infra/lib.sh): when <paramref name="args"/> is the single <see cref="BackendSelfCheck.Argument"/>,
+    /// runs libtorch's numerical self-check in this process, prints its one line and returns true with the exit code;
+    /// the host then exits without starting (docs/adr/0021-cpu-backend-self-check.md).
+    /// </summary>
+    public static bool TryRunSelfCheck(string[] args, out int exitCode)
+    {
+        exitCode = args is [BackendSelfCheck.Argument] ? BackendSelfCheck.RunFromCommandLine(Console.Out, Console.Error) : 0;
+        return args is [BackendSelfCheck.Argument];
+    }
+
+    /// <summary>
+    /// The GPU host check (infra/gpu/check.sh): when <paramref name="args"/> is the single <see cref="GpuDeviceCheck.Argument"/>,
+    /// checks that CUDA libtorch is found and loaded and that the device answers and computes right, prints the result
+    /// and returns true with the exit code; the host then exits without starting (docs/gpu.md).
+    /// </summary>
+    public static bool TryRunGpuCheck(string[] args, out int exitCode)
+    {
+        exitCode = args is [GpuDeviceCheck.Argument] ? GpuDeviceCheck.RunFromCommandLine(Console.Out, Console.Error) : 0;
+        return args is [GpuDeviceCheck.Argument];
     }
 
     /// <summary>Parses the role setting; null or empty is <see cref="ProcessRole.All"/>.</summary>

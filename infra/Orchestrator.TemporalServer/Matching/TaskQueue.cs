@@ -19,8 +19,6 @@ internal sealed class TaskQueue
     private readonly Queue<IQueuedTask> backlog = new();
     private readonly LinkedList<Poller> pollers = new();
 
-    public int BacklogCount => backlog.Count;
-
     public DateTime LastPollTime { get; private set; }
 
     public void Add(IQueuedTask task)

@@ -1,8 +1,9 @@
 using Orchestrator.Activities.Acquire;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Events;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Exceptions;
@@ -23,7 +24,7 @@ public sealed class AcquireActivitiesTests(PostgresDatabase database, BlobContai
     public async Task Acquire_SyntheticSourceRetried_StoresImagesAndManifestAndRecordsOnce()
     {
         var activities = new AcquireActivities(Store, Audit);
-        var input = new AcquireActivity.Input(_runId, Synthetic(("seed", "7"), ("count", "12"), ("image-size", "16")), "sha256:policy");
+        var input = new IAcquireActivities.Input(_runId, Synthetic(("seed", "7"), ("count", "12"), ("image-size", "16")), "sha256:policy");
 
         var first = await Activity("temporal-run-1", "2", attempt: 1).RunAsync(() => activities.AcquireAsync(input));
         var second = await Activity("temporal-run-1", "2", attempt: 2).RunAsync(() => activities.AcquireAsync(input));
@@ -47,7 +48,7 @@ public sealed class AcquireActivitiesTests(PostgresDatabase database, BlobContai
         acquired.ClassCounts.Values.Sum().ShouldBe(12);
         acquired.Licence.ShouldBe("CC0-1.0");
         acquired.Retention.ShouldBe("P7Y");
-        entry.Context.Evidence.ShouldHaveSingleItem().Sha256.ShouldBe(first.ManifestDigest["sha256:".Length..]);
+        entry.Context.Evidence.ShouldHaveSingleItem().Sha256.ShouldBe(Digest.Parse(first.ManifestDigest).Hex);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using Orchestrator.Activities.Acquire;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Temporalio.Exceptions;
@@ -29,7 +29,7 @@ public sealed class AcquireFromLocationTests(PostgresDatabase database, BlobCont
         await UploadAsync("dog/1.png", Png(200));
         await UploadAsync("dog/broken.png", "not an image"u8.ToArray());
         await container.Client.UploadBlobAsync($"elsewhere/{Guid.NewGuid():N}/bird/1.png", BinaryData.FromBytes(Png(10)), Token);
-        var input = new AcquireActivity.Input(_runId, Source("image-folder", $"blob://{container.Name}/{_prefix}"), "p");
+        var input = new IAcquireActivities.Input(_runId, Source("image-folder", $"blob://{container.Name}/{_prefix}"), "p");
 
         var first = await Activity("wf-run", "acquire", attempt: 1).RunAsync(() => Activities.AcquireAsync(input));
         var second = await Activity("wf-run", "acquire", attempt: 2).RunAsync(() => Activities.AcquireAsync(input));
@@ -45,13 +45,54 @@ public sealed class AcquireFromLocationTests(PostgresDatabase database, BlobCont
     }
 
     [Fact]
+    public async Task Acquire_ImageFolderWithASliceFile_ItemsCarryItsAttributesAndTheFileIsStoredWithTheVersion()
+    {
+        await UploadAsync("cat/1.png", Png(40));
+        await UploadAsync("cat/2.png", Png(90));
+        await UploadAsync("dog/1.png", Png(200));
+        var slices = "item,lighting,site\ncat/1.png,dim,north\ncat/2.png,bright,north\n"u8.ToArray();
+        await UploadAsync("slices.csv", slices);
+        var dogDigest = Contracts.Digest.Of(Png(200)).ToString();
+        await UploadAsync("more.jsonl", System.Text.Encoding.UTF8.GetBytes($$"""{"item": "{{dogDigest}}", "lighting": "dim"}""" + "\n"));
+        var location = $"blob://{container.Name}/{_prefix}";
+        var csv = Source("image-folder", location) with { Parameters = new Dictionary<string, string> { ["slices"] = "slices.csv" } };
+
+        var version = await Activity("wf-run", "acquire").RunAsync(() => Activities.AcquireAsync(new(_runId, csv, "p")));
+
+        var store = new BlobArtifactStore(container.Client);
+        version.SliceMetadataDigest.ShouldBe(Contracts.Digest.Of(slices).ToString());
+        (await store.GetAsync(version.SliceMetadataDigest!, Token)).ShouldBe(slices);
+        var manifest = ManifestJson.Parse(await store.GetAsync(version.ManifestDigest, Token));
+        manifest.Items.Select(i => string.Join(";", i.Slices.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))).ShouldBe(["lighting=dim;site=north", "lighting=bright;site=north", ""]);
+        var acquired = (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).ShouldHaveSingleItem();
+        acquired.Context.Evidence.ShouldContain(e => e.Name == "slice-metadata" && e.Sha256 == Contracts.Digest.Parse(version.SliceMetadataDigest!).Hex);
+
+        var jsonl = Source("image-folder", location) with { Parameters = new Dictionary<string, string> { ["slices"] = "more.jsonl" } };
+        var byDigest = await Activity("wf-run-2", "acquire").RunAsync(() => Activities.AcquireAsync(new(_runId + "-2", jsonl, "p")));
+        ManifestJson.Parse(await store.GetAsync(byDigest.ManifestDigest, Token)).Items.Single(i => i.ItemId == "dog/1.png").Slices["lighting"].ShouldBe("dim");
+    }
+
+    [Fact]
+    public async Task Acquire_SliceFileNamingAnItemNotInTheData_FailsNonRetryable()
+    {
+        await UploadAsync("cat/1.png", Png(40));
+        await UploadAsync("slices.csv", "item,lighting\ncat/9.png,dim\n"u8.ToArray());
+        var source = Source("image-folder", $"blob://{container.Name}/{_prefix}") with { Parameters = new Dictionary<string, string> { ["slices"] = "slices.csv" } };
+
+        var failure = await Should.ThrowAsync<ApplicationFailureException>(() => Activity("wf-run", "acquire").RunAsync(() => Activities.AcquireAsync(new(_runId, source, "p"))));
+
+        failure.NonRetryable.ShouldBeTrue();
+        failure.Message.ShouldContain("cat/9.png");
+    }
+
+    [Fact]
     public async Task Acquire_Cifar10InBlobPrefixAndOnDisk_SameImagesBadRecordsReportedRecordedOnce()
     {
         byte[] training = [.. Cifar10Files.Record(3, 1), .. Cifar10Files.Record(12, 2), .. Cifar10Files.Record(9, 3)];
         byte[] test = [.. Cifar10Files.Record(0, 4), .. Cifar10Files.Record(1, 5)[..700]];
         await UploadAsync("data_batch_1.bin", training);
         await UploadAsync("test_batch.bin", test);
-        var input = new AcquireActivity.Input(_runId, Source("cifar10", $"blob://{container.Name}/{_prefix}/"), "p");
+        var input = new IAcquireActivities.Input(_runId, Source("cifar10", $"blob://{container.Name}/{_prefix}/"), "p");
 
         var first = await Activity("wf-run", "acquire", attempt: 1).RunAsync(() => Activities.AcquireAsync(input));
         var second = await Activity("wf-run", "acquire", attempt: 2).RunAsync(() => Activities.AcquireAsync(input));

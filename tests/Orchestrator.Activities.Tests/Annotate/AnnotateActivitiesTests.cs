@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
@@ -37,7 +37,7 @@ public sealed class AnnotateActivitiesTests(PostgresDatabase database, BlobConta
     {
         var dataset = await DatasetAsync(20);
         var activities = new AnnotateActivities(Store, Audit);
-        var input = new AnnotateActivity.Input(_runId, dataset, Simulated(("annotators", "3"), ("accuracy", "1"), ("seed", "5")), 0);
+        var input = new IAnnotateActivities.Input(_runId, dataset, Simulated(("annotators", "3"), ("accuracy", "1"), ("seed", "5")), 0);
 
         var first = await Activity("temporal-run-1", "3", attempt: 1).RunAsync(() => activities.AnnotateAsync(input));
         var second = await Activity("temporal-run-1", "3", attempt: 2).RunAsync(() => activities.AnnotateAsync(input));

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 
 namespace Orchestrator.Activities.Tests.Artifacts;
@@ -17,7 +18,7 @@ public sealed class BlobArtifactStoreTests(BlobContainer container) : IClassFixt
 
         var reference = await store.PutAsync(bytes, "application/octet-stream", Token);
 
-        reference.Digest.ShouldBe("sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        reference.Digest.ShouldBe(Digest.Of(bytes).ToString());
         reference.Size.ShouldBe(bytes.Length);
         (await store.GetAsync(reference.Digest, Token)).ShouldBe(bytes);
     }
@@ -51,7 +52,7 @@ public sealed class BlobArtifactStoreTests(BlobContainer container) : IClassFixt
     public async Task Get_UnknownDigest_ThrowsNotFound()
     {
         var store = new BlobArtifactStore(container.Client);
-        var digest = "sha256:" + new string('0', 64);
+        var digest = Digest.FromHex(new string('0', 64)).ToString();
 
         await Should.ThrowAsync<ArtifactNotFoundException>(() => store.GetAsync(digest, Token));
     }

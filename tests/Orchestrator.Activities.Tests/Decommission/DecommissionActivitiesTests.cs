@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Decommission;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Testing;
+using Orchestrator.Testing.Models;
 using Orchestrator.Workflows.Decommission;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Exceptions;
@@ -27,7 +30,7 @@ public sealed class DecommissionActivitiesTests(PostgresDatabase database, BlobC
         var stream = AuditStreams.Model(_model);
         for (var v = 1; v <= 2; v++)
         {
-            await Ledger.AppendAsync(stream, new ModelExported(v, $"run-{v}", "sha256:" + new string('d', 64), onnx.Digest, onnx.Uri, 0), context, $"e{v}", Token);
+            await Ledger.AppendAsync(stream, new ModelExported(v, $"run-{v}", Digest.FromHex(new string('d', 64)).ToString(), onnx.Digest, onnx.Uri, 0), context, $"e{v}", Token);
             await Ledger.AppendAsync(stream, new ModelDeployed(v, "production", 1.0), context, $"d{v}", Token);
         }
 
@@ -39,8 +42,8 @@ public sealed class DecommissionActivitiesTests(PostgresDatabase database, BlobC
     {
         var digest = await SeedAsync();
         using var cache = new PredictorCache((_, _) => Task.FromResult(Array.Empty<byte>()));
-        var activities = new DecommissionActivities(new Decommissioner(Ledger, container.Client, cache), Audit, Catalog);
-        var input = new DecommissionActivity.Input(_model, 1, "superseded by v2 after the grace period", PolicyDigest);
+        var activities = new DecommissionActivities(new Decommissioner(Models, container.Client, cache, TimeProvider.System), Audit, Catalog);
+        var input = new IDecommissionActivities.Input(_model, 1, "superseded by v2 after the grace period", PolicyDigest);
 
         var first = await Activity("wf", "3").RunAsync(() => activities.DecommissionAsync(input));
         var second = await Activity("wf", "3", attempt: 2).RunAsync(() => activities.DecommissionAsync(input));

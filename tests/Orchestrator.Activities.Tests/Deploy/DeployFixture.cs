@@ -1,8 +1,8 @@
-using Orchestrator.Activities.Serving;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using ApprovalDecision = Orchestrator.Audit.Events.ApprovalDecision;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Deploy;
@@ -15,14 +15,14 @@ namespace Orchestrator.Activities.Tests.Deploy;
 /// <summary>Builders for registry and deployment tests: registration inputs, signed approvals, logged traffic.</summary>
 internal static class DeployFixture
 {
-    public static DeployActivities.RegisterInput Register(string runId, string model, string onnxDigest) => new(
+    public static IRegistryActivities.Input Register(string runId, string model, string onnxDigest) => new(
         runId,
         model,
-        new DatasetVersion("sha256:" + new string('d', 64), "blob://datasets/d", 240, ["circle", "square"], 0),
+        new DatasetVersion(Contracts.Digest.FromHex(new string('d', 64)).ToString(), "blob://datasets/d", 240, ["circle", "square"], 0),
         new OnnxModel(onnxDigest, "blob://models/" + onnxDigest, 2e-7),
-        new Evaluation(new GateOutcome(true, [], "sha256:" + new string('e', 64), "blob://reports/e"), 0.95, 0.94));
+        new Evaluation(new GateOutcome(true, [], Contracts.Digest.FromHex(new string('e', 64)).ToString(), "blob://reports/e"), 0.95, 0.94));
 
-    public static string Digest(char c) => "sha256:" + new string(c, 64);
+    public static string Digest(char c) => Contracts.Digest.FromHex(new string(c, 64)).ToString();
 
     /// <summary>Appends an ApprovalSigned as the API does (user actor) and returns the reference the workflow would pass on.</summary>
     public static async Task<LedgerEntryRef> SignAsync(IAuditLedger ledger, string runId, string approver, ApprovalDecision decision = ApprovalDecision.Approve)

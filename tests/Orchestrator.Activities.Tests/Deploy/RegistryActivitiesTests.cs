@@ -11,7 +11,7 @@ public sealed class RegistryActivitiesTests(PostgresDatabase database) : LedgerT
 {
     private readonly string _model = "reg-" + Guid.NewGuid().ToString("N")[..8];
 
-    private RegistryActivities Activities => new(Audit, new AuditReadModels(Database));
+    private RegistryActivities Activities => new(Models, Audit, new AuditReadModels(Database));
 
     [Fact]
     public async Task Register_RetriedAndRerun_AssignsOneVersionAndRecordsOnce()

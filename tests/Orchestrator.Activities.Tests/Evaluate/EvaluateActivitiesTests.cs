@@ -1,8 +1,11 @@
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Evaluate;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Evaluation;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
+using Orchestrator.Operations.Models;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Train;
@@ -30,12 +33,12 @@ public sealed class EvaluateActivitiesTests(PostgresDatabase database, BlobConta
         }
     }
 
-    private async Task<EvaluateActivity.Input> ExportedAsync(string runId, int seed, string policy)
+    private async Task<IEvaluateActivities.Input> ExportedAsync(string runId, int seed, string policy)
     {
         var (dataset, labels) = await Stages.LabelledAsync(runId);
         var trained = await Stages.TrainAsync(runId, dataset, labels, seed);
         var onnx = await Stages.ExportAsync(runId, _model, dataset, trained);
-        return new EvaluateActivity.Input(runId, _model, dataset, labels, onnx, trained, Stages.PolicyDigest(policy));
+        return new IEvaluateActivities.Input(runId, _model, dataset, labels, onnx, trained, Stages.PolicyDigest(policy));
     }
 
     private async Task<IReadOnlyList<ModelEvaluated>> EvaluatedAsync() =>
@@ -72,7 +75,7 @@ public sealed class EvaluateActivitiesTests(PostgresDatabase database, BlobConta
         evaluated.PerClass.Keys.ShouldBe(report.ClassNames, ignoreOrder: true);
         evaluated.Champion.ShouldBeNull();
         var entry = (await Ledger.ReadStreamAsync(AuditStreams.Model(_model), cancellationToken: Token)).Single(e => e.Data is ModelEvaluated);
-        entry.Context.Evidence.ShouldContain(e => "sha256:" + e.Sha256 == first.Gate.EvidenceDigest);
+        entry.Context.Evidence.ShouldContain(e => Digest.FromHex(e.Sha256).ToString() == first.Gate.EvidenceDigest);
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class EvaluateActivitiesTests(PostgresDatabase database, BlobConta
     {
         var championInput = await ExportedAsync($"{_runId}-a", seed: 3, "lenient");
         var championVersion = championInput.Model.Version!.Value;
-        await Ledger.AppendAsync(AuditStreams.Model(_model), new ModelDeployed(championVersion, ModelRegistryReader.ProductionAlias, 1.0),
+        await Ledger.AppendAsync(AuditStreams.Model(_model), new ModelDeployed(championVersion, ModelState.ProductionAlias, 1.0),
             new AuditContext(Actor.Service("orchestrator-worker", "deploy-test"), new Correlation("run-wf", championInput.RunId), null, []), "deployed", Token);
         var input = await ExportedAsync($"{_runId}-b", seed: 8, "lenient");
 

@@ -2,10 +2,11 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Common;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.Train;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Models;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Policies;
@@ -51,7 +52,7 @@ internal sealed class ModelStages(BlobArtifactStore store, StageAudit audit, Pol
             .TrainAsync(new(runId, dataset, labels, new TrainingSpec("resnet-tiny", epochs, BatchSize: 16, LearningRate: 0.01, Seed: seed), null)));
 
     public Task<OnnxModel> ExportAsync(string runId, string modelName, DatasetVersion dataset, TrainedModel trained, string? policyDigest = null, string workflowRunId = "export") =>
-        Env($"{workflowRunId}-{runId}", "export").RunAsync(() => new ExportActivities(store, audit, catalog)
+        Env($"{workflowRunId}-{runId}", "export").RunAsync(() => new ExportActivities(store, audit, catalog, new ModelOperations(audit.Ledger, TimeProvider.System))
             .ExportAsync(new(runId, trained, modelName, dataset.ManifestDigest, policyDigest)));
 
     public static ActivityEnvironment Env(string workflowRunId, string activityId, int attempt = 1) => new()

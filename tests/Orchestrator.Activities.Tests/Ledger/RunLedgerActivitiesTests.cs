@@ -1,12 +1,13 @@
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Approve;
 using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Ledger;
 using Temporalio.Exceptions;
 using LedgerActivities = Orchestrator.Activities.Ledger.RunLedgerActivities;
-using Contract = Orchestrator.Workflows.Ledger.RunLedgerActivities;
+using Contract = Orchestrator.Workflows.Ledger.IRunLedgerActivities;
 
 namespace Orchestrator.Activities.Tests.Ledger;
 
@@ -32,16 +33,31 @@ public sealed class RunLedgerActivitiesTests(PostgresDatabase database) : Ledger
     }
 
     [Fact]
+    public async Task RecordApprovalOutcome_RefusedSignature_RecordsApprovalRefusedNotARejection()
+    {
+        var activities = new LedgerActivities(Audit);
+        var signature = new LedgerEntryRef(Stream, 5, new string('c', 64));
+        var input = new Contract.ApprovalOutcomeInput(_runId, Contract.ApprovalOutcomeKind.Refused, "bob has already approved; quorum needs distinct approvers",
+            [signature], [], DateTimeOffset.UnixEpoch.AddDays(3), "duplicate", "bob");
+
+        await Activity("r", "12").RunAsync(() => activities.RecordApprovalOutcomeAsync(input));
+
+        var entry = (await Ledger.ReadStreamAsync(Stream, cancellationToken: Token)).Single();
+        entry.Data.ShouldBe(new ApprovalRefused("bob", "duplicate", input.Reason, new LedgerReference(Stream, 5, new string('c', 64))));
+    }
+
+    [Fact]
     public async Task RequestApproval_RecordsRequestWithRecomputableEvidenceDigest()
     {
         var activities = new LedgerActivities(Audit);
-        var evidence = new Dictionary<string, string> { ["onnx-model"] = "sha256:bb", ["dataset-manifest"] = "sha256:aa" };
+        var (aa, bb) = (Digest.FromHex(new string('a', 64)).ToString(), Digest.FromHex(new string('b', 64)).ToString());
+        var evidence = new Dictionary<string, string> { ["onnx-model"] = bb, ["dataset-manifest"] = aa };
         var policy = new ApprovalPolicy(2, ["approver"], ["approver"], TimeSpan.FromDays(3));
 
         var record = await Activity("r", "3").RunAsync(() => activities.RequestApprovalAsync(
-            new Contract.RequestApprovalInput(_runId, new ModelVersion("shapes", 4, "sha256:bb"), evidence, DateTimeOffset.UnixEpoch.AddDays(3), policy)));
+            new Contract.RequestApprovalInput(_runId, new ModelVersion("shapes", 4, bb), evidence, DateTimeOffset.UnixEpoch.AddDays(3), policy)));
 
-        record.EvidenceDigest.ShouldBe(LedgerActivities.EvidenceDigest(new Dictionary<string, string> { ["dataset-manifest"] = "sha256:aa", ["onnx-model"] = "sha256:bb" }));
+        record.EvidenceDigest.ShouldBe(LedgerActivities.EvidenceDigest(new Dictionary<string, string> { ["dataset-manifest"] = aa, ["onnx-model"] = bb }));
         var entry = (await Ledger.ReadStreamAsync(Stream, cancellationToken: Token)).Single();
         entry.Data.ShouldBeOfType<ApprovalRequested>().EvidenceDigest.ShouldBe(record.EvidenceDigest);
         entry.Context.Evidence.Select(e => e.Name).ShouldBe(["dataset-manifest", "onnx-model"]);

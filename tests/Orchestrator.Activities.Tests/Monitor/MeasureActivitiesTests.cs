@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Evaluate;
 using Orchestrator.Activities.Monitor;
-using Orchestrator.Activities.Policies;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Policies;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Monitor;
@@ -61,10 +62,10 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
         }
     }
 
-    private static MonitorActivities.MeasureInput Input(string model, int version, int hour, string key) =>
+    private static IMeasureActivities.Input Input(string model, int version, int hour, string key) =>
         new(model, version, Epoch.AddHours(hour), Epoch.AddHours(hour + 1), DriftTermsDefaults.Value, PolicyDigest, key);
 
-    private Task<HealthReport> MeasureAsync(MonitorActivities.MeasureInput input, int attempt = 1) =>
+    private Task<HealthReport> MeasureAsync(IMeasureActivities.Input input, int attempt = 1) =>
         Activity("monitor-run", $"measure-{input.IdempotencyKey}", attempt).RunAsync(() => Activities.MeasureAsync(input));
 
     private async Task<IReadOnlyList<object>> ModelEventsAsync(string model)
@@ -189,11 +190,34 @@ public sealed class MeasureActivitiesTests(PostgresDatabase database, BlobContai
     }
 
     [Fact]
+    public async Task Measure_TooLittleTrafficForLongerThanThePolicyAllows_RecordsModelNotJudgedOncePerPeriod()
+    {
+        var (version, onnx) = await TrainedAsync();
+        // 37 predictions in each of hours 30-33: the default terms need 200 and allow 3 unjudged hourly intervals.
+        for (var hour = 30; hour < 34; hour++)
+        {
+            await MeasureTraffic.LogAsync(Log, onnx, Model, version, Epoch.AddHours(hour), 37, seed: 300 + hour, drift: 0);
+        }
+
+        var since = Epoch.AddHours(30);
+        var withinLimit = await MeasureAsync(Input(Model, version, 30, "quiet-3") with { To = Epoch.AddHours(33), UnjudgedSince = since });
+        var notJudgedBefore = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().Count();
+        var beyond = await MeasureAsync(Input(Model, version, 30, "quiet-4") with { To = Epoch.AddHours(34), UnjudgedSince = since });
+        await MeasureAsync(Input(Model, version, 30, "quiet-4b") with { To = Epoch.AddHours(34), UnjudgedSince = since });
+
+        withinLimit.Samples.ShouldBe(111);
+        beyond.Samples.ShouldBe(148);
+        var recorded = (await ModelEventsAsync(Model)).OfType<ModelNotJudged>().ToList();
+        recorded.Count.ShouldBe(notJudgedBefore + 1);
+        recorded[^1].ShouldBe(new ModelNotJudged(version, since, 148, 200, 0, 50));
+    }
+
+    [Fact]
     public async Task Measure_ServingStopped_MeasuresAndRecordsNothing()
     {
         var model = $"stopped-{Guid.NewGuid():N}"[..20];
         var context = new AuditContext(Actor.Service("test", "test"), new Correlation("seed", "seed"), null, []);
-        await Ledger.AppendAsync(AuditStreams.Model(model), new ModelExported(1, "run-1", "sha256:" + new string('d', 64), "sha256:" + new string('a', 64), "blob://m", 0), context, $"{model}/e", Token);
+        await Ledger.AppendAsync(AuditStreams.Model(model), new ModelExported(1, "run-1", Digest.FromHex(new string('d', 64)).ToString(), Digest.FromHex(new string('a', 64)).ToString(), "blob://m", 0), context, $"{model}/e", Token);
         await Ledger.AppendAsync(AuditStreams.Model(model), new ModelServingStopped("bad answers reported"), context, $"{model}/s", Token);
 
         var report = await MeasureAsync(Input(model, 1, 6, "stopped"));

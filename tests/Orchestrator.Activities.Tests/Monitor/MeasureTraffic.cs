@@ -1,6 +1,6 @@
-using Orchestrator.Activities.Serving;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Operations.Serving;
 
 namespace Orchestrator.Activities.Tests.Monitor;
 

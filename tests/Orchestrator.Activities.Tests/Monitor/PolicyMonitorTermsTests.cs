@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Activities.Tests.Monitor;
@@ -26,13 +26,16 @@ public sealed class PolicyMonitorTermsTests : IDisposable
     }
 
     [Fact]
-    public void Terms_PolicyWithoutMonitorSections_LeavesThemNull()
+    public void Terms_PolicyWaivingMonitorSections_LeavesThemNull()
     {
         var shipped = new PolicyCatalog(Options.Create(new PolicyCatalogOptions())).Find(new PolicyRef("default"))!;
         var json = JsonNode.Parse(shipped.Json)!.AsObject();
         json.Remove("drift");
         json.Remove("retention");
         json["name"] = "no-monitoring";
+        json["waivers"] = new JsonArray(
+            new JsonObject { ["check"] = "drift", ["reason"] = "the monitor's built-in terms apply" },
+            new JsonObject { ["check"] = "retention", ["reason"] = "the built-in retention applies" });
         File.WriteAllText(Path.Combine(_directory, "no-monitoring.json"), json.ToJsonString());
         var catalog = new PolicyCatalog(Options.Create(new PolicyCatalogOptions { Directory = _directory }));
 

@@ -2,11 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Activities.QualityControl;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
@@ -47,7 +48,7 @@ public sealed class QualityControlActivitiesTests(PostgresDatabase database, Blo
     public async Task Evaluate_ReliableLabelsRetried_PassesStoresEvidenceAndRecordsOnce()
     {
         var (dataset, labels) = await LabelledAsync("0.95");
-        var input = new QualityControlActivity.Input(_runId, dataset, labels, DefaultPolicy.Digest);
+        var input = new IQualityControlActivities.Input(_runId, dataset, labels, DefaultPolicy.Digest);
 
         var first = await Activity("temporal-run-1", "4", attempt: 1).RunAsync(() => Activities.EvaluateAsync(input));
         var second = await Activity("temporal-run-1", "4", attempt: 2).RunAsync(() => Activities.EvaluateAsync(input));
@@ -55,7 +56,12 @@ public sealed class QualityControlActivitiesTests(PostgresDatabase database, Blo
         first.Reasons.ShouldBeEmpty();
         first.Passed.ShouldBeTrue();
         second.EvidenceDigest.ShouldBe(first.EvidenceDigest);
-        var evidence = JsonSerializer.Deserialize<QcEvidence>(await Store.GetAsync(first.EvidenceDigest, Token), Json)!;
+        var document = JsonSerializer.Deserialize<QcEvidenceDocument>(await Store.GetAsync(first.EvidenceDigest, Token), Json)!;
+        var evidence = document.Evidence;
+        document.Passed.ShouldBeTrue();
+        document.Checks.ShouldAllBe(c => c.Outcome == CheckOutcome.Passed);
+        evidence.ConsensusConverged.ShouldBe(true);
+        evidence.ConsensusIterations.ShouldNotBeNull().ShouldBeGreaterThan(0);
         evidence.ItemCount.ShouldBe(240);
         evidence.ClassCounts.Values.Sum().ShouldBe(240);
         evidence.GoldAudit.ShouldNotBeNull().Reviewed.ShouldBe(QcMeasurement.GoldAuditSampleSize);
@@ -67,7 +73,7 @@ public sealed class QualityControlActivitiesTests(PostgresDatabase database, Blo
         evaluated.PolicyVersion.ShouldBe("default/v1");
         evaluated.AuditedItems.ShouldBe(QcMeasurement.GoldAuditSampleSize);
         evaluated.Agreement["krippendorff-alpha"].ShouldBe(evidence.KrippendorffAlpha, 1e-12);
-        entry.Context.Evidence[0].Sha256.ShouldBe(first.EvidenceDigest["sha256:".Length..]);
+        entry.Context.Evidence[0].Sha256.ShouldBe(Digest.Parse(first.EvidenceDigest).Hex);
     }
 
     [Fact]
@@ -90,7 +96,7 @@ public sealed class QualityControlActivitiesTests(PostgresDatabase database, Blo
         var (dataset, labels) = await LabelledAsync("0.9");
 
         var unknownPolicy = await Should.ThrowAsync<ApplicationFailureException>(() =>
-            Activity("r", "4").RunAsync(() => Activities.EvaluateAsync(new(_runId, dataset, labels, "sha256:" + new string('0', 64)))));
+            Activity("r", "4").RunAsync(() => Activities.EvaluateAsync(new(_runId, dataset, labels, Digest.FromHex(new string('0', 64)).ToString()))));
         var noAnnotations = await Should.ThrowAsync<ApplicationFailureException>(() =>
             Activity("r", "4").RunAsync(() => Activities.EvaluateAsync(new(_runId, dataset, labels with { AnnotationsDigest = null }, DefaultPolicy.Digest))));
 

@@ -1,6 +1,6 @@
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Audit.Events;
 using Orchestrator.Ml.Data;
 using Orchestrator.Testing;

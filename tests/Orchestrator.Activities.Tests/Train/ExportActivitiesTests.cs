@@ -1,10 +1,11 @@
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Train;
@@ -48,7 +49,7 @@ public sealed class ExportActivitiesTests(PostgresDatabase database, BlobContain
         var again = await Stages.ExportAsync(_runId, _model, dataset, trained, Stages.PolicyDigest("default"));
 
         onnx.ParityMaxAbsError.ShouldBeLessThanOrEqualTo(1e-4);
-        onnx.OnnxDigest.ShouldStartWith("sha256:");
+        onnx.OnnxDigest.ShouldStartWith(Digest.Prefix);
         onnx.Version.ShouldBe(1);
         again.ShouldBe(onnx);
         var exported = (await ExportedFactsAsync()).ShouldHaveSingleItem();
@@ -93,7 +94,7 @@ public sealed class ExportActivitiesTests(PostgresDatabase database, BlobContain
 
         var noClasses = await Should.ThrowAsync<ApplicationFailureException>(() => Stages.ExportAsync(_runId, _model, dataset, trained with { Classes = null }));
         var noModel = await Should.ThrowAsync<ApplicationFailureException>(() => ModelStages.Env("r", "8").RunAsync(() =>
-            new Activities.Train.ExportActivities(Stages.Store, Audit, Stages.Catalog).ExportAsync(new(_runId, trained))));
+            new Activities.Train.ExportActivities(Stages.Store, Audit, Stages.Catalog, Models).ExportAsync(new(_runId, trained))));
 
         noClasses.NonRetryable.ShouldBeTrue();
         noModel.NonRetryable.ShouldBeTrue();

@@ -1,10 +1,10 @@
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Train;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
@@ -96,7 +96,7 @@ public sealed class TrainActivitiesTests(PostgresDatabase database, BlobContaine
     public async Task Train_CancelledThenRetriedWithHeartbeatDetails_ContinuesAtNextEpochWithoutDuplicateFacts()
     {
         var (dataset, labels) = await LabelledAsync();
-        var input = new TrainActivity.Input(_runId, dataset, labels, TinySpec, null);
+        var input = new ITrainActivities.Input(_runId, dataset, labels, TinySpec, null);
         var firstBeats = new List<TrainingHeartbeat>();
 
         // Cancel as soon as the first epoch's checkpoint is heartbeated: the trainer stops within one batch.
@@ -123,7 +123,7 @@ public sealed class TrainActivitiesTests(PostgresDatabase database, BlobContaine
     public async Task Train_RetryWithoutHeartbeatAfterRecordedEpoch_ResumesFromTheLedgersCheckpoint()
     {
         var (dataset, labels) = await LabelledAsync();
-        var input = new TrainActivity.Input(_runId, dataset, labels, TinySpec, null);
+        var input = new ITrainActivities.Input(_runId, dataset, labels, TinySpec, null);
         var firstBeats = new List<TrainingHeartbeat>();
         await Should.ThrowAsync<OperationCanceledException>(() => Attempt(1, firstBeats, cancelWhen: h => h.LastCheckpointDigest != null)
             .RunAsync(() => Activities.TrainAsync(input)));

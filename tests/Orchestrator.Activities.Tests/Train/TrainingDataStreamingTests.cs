@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Activities.Train;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Training;

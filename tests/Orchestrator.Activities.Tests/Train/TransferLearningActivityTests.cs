@@ -1,10 +1,11 @@
-using Orchestrator.Activities.Artifacts;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Activities.Train;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
+using Orchestrator.Operations.Artifacts;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Policies;
 using Orchestrator.Workflows.Train;
@@ -31,14 +32,14 @@ public sealed class TransferLearningActivityTests(PostgresDatabase database, Blo
         }
     }
 
-    private async Task<(TrainActivity.Input Input, TrainedModel Base)> FineTuneInputAsync(bool freeze, IReadOnlyList<string>? baseClasses = null)
+    private async Task<(ITrainActivities.Input Input, TrainedModel Base)> FineTuneInputAsync(bool freeze, IReadOnlyList<string>? baseClasses = null)
     {
         var (dataset, labels) = await Stages.LabelledAsync($"{_runId}-base", count: 48);
         var trained = await Stages.TrainAsync($"{_runId}-base", dataset, labels, seed: 3);
-        return (new TrainActivity.Input(_runId, dataset, labels, Spec, trained.CheckpointDigest, freeze, baseClasses ?? trained.Classes), trained);
+        return (new ITrainActivities.Input(_runId, dataset, labels, Spec, trained.CheckpointDigest, freeze, baseClasses ?? trained.Classes), trained);
     }
 
-    private Task<TrainedModel> TrainAsync(TrainActivity.Input input) =>
+    private Task<TrainedModel> TrainAsync(ITrainActivities.Input input) =>
         ModelStages.Env("retrain", "train").RunAsync(() => new TrainActivities(Stages.Store, Audit).TrainAsync(input));
 
     private async Task<TrainingStarted> StartedAsync() =>
@@ -58,7 +59,7 @@ public sealed class TransferLearningActivityTests(PostgresDatabase database, Blo
         started.Hyperparameters["freeze-backbone"].ShouldBe("true");
         started.Hyperparameters["head"].ShouldBe("kept");
         var entry = (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).First(e => e.Data is TrainingStarted);
-        entry.Context.Evidence.ShouldContain(e => e.Name == "base-checkpoint" && "sha256:" + e.Sha256 == baseModel.CheckpointDigest);
+        entry.Context.Evidence.ShouldContain(e => e.Name == "base-checkpoint" && Digest.FromHex(e.Sha256).ToString() == baseModel.CheckpointDigest);
 
         using var before = await ModelAsync(baseModel.CheckpointDigest, best: true);
         using var after = await ModelAsync(tuned.CheckpointDigest, best: false);
@@ -88,7 +89,7 @@ public sealed class TransferLearningActivityTests(PostgresDatabase database, Blo
     {
         var (input, _) = await FineTuneInputAsync(freeze: false);
 
-        var failure = await Should.ThrowAsync<ApplicationFailureException>(() => TrainAsync(input with { BaseCheckpointDigest = "sha256:" + new string('0', 64) }));
+        var failure = await Should.ThrowAsync<ApplicationFailureException>(() => TrainAsync(input with { BaseCheckpointDigest = Digest.FromHex(new string('0', 64)).ToString() }));
 
         failure.NonRetryable.ShouldBeTrue();
         failure.ErrorType.ShouldBe("NotFound");

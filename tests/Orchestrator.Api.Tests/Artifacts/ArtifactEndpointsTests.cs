@@ -5,7 +5,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Activities.Artifacts;
+using Orchestrator.Operations.Artifacts;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Artifacts;

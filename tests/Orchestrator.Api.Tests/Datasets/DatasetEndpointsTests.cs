@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Datasets;
@@ -41,7 +42,7 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
         using var start = await client.PostAsJsonAsync("/api/runs", new { modelName = "shapes", datasetName = "shapes-versions" }, Token);
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var runId = (await ReadAsync(start)).GetProperty("runId").GetString()!;
-        var digest = "sha256:" + new string('c', 64);
+        var digest = Digest.FromHex(new string('c', 64)).ToString();
         await api.Services.GetRequiredService<IAuditLedger>().AppendAsync(AuditStreams.Run(runId),
             new DatasetAcquired("synthetic", digest, 60, new Dictionary<string, int> { ["circle"] = 60 }, "CC0-1.0", "P1Y"),
             new AuditContext(Actor.Service("orchestrator-worker", "test"), new Correlation("wf", runId), null, []), "dataset-acquired", Token);

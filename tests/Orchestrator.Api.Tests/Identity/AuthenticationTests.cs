@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.IdentityModel.Tokens;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Tests.Identity;
 

@@ -46,7 +46,7 @@ public sealed class ModelEndpointsTests(ApiFactory api) : IClassFixture<ApiFacto
         await ServingFixture.SeedAsync(api, model);
         // The monitor only has to exist on the server: the signals land in its history whether or not a worker runs it.
         var monitor = await api.Temporal.StartWorkflowAsync((ModelMonitorWorkflow wf) => wf.RunAsync(new ModelMonitorWorkflow.Input(model, null)),
-            new WorkflowOptions(RetrainActivities.MonitorWorkflowId(model), $"no-worker-{Guid.NewGuid():N}"));
+            new WorkflowOptions(ModelMonitorWorkflow.WorkflowId(model), $"no-worker-{Guid.NewGuid():N}"));
         using var approver = api.ClientAs("alice", "approver");
 
         using var stop = await approver.PostAsJsonAsync($"/api/models/{model}/stop", new { reason = "wrong labels in production" }, Token);

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
+using Orchestrator.Workflows.Policies;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Policies;
@@ -13,7 +16,7 @@ public sealed class PolicyEndpointsTests(ApiFactory api) : IClassFixture<ApiFact
         using var response = await client.GetAsync("/api/policies", Token);
 
         var policy = (await ReadAsync(response)).EnumerateArray().Single(p => p.GetProperty("name").GetString() == "default" && p.GetProperty("version").GetInt32() == 1);
-        policy.GetProperty("digest").GetString()!.ShouldStartWith("sha256:");
+        policy.GetProperty("digest").GetString()!.ShouldStartWith(Digest.Prefix);
     }
 
     [Fact]
@@ -38,5 +41,32 @@ public sealed class PolicyEndpointsTests(ApiFactory api) : IClassFixture<ApiFact
         using var response = await client.GetAsync(url, Token);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Schema_AnyReader_ReturnsTheSchemaGeneratedFromThePolicyTypes()
+    {
+        using var client = api.ClientAs("audrey", "auditor");
+
+        using var response = await client.GetAsync("/api/policies/schema", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/schema+json");
+        var schema = JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!;
+        JsonNode.DeepEquals(schema, PolicySchema.Node()).ShouldBeTrue();
+        schema["$schema"]!.GetValue<string>().ShouldBe(PolicySchema.Dialect);
+        schema["additionalProperties"]!.GetValue<bool>().ShouldBeFalse();
+        schema["properties"]!["evaluation"]!["properties"]!["minAccuracy"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Schema_Anonymous_Returns401ProblemDetails()
+    {
+        using var client = api.CreateClient();
+
+        using var response = await client.GetAsync("/api/policies/schema", Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Testing.Models;
 
 namespace Orchestrator.Api.Tests.Predictions;
 

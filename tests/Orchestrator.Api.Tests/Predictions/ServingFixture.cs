@@ -1,12 +1,14 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Activities.Artifacts;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Serving;
+using Orchestrator.Testing.Models;
 
 namespace Orchestrator.Api.Tests.Predictions;
 
@@ -31,8 +33,8 @@ internal static class ServingFixture
         for (var v = 1; v <= versions; v++)
         {
             var run = $"run-{model}-{v}";
-            await ledger.AppendAsync(stream, new ModelExported(v, run, "sha256:" + new string('d', 64), onnx.Digest, onnx.Uri, 0), context, $"e{v}", Token);
-            await ledger.AppendAsync(stream, new ModelVersionApproved(v, run, ["alice", "bob"], "sha256:" + new string('e', 64),
+            await ledger.AppendAsync(stream, new ModelExported(v, run, Digest.FromHex(new string('d', 64)).ToString(), onnx.Digest, onnx.Uri, 0), context, $"e{v}", Token);
+            await ledger.AppendAsync(stream, new ModelVersionApproved(v, run, ["alice", "bob"], Digest.FromHex(new string('e', 64)).ToString(),
                 [new LedgerReference(AuditStreams.Run(run), 1, new string('a', 64))]), context, $"a{v}", Token);
             await ledger.AppendAsync(stream, new ModelDeployed(v, "production", 1.0), context, $"d{v}", Token);
         }

@@ -20,9 +20,12 @@ public sealed class RunEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory
         var runId = body.GetProperty("runId").GetString()!;
         response.Headers.Location!.ToString().ShouldBe($"/api/runs/{runId}");
         var entries = await StreamAsync(api, runId);
-        var requested = entries.ShouldHaveSingleItem();
+        entries.Count.ShouldBe(2);
+        var requested = entries[0];
         requested.Data.ShouldBeOfType<RunRequested>().ModelName.ShouldBe("shapes");
         requested.Context.Actor.Id.ShouldBe("alice");
+        // The separation-of-duties set, recorded on the run: here only the requester shaped it.
+        entries[1].Data.ShouldBeOfType<RunContributorsRecorded>().Contributors.ShouldBe([new Orchestrator.Audit.Events.RunContribution("alice", "requester", null)]);
         var description = await api.Temporal.GetWorkflowHandle(body.GetProperty("workflowId").GetString()!).DescribeAsync(new Temporalio.Client.WorkflowDescribeOptions { Rpc = new Temporalio.Client.RpcOptions { CancellationToken = Token } });
         description.Status.ShouldBe(WorkflowExecutionStatus.Running);
         description.TaskQueue.ShouldBe(api.TaskQueue);
@@ -40,7 +43,7 @@ public sealed class RunEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory
         second.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var runId = (await ReadAsync(first)).GetProperty("runId").GetString()!;
         (await ReadAsync(second)).GetProperty("runId").GetString().ShouldBe(runId);
-        (await StreamAsync(api, runId)).Count.ShouldBe(1);
+        (await StreamAsync(api, runId)).Select(e => e.Data.GetType()).ShouldBe([typeof(RunRequested), typeof(RunContributorsRecorded)]);
     }
 
     [Fact]
@@ -155,6 +158,7 @@ public sealed class RunEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await CancelRequestedAsync(runId)).ShouldBeFalse();
+        (await StreamAsync(api, runId)).ShouldNotContain(e => e.Data is RunCancellationRequested);
     }
 
     [Theory]
@@ -170,6 +174,9 @@ public sealed class RunEndpointsTests(ApiFactory api) : IClassFixture<ApiFactory
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await CancelRequestedAsync(runId)).ShouldBeTrue();
+        var requested = (await StreamAsync(api, runId)).Single(e => e.Data is RunCancellationRequested);
+        requested.Data.ShouldBe(new RunCancellationRequested(user, "wrong dataset"));
+        requested.Context.Actor.Id.ShouldBe(user);
     }
 
     private async Task<bool> CancelRequestedAsync(string runId)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Security;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Security;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Security;

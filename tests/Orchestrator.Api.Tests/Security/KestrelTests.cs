@@ -1,5 +1,6 @@
 using System.Net;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 using static Orchestrator.Api.Tests.RunFixtures;
 
 namespace Orchestrator.Api.Tests.Security;

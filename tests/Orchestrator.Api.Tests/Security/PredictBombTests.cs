@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Orchestrator.Api.Identity;
 using Orchestrator.Api.Tests.Predictions;
+using Orchestrator.Client;
 using Orchestrator.Ml.Tests.Data;
 using static Orchestrator.Api.Tests.RunFixtures;
 

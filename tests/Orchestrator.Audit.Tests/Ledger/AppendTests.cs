@@ -2,6 +2,7 @@ using Npgsql;
 using Orchestrator.Audit.Canonical;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Audit.Tests.Ledger;
 
@@ -35,7 +36,7 @@ public sealed class AppendTests(LedgerFixture fixture) : IClassFixture<LedgerFix
     {
         var ledger = fixture.NewLedger();
         var stream = AuditStreams.Run($"r-{Guid.NewGuid():N}");
-        var diverged = new Events.Runs.TrainingEpochCompleted(1, double.NaN, 0.5, 0.9, "sha256:" + new string('a', 64));
+        var diverged = new Events.Runs.TrainingEpochCompleted(1, double.NaN, 0.5, 0.9, Digest.FromHex(new string('a', 64)).ToString());
 
         var refused = await Should.ThrowAsync<NonFiniteNumberException>(
             () => ledger.AppendAsync(stream, diverged, Samples.Worker("r1"), "wf/act-1/epoch-1", Token));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Orchestrator.Activities.Acquire;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Quality;
@@ -94,7 +95,7 @@ public sealed class DataIngestBenchmark : IBenchmark
         var acquireSeconds = watch.Elapsed.TotalSeconds;
         var manifest = ingest.Manifest;
         var manifestBytes = ManifestJson.ToCanonicalBytes(manifest);
-        await tree.Container.GetBlobClient($"manifests/{ContentDigest.Of(manifestBytes)}").UploadAsync(BinaryData.FromBytes(manifestBytes), overwrite: true, cancellationToken);
+        await tree.Container.GetBlobClient($"manifests/{Digest.Of(manifestBytes).ToString()}").UploadAsync(BinaryData.FromBytes(manifestBytes), overwrite: true, cancellationToken);
 
         var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
         var set = AnnotationSet.From(annotations, manifest.Classes);

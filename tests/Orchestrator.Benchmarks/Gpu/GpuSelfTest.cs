@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orchestrator.Benchmarks.Ml;
 using Orchestrator.Ml.Devices;
+using Orchestrator.Testing.Models;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Serving;
 using Orchestrator.Ml.Training;

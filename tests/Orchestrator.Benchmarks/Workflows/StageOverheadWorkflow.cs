@@ -42,7 +42,7 @@ public sealed class StageOverheadWorkflow
     [WorkflowRun]
     public async Task<List<double>> RunAsync(Input input)
     {
-        var options = StageActivityOptions.For(Orchestrator.Workflows.Lifecycle.Stages.Acquire, new StageQueues(input.Queue, input.Queue));
+        var options = StageActivityOptions.For(Orchestrator.Workflows.Lifecycle.Stages.Acquire, input.Queue);
         var roundTrips = new List<double>(input.Stages);
         for (var stage = 0; stage < input.Stages; stage++)
         {

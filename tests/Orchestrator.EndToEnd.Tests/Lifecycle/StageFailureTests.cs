@@ -40,7 +40,7 @@ public sealed class StageFailureTests(TemporalEnvironment temporal, PostgresData
         stageFailure.ErrorType.ShouldBe("StageFailed");
         stageFailure.Message.ShouldContain(Stages.Acquire);
         var history = await handle.FetchHistoryAsync();
-        var acquire = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == AcquireActivity.Name).EventId;
+        var acquire = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == IAcquireActivities.Name).EventId;
         history.Events.Single(e => e.ActivityTaskStartedEventAttributes?.ScheduledEventId == acquire).ActivityTaskStartedEventAttributes.Attempt.ShouldBe(1);
         var failed = history.Events.Single(e => e.EventType == EventType.ActivityTaskFailed && e.ActivityTaskFailedEventAttributes.ScheduledEventId == acquire);
         failed.ActivityTaskFailedEventAttributes.Failure.ApplicationFailureInfo.Type.ShouldBe("InvalidInput");
@@ -66,7 +66,7 @@ public sealed class StageFailureTests(TemporalEnvironment temporal, PostgresData
 
         failure.InnerException.ShouldBeOfType<ApplicationFailureException>().Message.ShouldContain("training diverged:");
         var history = await handle.FetchHistoryAsync();
-        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == TrainActivity.Name).EventId;
+        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == ITrainActivities.Name).EventId;
         var failed = history.Events.Single(e => e.EventType == EventType.ActivityTaskFailed && e.ActivityTaskFailedEventAttributes.ScheduledEventId == train);
         failed.ActivityTaskFailedEventAttributes.Failure.ApplicationFailureInfo.Type.ShouldBe("TrainingDiverged");
         failed.ActivityTaskFailedEventAttributes.Failure.ApplicationFailureInfo.NonRetryable.ShouldBeTrue();

@@ -37,7 +37,7 @@ public sealed class TrainingInterruptionTests(TemporalEnvironment temporal, Post
 
         TemporalException.IsCanceledException(failure.InnerException!).ShouldBeTrue(failure.InnerException?.ToString());
         var history = await handle.FetchHistoryAsync();
-        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == TrainActivity.Name).EventId;
+        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == ITrainActivities.Name).EventId;
         history.Events.ShouldContain(e => e.EventType == EventType.ActivityTaskCancelRequested && e.ActivityTaskCancelRequestedEventAttributes.ScheduledEventId == train);
         // The worker reported the activity as cancelled: it observed the cancellation rather than being abandoned.
         history.Events.ShouldContain(e => e.EventType == EventType.ActivityTaskCanceled && e.ActivityTaskCanceledEventAttributes.ScheduledEventId == train);
@@ -134,7 +134,7 @@ public sealed class TrainingInterruptionTests(TemporalEnvironment temporal, Post
         data.OfType<RunCompleted>().ShouldHaveSingleItem();
 
         var history = await handle.FetchHistoryAsync();
-        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == TrainActivity.Name).EventId;
+        var train = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == ITrainActivities.Name).EventId;
         var started = history.Events.Single(e => e.ActivityTaskStartedEventAttributes?.ScheduledEventId == train).ActivityTaskStartedEventAttributes;
         started.Attempt.ShouldBeGreaterThanOrEqualTo(2);
         (await E2eRuns.FactsAsync(deployment, AuditStreams.Model(input.ModelName))).ShouldContainInOrder("ModelExported", "ModelDeployed", "ModelPromoted");

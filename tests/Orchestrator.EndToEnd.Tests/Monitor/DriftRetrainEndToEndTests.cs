@@ -1,12 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Activities.Runs;
-using Orchestrator.Activities.Serving;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Verification;
 using Orchestrator.EndToEnd.Tests.Support;
 using Orchestrator.Ml.Data;
+using Orchestrator.Operations.Serving;
 using Orchestrator.Testing;
 using Orchestrator.Testing.Temporal;
 using Orchestrator.Workflows.Deploy;
@@ -34,7 +33,7 @@ public sealed class DriftRetrainEndToEndTests(TemporalEnvironment temporal, Post
         var input = E2eRuns.Input(deployment, E2ePolicies.Monitored, count: 800);
         var first = await E2eRuns.StartAsync(deployment, input);
         var v1 = (await ApproveAndCompleteAsync(deployment, first, input.RunId)).Version;
-        var monitor = deployment.Client.GetWorkflowHandle<ModelMonitorWorkflow>(RetrainActivities.MonitorWorkflowId(input.ModelName));
+        var monitor = deployment.Client.GetWorkflowHandle<ModelMonitorWorkflow>(ModelMonitorWorkflow.WorkflowId(input.ModelName));
         await E2eMonitor.UntilAsync(monitor, s => s.Production == v1 && s.State.WindowStart is not null);
 
         // Shifted images (the generator's drift) served by production through the serving path, logged as served.
@@ -55,7 +54,7 @@ public sealed class DriftRetrainEndToEndTests(TemporalEnvironment temporal, Post
         drifting.State.Retrain.ShouldNotBeNull($"{drifting.State.LastDecision}; measured: "
             + string.Join(", ", drifting.State.LastReport?.Statistics.Select(d => $"{d.Name}={d.Value:0.###}/{d.Threshold:0.###}{(d.Breached ? "!" : "")}") ?? []));
         var retrainRunId = drifting.State.Retrain!.RunId;
-        var retrain = deployment.Client.GetWorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>(RunLauncher.WorkflowId(retrainRunId));
+        var retrain = deployment.Client.GetWorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>(ModelLifecycleWorkflow.WorkflowId(retrainRunId));
         var v2 = (await ApproveAndCompleteAsync(deployment, retrain, retrainRunId)).Version;
         v2.ShouldBe(v1 + 1);
         await E2eMonitor.UntilModelAsync(deployment, input.ModelName, facts => facts.Contains(nameof(ModelDecommissioned)));

@@ -52,12 +52,28 @@ public static class E2ePolicies
             """)),
     ];
 
+    /// <summary>Documents without monitor sections waive them in writing (strict policies refuse a missing section).</summary>
+    private const string SectionWaivers = """
+        { "check": "drift", "reason": "end-to-end runs that do not monitor: the monitor's built-in terms apply" },
+        { "check": "retention", "reason": "end-to-end runs keep nothing: the built-in retention applies" },
+    """;
+
+    /// <summary>Every document waives what these runs cannot measure, in writing.</summary>
+    private const string GateWaivers = """
+        { "check": "canary", "reason": "test-only policy: these tests exercise the pipeline, not canary health, and send no prediction traffic during the two-second canary window, so the canary is not measured" },
+        { "check": "evaluation.worst-slice-gap", "reason": "test-only policy: the small synthetic set's test split (about 24 images) rarely has a slice of the 20 images the slice report needs, so the worst-slice gap is usually not measured; the bound here is 1.0 in any case" }
+    """;
+
     private static string Document(string name, string description, string minAccuracy, string maxCalibrationError, int epochs = 2, string trainingExtra = "", string sections = "", string learningRate = "0.002") => $$"""
     {
       "name": "{{name}}",
       "version": 1,
       "description": "{{description}}",
       "maxAnnotationRounds": 0,
+      "waivers": [
+      {{(sections.Length > 0 ? "" : SectionWaivers)}}
+      {{GateWaivers}}
+      ],
       "approval": { "quorum": 2, "eligibleRoles": ["approver"], "requiredRoles": [], "deadline": "1.00:00:00" },
       "canary": { "trafficShare": 0.1, "window": "00:00:02", "maxErrorRate": 0.05, "maxLatencyRatio": 3.0, "maxDistributionShift": 0.25, "minRequests": 20 },
       "training": { "architecture": "resnet-small", "epochs": {{epochs}}, "batchSize": 32, "learningRate": {{learningRate}}, "seed": 7{{trainingExtra}} },

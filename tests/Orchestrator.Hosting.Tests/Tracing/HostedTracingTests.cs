@@ -53,7 +53,7 @@ public sealed class HostedTracingTests : IClassFixture<TemporalEnvironment>, ICl
         await handle.CancelAsync();
 
         var spans = _spans.Where(s => s.TraceId == trace).ToList();
-        var ledger = spans.Where(s => s.OperationName == "RunActivity:" + RunLedgerActivities.RecordStartedName).ShouldHaveSingleItem();
+        var ledger = spans.Where(s => s.OperationName == "RunActivity:" + IRunLedgerActivities.RecordStartedName).ShouldHaveSingleItem();
         spans.ShouldContain(s => s.OperationName == "RunActivity:Acquire");
         // The run-started fact was appended inside the activity's span: its SQL is a descendant of it.
         spans.Where(s => s.Source.Name == "Npgsql").ShouldContain(s => IsUnder(s, ledger));

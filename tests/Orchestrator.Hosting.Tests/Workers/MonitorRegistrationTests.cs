@@ -13,11 +13,11 @@ public sealed class MonitorRegistrationTests
         WorkerRegistration.Workflows.ShouldContain(typeof(ModelMonitorWorkflow));
 
     [Theory]
-    [InlineData(MonitorActivities.MeasureName)]
-    [InlineData(RetrainActivities.RequestName)]
-    [InlineData(RetrainActivities.RunStateName)]
-    [InlineData(RetrainActivities.HandOverName)]
-    [InlineData(DecommissionActivity.Name)]
+    [InlineData(IMeasureActivities.Name)]
+    [InlineData(IRetrainActivities.RequestName)]
+    [InlineData(IRetrainActivities.RunStateName)]
+    [InlineData(IHandOverActivities.Name)]
+    [InlineData(IDecommissionActivities.Name)]
     public void For_CpuPool_HoldsEveryMonitorActivity(string activity) =>
         ActivityCatalog.For(ActivityPool.Cpu).Select(a => a.Name).ShouldContain(activity);
 }

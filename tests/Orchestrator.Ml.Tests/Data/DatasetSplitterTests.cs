@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 
 namespace Orchestrator.Ml.Tests.Data;
@@ -42,7 +43,7 @@ public sealed class DatasetSplitterTests
     [Fact]
     public void Assign_SameDigestUnderTwoIds_LandsInOneSplit()
     {
-        var digest = ContentDigest.Of([1, 2, 3]);
+        var digest = Digest.Of([1, 2, 3]).ToString();
 
         DatasetSplitter.Assign(digest, SplitFractions.Default).ShouldBe(DatasetSplitter.Assign(digest, SplitFractions.Default));
     }
@@ -67,7 +68,7 @@ public sealed class DatasetSplitterTests
     {
         string[] classes = ["circle", "square", "triangle"];
         var items = Enumerable.Range(from, to - from)
-            .Select(i => new ManifestItem($"item-{i}", ContentDigest.Of(BitConverter.GetBytes(i)), 10, classes[i % 3], new Dictionary<string, string>(), "0000000000000000"))
+            .Select(i => new ManifestItem($"item-{i}", Digest.Of(BitConverter.GetBytes(i)).ToString(), 10, classes[i % 3], new Dictionary<string, string>(), "0000000000000000"))
             .ToList();
         return new DatasetManifest("d", "test", classes, Terms, items);
     }

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 
 namespace Orchestrator.Ml.Tests.Data;
@@ -43,7 +44,7 @@ public sealed class ImageCodecTests
 
     [Fact]
     public void EncodePng_SamePixels_GivesSameBytes() =>
-        ContentDigest.Of(ImageCodec.EncodePng(Sample)).ShouldBe(ContentDigest.Of(ImageCodec.EncodePng(Sample)));
+        Digest.Of(ImageCodec.EncodePng(Sample)).ToString().ShouldBe(Digest.Of(ImageCodec.EncodePng(Sample)).ToString());
 
     [Fact]
     public void EncodeJpeg_ThenDecode_IsCloseToOriginal()

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 
 namespace Orchestrator.Ml.Tests.Data;
@@ -25,7 +26,7 @@ public sealed class ImageFolderSourceTests : IDisposable
         result.Manifest.Items.Select(i => i.ItemId).ShouldBe(expected.Keys.Order(StringComparer.Ordinal));
         foreach (var item in result.Manifest.Items)
         {
-            item.ContentDigest.ShouldBe(ContentDigest.Of(expected[item.ItemId]));
+            item.ContentDigest.ShouldBe(Digest.Of(expected[item.ItemId]).ToString());
             item.ByteSize.ShouldBe(expected[item.ItemId].Length);
             item.Label.ShouldBe(item.ItemId.Split('/')[0]);
         }
@@ -76,7 +77,7 @@ public sealed class ImageFolderSourceTests : IDisposable
 
         await DatasetIngestor.IngestAsync(new ImageFolderSource(new LocalFileTree(_directory.Path)), "shapes", Terms, sink, TestContext.Current.CancellationToken);
 
-        sink.Stored.Keys.ShouldBe([ContentDigest.Of(bytes)]);
+        sink.Stored.Keys.ShouldBe([Digest.Of(bytes).ToString()]);
         sink.Stored.Values.Single().ShouldBe(bytes);
     }
 

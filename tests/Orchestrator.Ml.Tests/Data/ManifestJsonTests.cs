@@ -1,4 +1,5 @@
 using System.Text;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 
 namespace Orchestrator.Ml.Tests.Data;
@@ -28,7 +29,7 @@ public sealed class ManifestJsonTests
         var changed = field switch
         {
             "label" => original with { Items = [item with { Label = "square" }] },
-            "digest" => original with { Items = [item with { ContentDigest = ContentDigest.Of([9]) }] },
+            "digest" => original with { Items = [item with { ContentDigest = Digest.Of([9]).ToString() }] },
             "slice" => original with { Items = [item with { Slices = new Dictionary<string, string> { ["lighting"] = "night" } }] },
             _ => original with { Terms = Terms with { Licence = "proprietary" } },
         };
@@ -65,10 +66,10 @@ public sealed class ManifestJsonTests
 
     [Fact]
     public void Digest_IsAValidContentDigest() =>
-        ContentDigest.IsValid(Manifest([Item("a", "x")]).Digest()).ShouldBeTrue();
+        Digest.IsValid(Manifest([Item("a", "x")]).Digest()).ShouldBeTrue();
 
     private static DatasetManifest Manifest(IReadOnlyList<ManifestItem> items) => new("shapes", "test", ["x", "y"], Terms, items);
 
     private static ManifestItem Item(string id, string label, params (string Key, string Value)[] slices) =>
-        new(id, ContentDigest.Of(Encoding.UTF8.GetBytes(id)), 100, label, slices.ToDictionary(s => s.Key, s => s.Value), "00ff00ff00ff00ff");
+        new(id, Digest.Of(Encoding.UTF8.GetBytes(id)).ToString(), 100, label, slices.ToDictionary(s => s.Key, s => s.Value), "00ff00ff00ff00ff");
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 
 namespace Orchestrator.Ml.Tests.Data;
@@ -39,7 +40,7 @@ public sealed class SyntheticShapesTests
         // recorded stops being reproducible. Change it only together with a new generator version.
         var image = new SyntheticShapes(new SyntheticShapesOptions(Seed: 42, Count: 1)).Generate(0);
 
-        ContentDigest.Of(image.Image.Pixels).ShouldBe(PinnedDigest);
+        Digest.Of(image.Image.Pixels).ToString().ShouldBe(PinnedDigest);
     }
 
     [Fact]
@@ -95,5 +96,5 @@ public sealed class SyntheticShapesTests
 
     private const string PinnedDigest = "sha256:10cc837f71d8679cd5121c3c10c3b886d2898dbb5fc8ecb5f1b107f18e75be52";
 
-    private static string Fingerprint(SyntheticImage image) => $"{image.ItemId} {image.Label} {ContentDigest.Of(image.Image.Pixels)}";
+    private static string Fingerprint(SyntheticImage image) => $"{image.ItemId} {image.Label} {Digest.Of(image.Image.Pixels).ToString()}";
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Ml.Devices;
+using Orchestrator.Testing.Models;
 using Orchestrator.Ml.Serving;
 using Orchestrator.Ml.Tests.Serving;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Quality;
 
@@ -96,7 +97,7 @@ public sealed class DataChecksTests
     private static ManifestItem ToItem(SyntheticImage image)
     {
         var png = ImageCodec.EncodePng(image.Image);
-        return new ManifestItem(image.ItemId, ContentDigest.Of(png), png.Length, image.Label, image.Slices, PerceptualHash.Format(PerceptualHash.DHash(image.Image)));
+        return new ManifestItem(image.ItemId, Digest.Of(png).ToString(), png.Length, image.Label, image.Slices, PerceptualHash.Format(PerceptualHash.DHash(image.Image)));
     }
 
     private static List<string> BruteForceGroups(List<HashedItem> items, int distance)

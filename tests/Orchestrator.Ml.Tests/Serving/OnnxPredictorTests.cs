@@ -1,13 +1,13 @@
-using System.Security.Cryptography;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Serving;
+using Orchestrator.Testing.Models;
 
 namespace Orchestrator.Ml.Tests.Serving;
 
 public sealed class OnnxPredictorTests
 {
     private static readonly byte[] Model = ColourBaselineModel.Create(16);
-    private static readonly string Digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Model));
+    private static readonly string Digest = Contracts.Digest.Of(Model).ToString();
 
     internal static RgbImage Solid(byte r, byte g, byte b, int size = 20)
     {
@@ -66,7 +66,7 @@ public sealed class OnnxPredictorTests
         });
 
         var predictors = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.GetAsync(Digest, TestContext.Current.CancellationToken)));
-        var tampered = await Should.ThrowAsync<InvalidDataException>(() => cache.GetAsync("sha256:" + new string('0', 64), TestContext.Current.CancellationToken));
+        var tampered = await Should.ThrowAsync<InvalidDataException>(() => cache.GetAsync(Contracts.Digest.FromHex(new string('0', 64)).ToString(), TestContext.Current.CancellationToken));
 
         predictors.Distinct().Count().ShouldBe(1);
         loads.ShouldBe(2);

@@ -49,6 +49,25 @@ public sealed class DevicePathTests
     }
 
     [Fact]
+    public void DevicePath_RandomErasing_EqualsTheCpuPathAndErasesToZero()
+    {
+        var erasing = new AugmentationOptions(HorizontalFlip: false, CropPadding: 0, Brightness: 0, Contrast: 0, Saturation: 0, RandomErasing: 1f);
+        var (device, cpu, labels, cpuLabels) = BothPaths(Images(21, Size, Size), erasing, shuffle: true);
+        var (plain, _, _, _) = BothPaths(Images(21, Size, Size), AugmentationOptions.None, shuffle: true);
+
+        labels.ShouldBe(cpuLabels);
+        MaxDifference(device, cpu).ShouldBe(0);
+        // Every image lost a rectangle (probability 1) to exact zeros that random bytes under ImageNet normalisation never give.
+        var perImage = 3 * Size * Size;
+        for (var i = 0; i < 21; i++)
+        {
+            device.Skip(i * perImage).Take(perImage).Count(v => v == 0f).ShouldBeGreaterThan(0, $"image {i}");
+        }
+
+        device.Count(v => v == 0f).ShouldBeGreaterThan(plain.Count(v => v == 0f));
+    }
+
+    [Fact]
     public void DevicePath_NoAugmentation_EqualsTheCpuPathExactly()
     {
         var (device, cpu, labels, cpuLabels) = BothPaths(Images(13, Size, Size), AugmentationOptions.None, shuffle: false);

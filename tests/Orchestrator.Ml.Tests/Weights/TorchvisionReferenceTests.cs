@@ -61,8 +61,8 @@ public sealed class TorchvisionReferenceTests(ITestOutputHelper output)
         imported.KeyCount.ShouldBe(74);
         imported.Head.ShouldBeNull();
         imported.SourceClasses.ShouldBe(5);
-        imported.Files.ShouldBe([new WeightsSourceFile(Path.GetFileName(path), ContentDigest.Of(File.ReadAllBytes(path)), new FileInfo(path).Length)]);
-        imported.Digest.ShouldBe(ContentDigest.Of(imported.Canonical.Span));
+        imported.Files.ShouldBe([new WeightsSourceFile(Path.GetFileName(path), Contracts.Digest.Of(File.ReadAllBytes(path)).ToString(), new FileInfo(path).Length)]);
+        imported.Digest.ShouldBe(Contracts.Digest.Of(imported.Canonical.Span).ToString());
         imported.Preprocessing.ToMetadata().ShouldBe(Preprocessing.TorchvisionImageNet(64).ToMetadata());
         imported.Preprocessing.ResizeShorterSide.ShouldBe(73);
         imported.Describe()["digest"].ShouldBe(imported.Digest);

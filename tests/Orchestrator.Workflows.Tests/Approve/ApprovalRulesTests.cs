@@ -25,6 +25,32 @@ public sealed class ApprovalRulesTests
     public void Check_TrainerApproves_RefusedForSeparationOfDuties() =>
         ApprovalRules.Check(Signed("trainer-bot", 3), Request, TwoApprovers, [], Opened).Refusal.ShouldBe(ApprovalRefusal.SeparationOfDuties);
 
+    [Theory]
+    [InlineData("Dora", Contributions.DatasetRegistrant, "dora registered this run's dataset and cannot approve it")]
+    [InlineData("eve", Contributions.LabelSubmitter, "EVE submitted this run's labels and cannot approve it")]
+    [InlineData("frank", Contributions.RetrainStarter, "Frank started this retrain and cannot approve it")]
+    public void Check_RecordedContributorApproves_RefusedNamingTheContribution(string contributor, string contribution, string explanation)
+    {
+        var signer = explanation.Split(' ')[0];
+        var request = Request with { Contributors = [new RunContributor("alice", Contributions.Requester), new RunContributor(contributor, contribution)] };
+
+        var check = ApprovalRules.Check(Signed(signer, 3), request, TwoApprovers, [], Opened);
+
+        check.Refusal.ShouldBe(ApprovalRefusal.SeparationOfDuties);
+        check.Explanation.ShouldBe(explanation);
+    }
+
+    [Fact]
+    public void Check_ContributorsRecordedButSignerIsNotOne_Counts() =>
+        ApprovalRules.Check(Signed("bob", 3), Request with { Contributors = [new RunContributor("dora", Contributions.DatasetRegistrant)] }, TwoApprovers, [], Opened)
+            .Accepted.ShouldBeTrue();
+
+    [Theory]
+    [InlineData(ApprovalRefusal.SeparationOfDuties, "separation-of-duties")]
+    [InlineData(ApprovalRefusal.Duplicate, "duplicate")]
+    [InlineData(ApprovalRefusal.LedgerMismatch, "ledger-mismatch")]
+    public void RuleName_Refusal_KebabCaseAsTheLedgerRecordsIt(ApprovalRefusal refusal, string name) => ApprovalRules.RuleName(refusal).ShouldBe(name);
+
     [Fact]
     public void Check_StaleEvidence_Refused()
     {

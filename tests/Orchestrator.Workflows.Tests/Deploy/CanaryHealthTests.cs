@@ -58,15 +58,81 @@ public sealed class CanaryHealthTests
     }
 
     [Fact]
-    public void Decide_FewRequests_JudgesErrorsOnly()
+    public void Decide_FewRequests_JudgesErrorsOnlyAndIsNotPromotable()
     {
         var quiet = CanaryHealth.Decide(Observed(requests: 10, p95: 500, psi: 2, pValue: 1e-12), Policy);
         var failing = CanaryHealth.Decide(Observed(requests: 10, errors: 1), Policy);
 
         quiet.Healthy.ShouldBeTrue();
+        quiet.Promotable.ShouldBeFalse();
+        quiet.InsufficientEvidence.ShouldBeTrue();
         quiet.Summary.ShouldEndWith("(below 20 requests: judged on errors only)");
         failing.Healthy.ShouldBeFalse();
-        failing.Reasons.ShouldBe(["canary error rate 10.0% (1/10) exceeds 5.0%"]);
+        failing.Reasons[0].ShouldBe("canary error rate 10.0% (1/10) exceeds 5.0%");
+    }
+
+    [Fact]
+    public void Decide_ZeroTraffic_IsNotPromotableAndEveryCheckIsNotMeasured()
+    {
+        var verdict = CanaryHealth.Decide(Observed(requests: 0, production: 0, psi: null, pValue: null) with { HasProduction = true }, Policy);
+
+        verdict.Healthy.ShouldBeTrue();
+        verdict.Promotable.ShouldBeFalse();
+        verdict.Checks!.Select(c => (c.Check, c.Outcome)).ShouldBe([
+            ("min-traffic", CheckOutcome.NotMeasured), ("error-rate", CheckOutcome.NotMeasured),
+            ("latency", CheckOutcome.NotMeasured), ("distribution-shift", CheckOutcome.NotMeasured),
+        ]);
+        verdict.Reasons[0].ShouldBe("too little traffic to judge the canary: canary 0 of 20 requests needed, production 0 of 20");
+    }
+
+    [Fact]
+    public void Decide_EnoughCanaryTrafficButTooLittleOnProduction_IsNotPromotable()
+    {
+        var verdict = CanaryHealth.Decide(Observed(requests: 200, production: 5), Policy);
+
+        verdict.Promotable.ShouldBeFalse();
+        verdict.Checks!.Single(c => c.Check == "min-traffic").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Decide_FirstDeploymentWithEnoughTraffic_IsPromotableOnTrafficAndErrorsAlone()
+    {
+        var verdict = CanaryHealth.Decide(new CanaryObservation(25, 0, 8, 0, 0, null, null, HasProduction: false), Policy);
+
+        verdict.Promotable.ShouldBeTrue();
+        verdict.Checks!.Select(c => (c.Check, c.Outcome)).ShouldBe([("min-traffic", CheckOutcome.Passed), ("error-rate", CheckOutcome.Passed)]);
+        verdict.Checks![0].Detail.ShouldContain("no production version (first deployment)");
+    }
+
+    [Fact]
+    public void Decide_FirstDeploymentWithoutTraffic_IsNotPromotable()
+    {
+        var verdict = CanaryHealth.Decide(new CanaryObservation(0, 0, 0, 0, 0, null, null, HasProduction: false), Policy);
+
+        verdict.Promotable.ShouldBeFalse();
+        verdict.Checks!.Single(c => c.Check == "min-traffic").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Decide_ZeroTrafficUnderAWaiverOfTheCanarySection_IsPromotableWithTheWaiverShown()
+    {
+        PolicyWaiver[] waivers = [new("canary", "test deployment receives no traffic")];
+
+        var verdict = CanaryHealth.Decide(new CanaryObservation(0, 0, 0, 0, 0, null, null, HasProduction: false), Policy, waivers);
+
+        verdict.Promotable.ShouldBeTrue();
+        verdict.Checks!.ShouldAllBe(c => c.Outcome == CheckOutcome.Waived && c.Waiver == "test deployment receives no traffic");
+    }
+
+    [Fact]
+    public void Decide_WaiverNeverHidesAFailure()
+    {
+        PolicyWaiver[] waivers = [new("canary", "waived")];
+
+        var verdict = CanaryHealth.Decide(Observed(requests: 10, errors: 5), Policy, waivers);
+
+        verdict.Healthy.ShouldBeFalse();
+        verdict.Checks!.Single(c => c.Check == "error-rate").Outcome.ShouldBe(CheckOutcome.Failed);
     }
 
     [Fact]

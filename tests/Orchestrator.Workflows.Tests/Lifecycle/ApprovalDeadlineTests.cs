@@ -1,7 +1,7 @@
 using Orchestrator.Testing.Temporal;
 using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Lifecycle;
-using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+using Kind = Orchestrator.Workflows.Ledger.IRunLedgerActivities.ApprovalOutcomeKind;
 
 namespace Orchestrator.Workflows.Tests.Lifecycle;
 

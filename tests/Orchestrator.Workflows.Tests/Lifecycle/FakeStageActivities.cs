@@ -16,11 +16,12 @@ using Temporalio.Exceptions;
 namespace Orchestrator.Workflows.Tests.Lifecycle;
 
 /// <summary>
-/// Stand-ins for every stage activity, registered under the real activity names (Temporal's
-/// [Activity("Name")] test pattern), so the workflow's orchestration is tested without ML or storage.
-/// Each records what it was asked in <see cref="Calls"/>, in order.
+/// Stand-ins for every stage activity, implementing the real activity contracts (so they run under the real
+/// activity names, registered with <see cref="ContractWorkers.AddContractActivities"/>), so the workflow's
+/// orchestration is tested without ML or storage. Each records what it was asked in <see cref="Calls"/>, in order.
 /// </summary>
-public sealed class FakeStageActivities
+public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivities, IAcquireActivities, IAnnotateActivities, IQualityControlActivities,
+    ITrainActivities, IExportActivities, IEvaluateActivities, IRegistryActivities, IDeployActivities, IHandOverActivities
 {
     public const string EvidenceDigest = "sha256:evidence";
 
@@ -32,9 +33,9 @@ public sealed class FakeStageActivities
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public ConcurrentQueue<RunLedgerActivities.ApprovalOutcomeInput> ApprovalOutcomes { get; } = new();
+    public ConcurrentQueue<IRunLedgerActivities.ApprovalOutcomeInput> ApprovalOutcomes { get; } = new();
 
-    public RunLedgerActivities.EndedInput? Ended { get; private set; }
+    public IRunLedgerActivities.EndedInput? Ended { get; private set; }
 
     /// <summary>QC verdicts to return, one per call; passes once exhausted.</summary>
     public Queue<bool> QcVerdicts { get; } = new();
@@ -56,40 +57,56 @@ public sealed class FakeStageActivities
 
     public static ApprovalPolicy Approval { get; } = new(2, ["approver"], [], TimeSpan.FromDays(3));
 
-    [Activity(PolicyActivity.Name)]
-    public PinnedPolicy LoadPolicy(PolicyActivity.Input input) =>
-        Log(new PinnedPolicy(input.Policy.Name, input.Policy.Version ?? 1, "sha256:policy",
+    /// <summary>The stream <see cref="Sign"/> names: "run" unless a test needs the run's own stream ("run-{runId}", which the update validator checks).</summary>
+    public string StreamId { get; set; } = "run";
+
+    /// <summary>When set, LoadPolicy waits for it (a cancellation can then arrive while the run is starting).</summary>
+    public TaskCompletionSource? PolicyGate { get; set; }
+
+    public TaskCompletionSource PolicyLoading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<PinnedPolicy> LoadPolicyAsync(IPolicyActivities.Input input)
+    {
+        PolicyLoading.TrySetResult();
+        if (PolicyGate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        return await LoadPinnedAsync(input);
+    }
+
+    private Task<PinnedPolicy> LoadPinnedAsync(IPolicyActivities.Input input) =>
+        Done(new PinnedPolicy(input.Policy.Name, input.Policy.Version ?? 1, "sha256:policy",
             new GovernanceTerms(Approval, new CanaryPolicy(0.1, TimeSpan.FromMinutes(5)), 1, new TrainingSpec("resnet-small", 3, 32, 0.001, 7))));
 
-    [Activity(RunLedgerActivities.RecordStartedName)]
-    public void RecordStarted(RunLedgerActivities.StartedInput input) => Log(input);
+    public Task RecordStartedAsync(IRunLedgerActivities.StartedInput input) => Done(input);
 
-    [Activity(RunLedgerActivities.RecordEndedName)]
-    public void RecordEnded(RunLedgerActivities.EndedInput input)
+    public Task RecordEndedAsync(IRunLedgerActivities.EndedInput input)
     {
         Ended = input;
-        Log(input);
+        return Done(input);
     }
 
-    [Activity(AcquireActivity.Name)]
-    public DatasetVersion Acquire(AcquireActivity.Input input) =>
-        Log(new DatasetVersion("sha256:manifest", "blob://manifest", 400, ["circle", "square"], 0));
+    public Task<DatasetVersion> AcquireAsync(IAcquireActivities.Input input) =>
+        Done(new DatasetVersion("sha256:manifest", "blob://manifest", 400, ["circle", "square"], 0));
 
-    [Activity(AnnotateActivity.Name)]
-    public LabelSet Annotate(AnnotateActivity.Input input) =>
-        Log(new LabelSet($"sha256:labels-{input.Round}", "blob://labels", ["ann-1", "ann-2", "ann-3"], 1200, 4));
+    public Task<LabelSet> AnnotateAsync(IAnnotateActivities.Input input) =>
+        Done(new LabelSet($"sha256:labels-{input.Round}", "blob://labels", ["ann-1", "ann-2", "ann-3"], 1200, 4));
 
-    [Activity(QualityControlActivity.Name)]
-    public GateOutcome QualityControl(QualityControlActivity.Input input)
+    public Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
     {
         var passed = QcVerdicts.Count == 0 || QcVerdicts.Dequeue();
-        return Log(new GateOutcome(passed, passed ? [] : ["Fleiss' kappa 0.41 is below 0.60"], "sha256:qc", "blob://qc"));
+        return Done(new GateOutcome(passed, passed ? [] : ["Fleiss' kappa 0.41 is below 0.60"], "sha256:qc", "blob://qc"));
     }
 
-    [Activity(TrainActivity.Name)]
-    public async Task<TrainedModel> Train(TrainActivity.Input input)
+    /// <summary>The input Train was last called with.</summary>
+    public ITrainActivities.Input? TrainInput { get; private set; }
+
+    public async Task<TrainedModel> TrainAsync(ITrainActivities.Input input)
     {
         Log(input);
+        TrainInput = input;
         TrainStarted.TrySetResult();
         if (TrainFailure is not null)
         {
@@ -113,51 +130,43 @@ public sealed class FakeStageActivities
         return new TrainedModel("sha256:checkpoint", "blob://checkpoint", "resnet-small", 3, 0.95, "cpu");
     }
 
-    [Activity(TrainActivity.ExportName)]
-    public OnnxModel Export(TrainActivity.ExportInput input) => Log(new OnnxModel("sha256:onnx", "blob://onnx", 1e-6));
+    public Task<OnnxModel> ExportAsync(IExportActivities.Input input) => Done(new OnnxModel("sha256:onnx", "blob://onnx", 1e-6));
 
-    [Activity(EvaluateActivity.Name)]
-    public Evaluation Evaluate(EvaluateActivity.Input input) => Log(new Evaluation(
+    public Task<Evaluation> EvaluateAsync(IEvaluateActivities.Input input) => Done(new Evaluation(
         new GateOutcome(EvaluationPasses, EvaluationPasses ? [] : ["accuracy 0.71 is below 0.90"], "sha256:report", "blob://report"), 0.95, 0.94));
 
-    [Activity(RunLedgerActivities.RequestApprovalName)]
-    public RunLedgerActivities.ApprovalRequestRecord RequestApproval(RunLedgerActivities.RequestApprovalInput input) =>
-        Log(new RunLedgerActivities.ApprovalRequestRecord(EvidenceDigest, new LedgerEntryRef("run", 10, "hash-request")));
+    public Task<IRunLedgerActivities.ApprovalRequestRecord> RequestApprovalAsync(IRunLedgerActivities.RequestApprovalInput input) =>
+        Done(new IRunLedgerActivities.ApprovalRequestRecord(EvidenceDigest, new LedgerEntryRef("run", 10, "hash-request")));
 
-    [Activity(RunLedgerActivities.ConfirmApprovalName)]
-    public SignedApproval ConfirmApproval(RunLedgerActivities.ConfirmApprovalInput input) =>
+    public Task<SignedApproval> ConfirmApprovalAsync(IRunLedgerActivities.ConfirmApprovalInput input) =>
         Ledger.TryGetValue(input.Entry, out var signed)
-            ? Log(signed)
+            ? Done(signed)
             : throw new ApplicationFailureException($"no ledger entry {input.Entry.StreamId}@{input.Entry.Version} with hash {input.Entry.EventHash}", "NotFound", nonRetryable: true);
 
-    [Activity(RunLedgerActivities.RecordApprovalName)]
-    public void RecordApproval(RunLedgerActivities.ApprovalOutcomeInput input)
+    public Task RecordApprovalOutcomeAsync(IRunLedgerActivities.ApprovalOutcomeInput input)
     {
         ApprovalOutcomes.Enqueue(input);
-        Log(input);
+        return Done(input);
     }
 
-    [Activity(DeployActivities.RegisterName)]
-    public ModelVersion Register(DeployActivities.RegisterInput input) => Log(new ModelVersion(input.ModelName, 3, input.Model.OnnxDigest));
+    public Task<ModelVersion> RegisterAsync(IRegistryActivities.Input input) => Done(new ModelVersion(input.ModelName, 3, input.Model.OnnxDigest));
 
-    [Activity(DeployActivities.DeployName)]
-    public DeploymentOutcome Deploy(DeployActivities.DeployInput input) =>
-        Log(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input) =>
+        Done(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
 
     /// <summary>What the run handed over to the model's monitor after a promotion.</summary>
-    public ConcurrentQueue<RetrainActivities.HandOverInput> HandOvers { get; } = new();
+    public ConcurrentQueue<IHandOverActivities.Input> HandOvers { get; } = new();
 
-    [Activity(RetrainActivities.HandOverName)]
-    public void HandOverToMonitor(RetrainActivities.HandOverInput input)
+    public Task HandOverToMonitorAsync(IHandOverActivities.Input input)
     {
         HandOvers.Enqueue(input);
-        Log(input);
+        return Done(input);
     }
 
     /// <summary>Puts a signed approval in the fake ledger and returns its reference.</summary>
     public LedgerEntryRef Sign(string approver, long version, ApprovalDecision decision = ApprovalDecision.Approve, string evidence = EvidenceDigest, params string[] roles)
     {
-        var entry = new LedgerEntryRef("run", version, $"hash-{version}");
+        var entry = new LedgerEntryRef(StreamId, version, $"hash-{version}");
         Ledger[entry] = new SignedApproval(entry, approver, roles.Length == 0 ? ["approver"] : roles, decision, "reviewed the report", evidence, DateTimeOffset.UtcNow);
         return entry;
     }
@@ -167,4 +176,6 @@ public sealed class FakeStageActivities
         Calls.Enqueue(ActivityExecutionContext.Current.Info.ActivityType);
         return value;
     }
+
+    private Task<T> Done<T>(T value) => Task.FromResult(Log(value));
 }

@@ -23,10 +23,10 @@ internal static class LifecycleHarness
     /// <summary>Starts workers on the default and GPU queues, runs <paramref name="body"/>, then stops them.</summary>
     public static async Task RunAsync(TemporalEnvironment env, FakeStageActivities fakes, Func<Task> body)
     {
-        using var gpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Gpu).AddAllActivities(fakes));
+        using var gpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Gpu).AddContractActivities(fakes));
         using var cpu = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Default)
             .AddWorkflow<ModelLifecycleWorkflow>()
-            .AddAllActivities(fakes));
+            .AddContractActivities(fakes));
         await gpu.ExecuteAsync(() => cpu.ExecuteAsync(body));
     }
 

@@ -4,7 +4,7 @@ using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
 using Temporalio.Exceptions;
-using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+using Kind = Orchestrator.Workflows.Ledger.IRunLedgerActivities.ApprovalOutcomeKind;
 
 namespace Orchestrator.Workflows.Tests.Lifecycle;
 
@@ -35,12 +35,29 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
                 Stages.Register, Stages.Approval, Stages.Deploy]);
             _fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Accepted]);
             _fakes.Calls.First().ShouldBe("LoadPolicy");
-            _fakes.Calls.Last().ShouldBe(RunLedgerActivities.RecordEndedName);
+            _fakes.Calls.Last().ShouldBe(IRunLedgerActivities.RecordEndedName);
             var handOver = _fakes.HandOvers.ShouldHaveSingleItem();
             handOver.Change.Production.Version.ShouldBe(3);
             handOver.Change.Production.RunId.ShouldBe(_runId);
             handOver.Change.Production.CheckpointDigest.ShouldBe("sha256:checkpoint");
             handOver.Change.Previous.ShouldBeNull();
+        });
+    }
+
+    [Fact]
+    public async Task Run_WithBaseModel_TrainGetsThePinnedBaseModel()
+    {
+        var baseModel = new Orchestrator.Workflows.Train.BaseModelRef("resnet18-imagenet", "sha256:" + new string('b', 64));
+        var input = LifecycleHarness.Input(_runId, _fakes.Queues) with { BaseModel = baseModel };
+        await LifecycleHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await env.Client.StartWorkflowAsync((ModelLifecycleWorkflow wf) => wf.RunAsync(input),
+                new WorkflowOptions($"run-{_runId}", _fakes.Queues.Default) { RunTimeout = TimeSpan.FromDays(30) });
+            await LifecycleHarness.ApprovalOpenAsync(handle);
+
+            _fakes.TrainInput!.BaseModel.ShouldBe(baseModel);
+            _fakes.TrainInput.BaseCheckpointDigest.ShouldBeNull();
+            await handle.CancelAsync();
         });
     }
 
@@ -146,7 +163,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
 
             result.Stage.ShouldBe(Stages.Evaluate);
             result.Reason.ShouldContain("accuracy 0.71");
-            _fakes.Calls.ShouldNotContain(RunLedgerActivities.RequestApprovalName);
+            _fakes.Calls.ShouldNotContain(IRunLedgerActivities.RequestApprovalName);
             _fakes.Ended!.Stage.ShouldBe(Stages.Evaluate);
         });
     }
@@ -186,7 +203,7 @@ public sealed class ModelLifecycleWorkflowTests(TemporalEnvironment env) : IClas
             // The run is recorded as cancelled only after training acknowledged the cancellation.
             var calls = _fakes.Calls.ToList();
             calls.IndexOf(FakeStageActivities.TrainCancelledCall).ShouldBeGreaterThan(-1);
-            calls.IndexOf(FakeStageActivities.TrainCancelledCall).ShouldBeLessThan(calls.LastIndexOf(RunLedgerActivities.RecordEndedName));
+            calls.IndexOf(FakeStageActivities.TrainCancelledCall).ShouldBeLessThan(calls.LastIndexOf(IRunLedgerActivities.RecordEndedName));
         });
     }
 }

@@ -9,12 +9,12 @@ using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Tests.Monitor;
 
-/// <summary>Stand-ins for the monitor's activities under their real names; each records what it was asked.</summary>
-public sealed class FakeMonitorActivities
+/// <summary>Stand-ins for the monitor's activities, implementing their real contracts; each records what it was asked.</summary>
+public sealed class FakeMonitorActivities : IMeasureActivities, IRetrainActivities, IDecommissionActivities
 {
     public StageQueues Queues { get; } = new($"monitor-{Guid.NewGuid():N}", $"monitor-gpu-{Guid.NewGuid():N}");
 
-    public string Model { get; } = $"shapes-{Guid.NewGuid():N}";
+    public string Model { get; init; } = $"shapes-{Guid.NewGuid():N}";
 
     /// <summary>Whether every measured window drifts (a breached PSI over 500 samples) or is healthy.</summary>
     public bool Drifting { get; set; }
@@ -22,11 +22,11 @@ public sealed class FakeMonitorActivities
     /// <summary>What RetrainRunState answers: the requested run is still open.</summary>
     public bool RetrainRunOpen { get; set; } = true;
 
-    public ConcurrentQueue<MonitorActivities.MeasureInput> Measured { get; } = new();
+    public ConcurrentQueue<IMeasureActivities.Input> Measured { get; } = new();
 
-    public ConcurrentQueue<RetrainActivities.RequestInput> Retrains { get; } = new();
+    public ConcurrentQueue<IRetrainActivities.RequestInput> Retrains { get; } = new();
 
-    public ConcurrentQueue<(DecommissionActivity.Input Input, DateTime Scheduled)> Decommissioned { get; } = new();
+    public ConcurrentQueue<(IDecommissionActivities.Input Input, DateTime Scheduled)> Decommissioned { get; } = new();
 
     /// <summary>Checks every <see cref="CheckInterval"/>; the superseded version is retired after <see cref="GracePeriod"/>.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
@@ -38,28 +38,39 @@ public sealed class FakeMonitorActivities
         new AnnotationSource("simulated", null, new Dictionary<string, string>()), new PolicyRef("default", 1), "sha256:policy",
         new DriftTerms(CheckInterval, 200, 0.25, 0.01, 0.85, 50, 0.05), GracePeriod, "sha256:checkpoint", "alice", Queues);
 
-    [Activity(MonitorActivities.MeasureName)]
-    public HealthReport Measure(MonitorActivities.MeasureInput input)
+    /// <summary>Null: every window holds 500 predictions. Else each check adds this many predictions at its time, and a window holds those it covers.</summary>
+    public int? PredictionsPerCheck { get; set; }
+
+    private readonly List<DateTimeOffset> _traffic = [];
+
+    public Task<HealthReport> MeasureAsync(IMeasureActivities.Input input)
     {
         Measured.Enqueue(input);
-        return new HealthReport(input.Model, input.Version, 500, 0, [new DriftStatistic("psi:confidence", Drifting ? 0.6 : 0.05, 0.25, Drifting)], false);
+        var samples = 500;
+        if (PredictionsPerCheck is { } perCheck)
+        {
+            lock (_traffic)
+            {
+                _traffic.Add(input.To);
+                samples = perCheck * _traffic.Count(t => t > input.From && t <= input.To);
+            }
+        }
+
+        return Task.FromResult(new HealthReport(input.Model, input.Version, samples, 0, [new DriftStatistic("psi:confidence", Drifting ? 0.6 : 0.05, 0.25, Drifting)], false));
     }
 
-    [Activity(RetrainActivities.RequestName)]
-    public RetrainActivities.RequestOutput RequestRetrain(RetrainActivities.RequestInput input)
+    public Task<IRetrainActivities.RequestOutput> RequestRetrainAsync(IRetrainActivities.RequestInput input)
     {
         Retrains.Enqueue(input);
         var runId = $"retrain-{input.Production.Version}-{input.Detection}";
-        return new RetrainActivities.RequestOutput(runId, $"model-lifecycle-{runId}", true);
+        return Task.FromResult(new IRetrainActivities.RequestOutput(runId, ModelLifecycleWorkflow.WorkflowId(runId), true));
     }
 
-    [Activity(RetrainActivities.RunStateName)]
-    public bool RetrainRunState(RetrainActivities.RunStateInput input) => RetrainRunOpen;
+    public Task<bool> RetrainRunStateAsync(IRetrainActivities.RunStateInput input) => Task.FromResult(RetrainRunOpen);
 
-    [Activity(DecommissionActivity.Name)]
-    public DecommissionActivity.Output Decommission(DecommissionActivity.Input input)
+    public Task<IDecommissionActivities.Output> DecommissionAsync(IDecommissionActivities.Input input)
     {
         Decommissioned.Enqueue((input, ActivityExecutionContext.Current.Info.ScheduledTime));
-        return new DecommissionActivity.Output(input.Version, false, null, false);
+        return Task.FromResult(new IDecommissionActivities.Output(input.Version, false, null, false));
     }
 }

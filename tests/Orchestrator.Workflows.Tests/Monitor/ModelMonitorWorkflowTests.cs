@@ -36,6 +36,44 @@ public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment en
         });
     }
 
+    [Fact(Skip = "Flaky under time skipping (1 of 3 runs here): the monitor's own interval timer checks between the signalled checks, so which check reaches 200 predictions and asks for the retrain varies; issue 17 item 3 stays open until this is deterministic. Covered meanwhile in part: DriftDecisionTests (too few samples is not judged) and the measure activity's test recording ModelNotJudged once.")]
+    public async Task Check_ThirtySevenPredictionsPerInterval_AccumulatesUntilJudgedAndSaysSinceWhenItWasNot()
+    {
+        _fakes.PredictionsPerCheck = 37;
+        _fakes.Drifting = true;
+        await MonitorHarness.RunAsync(env, _fakes, async () =>
+        {
+            var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+            var decisions = new List<string>();
+            for (var check = 1; check <= 6; check++)
+            {
+                await handle.SignalAsync(wf => wf.CheckNowAsync());
+                var expected = check;
+                // The sixth check's decision is final only once its retrain request has answered (Checks counts the check first).
+                decisions.Add((await MonitorHarness.UntilAsync(handle, s => s.State.Checks == expected
+                    && (expected < 6 || s.State.LastDecision!.Contains("retrain run", StringComparison.Ordinal)))).State.LastDecision!);
+            }
+
+            // Five checks of 37, 74, ... 185 predictions are not judged; the window stays where it began.
+            var measured = _fakes.Measured.ToList();
+            measured.Take(6).Select(m => m.From).Distinct().ShouldHaveSingleItem();
+            measured.Take(6).ShouldAllBe(m => m.UnjudgedSince == measured[0].From);
+            // How many of the 37-a-check predictions the fourth decision saw depends on whether the monitor's own timer also
+            // checked in between (time skipping); what must hold is the form: since when, how many, of how many.
+            decisions[3].ShouldMatch(FormattableString.Invariant($"^not judged since {System.Text.RegularExpressions.Regex.Escape(measured[0].From.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}: (37|74|111|148|185) predictions of 200 needed$"));
+            decisions.Take(5).ShouldAllBe(d => d.StartsWith("not judged since", StringComparison.Ordinal));
+            // The sixth check sees 222 and judges them: the drifting statistic asks for a retrain.
+            decisions[5].ShouldContain("retrain run");
+            _fakes.Retrains.ShouldHaveSingleItem();
+
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            var after = await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 7);
+            _fakes.Measured.Last().From.ShouldBeGreaterThan(measured[0].From);
+            after.State.LastOutcomes!.Single(c => c.Check == DriftDecision.MinSamplesCheck).Outcome.ShouldBe(Orchestrator.Workflows.Policies.CheckOutcome.NotMeasured);
+            await handle.TerminateAsync();
+        });
+    }
+
     [Fact]
     public async Task Check_NoDrift_StartsNoRetrain()
     {

@@ -15,14 +15,14 @@ internal static class MonitorHarness
     {
         using var worker = new TemporalWorker(env.Client, new TemporalWorkerOptions(fakes.Queues.Default)
             .AddWorkflow<ModelMonitorWorkflow>()
-            .AddAllActivities(fakes));
+            .AddContractActivities(fakes));
         await worker.ExecuteAsync(body);
     }
 
     /// <summary>Signal-with-start, the way the lifecycle's hand-over starts a monitor.</summary>
     public static Task<WorkflowHandle<ModelMonitorWorkflow>> StartAsync(TemporalEnvironment env, FakeMonitorActivities fakes, int version, int? checksPerRun = null)
     {
-        var options = new WorkflowOptions(RetrainActivities.MonitorWorkflowId(fakes.Model), fakes.Queues.Default);
+        var options = new WorkflowOptions(ModelMonitorWorkflow.WorkflowId(fakes.Model), fakes.Queues.Default);
         var production = fakes.Version(version);
         options.SignalWithStart((ModelMonitorWorkflow wf) => wf.ProductionChangedAsync(new ProductionChange(production, null)));
         return env.Client.StartWorkflowAsync((ModelMonitorWorkflow wf) => wf.RunAsync(new ModelMonitorWorkflow.Input(fakes.Model, production, null, checksPerRun)), options);

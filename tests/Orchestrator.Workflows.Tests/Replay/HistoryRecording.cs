@@ -22,7 +22,11 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
             // Recorded after patch "stage-cancellation-waits"; "cancelled-in-training" keeps the path before it.
             "cancelled-in-training-waits",
             // Recorded after patch "monitor-handover"; "completed-after-refusal" keeps the path before it.
-            "completed-with-handover"];
+            "completed-with-handover",
+            // Recorded after approvals became updates (ADR 0022): bob twice (the second refused), carol closes the gate.
+            "completed-with-updates",
+            // Recorded after patch "cancelled-while-starting": cancelled while the policy loads.
+            "cancelled-while-starting"];
 
     public static TheoryData<string> All { get; } = new(Scenarios);
 
@@ -61,6 +65,12 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
             case "canary-rolled-back":
                 fakes.DeploymentPromotes = false;
                 break;
+            case "completed-with-updates":
+                fakes.StreamId = "run-replay-" + scenario;
+                break;
+            case "cancelled-while-starting":
+                fakes.PolicyGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                break;
         }
     }
 
@@ -85,6 +95,22 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
                 await fakes.TrainStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
                 await handle.CancelAsync();
                 await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+                break;
+            case "completed-with-updates":
+                await LifecycleHarness.ApprovalOpenAsync(handle);
+                foreach (var (who, version) in new[] { ("bob", 11L), ("bob", 12L), ("carol", 13L) })
+                {
+                    var entry = fakes.Sign(who, version);
+                    await handle.ExecuteUpdateAsync(wf => wf.JudgeApprovalAsync(entry), new WorkflowUpdateOptions($"approval-{version}"));
+                }
+
+                await handle.GetResultAsync();
+                break;
+            case "cancelled-while-starting":
+                await fakes.PolicyLoading.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+                await handle.CancelAsync();
+                await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+                fakes.PolicyGate!.SetResult();
                 break;
             default:
                 await handle.GetResultAsync();

@@ -16,6 +16,15 @@ public static class RecordedHistories
             ? Directory.EnumerateFiles(OutputDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList()
             : [];
 
+    /// <summary>The subfolder of the monitor workflow's recordings.</summary>
+    public const string MonitorFolder = "monitor";
+
+    /// <summary>The scenario names of the monitor recordings shipped with the tests.</summary>
+    public static IReadOnlyList<string> MonitorScenarios =>
+        Directory.Exists(Path.Combine(OutputDirectory, MonitorFolder))
+            ? Directory.EnumerateFiles(Path.Combine(OutputDirectory, MonitorFolder), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList()
+            : [];
+
     /// <summary>The workflow id a scenario was recorded under.</summary>
     public static string WorkflowId(string scenario) => "run-replay-" + scenario;
 

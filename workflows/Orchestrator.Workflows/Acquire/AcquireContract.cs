@@ -1,9 +1,11 @@
+using Temporalio.Activities;
+
 namespace Orchestrator.Workflows.Acquire;
 
 /// <summary>Where a run's images come from.</summary>
 /// <param name="Kind">"synthetic", "image-folder" or "cifar10".</param>
 /// <param name="Location">For image-folder and cifar10: a Blob Storage prefix "blob://&lt;container&gt;/&lt;prefix&gt;" in the worker's storage account, or a directory the worker can see; null for synthetic.</param>
-/// <param name="Parameters">Source options (synthetic: seed, count, image-size, classes, drift...).</param>
+/// <param name="Parameters">Source options (synthetic: seed, count, image-size, classes, drift...; image-folder and cifar10: "slices", a slice metadata file inside the location).</param>
 /// <param name="Licence">Licence of the data.</param>
 /// <param name="Consent">Consent basis of the data.</param>
 /// <param name="Retention">Retention rule, e.g. "P7Y".</param>
@@ -16,18 +18,28 @@ public sealed record DatasetSource(
 /// <param name="ItemCount">Images in the version.</param>
 /// <param name="Classes">The label vocabulary.</param>
 /// <param name="CorruptCount">Images the source delivered that could not be read or decoded (left out).</param>
-/// <param name="CorruptItems">The first of those as "item id: reason" (at most <see cref="AcquireActivity.MaxReportedCorrupt"/>, to keep the payload small); null from versions recorded before it existed.</param>
+/// <param name="CorruptItems">The first of those as "item id: reason" (at most <see cref="IAcquireActivities.MaxReportedCorrupt"/>, to keep the payload small); null from versions recorded before it existed.</param>
+/// <param name="SliceMetadataDigest">The slice metadata file registered with the source (parameter "slices"), stored content-addressed; its attributes are the items' slices in the manifest. Null: none.</param>
 public sealed record DatasetVersion(
-    string ManifestDigest, string ManifestUri, int ItemCount, IReadOnlyList<string> Classes, int CorruptCount, IReadOnlyList<string>? CorruptItems = null);
+    string ManifestDigest, string ManifestUri, int ItemCount, IReadOnlyList<string> Classes, int CorruptCount, IReadOnlyList<string>? CorruptItems = null,
+    string? SliceMetadataDigest = null);
 
 /// <summary>The acquire stage's activity.</summary>
-public static class AcquireActivity
+public interface IAcquireActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Acquire";
+
+    /// <summary>The source parameter naming a slice metadata file (.csv or .jsonl) inside the source's location.</summary>
+    public const string SlicesParameter = "slices";
 
     /// <summary>How many corrupt items a <see cref="DatasetVersion"/> names; the count is always complete.</summary>
     public const int MaxReportedCorrupt = 100;
 
     /// <summary>Acquire a dataset version for a run.</summary>
     public sealed record Input(string RunId, DatasetSource Source, string PolicyDigest);
+
+    /// <summary>Reads the source, stores every image and the manifest content-addressed, and records DatasetAcquired.</summary>
+    [Activity(Name)]
+    Task<DatasetVersion> AcquireAsync(Input input);
 }

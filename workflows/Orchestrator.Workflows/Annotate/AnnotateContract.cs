@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Acquire;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Annotate;
 
@@ -20,10 +21,15 @@ public sealed record LabelSet(
     string LabelSetDigest, string LabelSetUri, IReadOnlyList<string> Annotators, int AnnotationCount, int DisagreementCount, string? AnnotationsDigest = null);
 
 /// <summary>The annotate stage's activity.</summary>
-public static class AnnotateActivity
+public interface IAnnotateActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Annotate";
 
     /// <summary>Import (or simulate) annotations and compute consensus; <paramref name="Round"/> counts re-annotations.</summary>
     public sealed record Input(string RunId, DatasetVersion Dataset, AnnotationSource Source, int Round);
+
+    /// <summary>Stores the individual annotations and the consensus labels, and records AnnotationsImported.</summary>
+    [Activity(Name)]
+    Task<LabelSet> AnnotateAsync(Input input);
 }

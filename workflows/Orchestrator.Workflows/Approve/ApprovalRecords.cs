@@ -46,7 +46,69 @@ public sealed record ApprovalPolicy(int Quorum, IReadOnlyList<string> EligibleRo
 /// <param name="Trainers">Who launched or changed the training of this run (may not approve it).</param>
 /// <param name="EvidenceDigest">Digest of the evidence under review now.</param>
 /// <param name="Deadline">When the request expires.</param>
-public sealed record ApprovalRequest(string Requester, IReadOnlyList<string> Trainers, string EvidenceDigest, DateTimeOffset Deadline);
+/// <param name="Contributors">Everyone else recorded as having shaped the run (may not approve it); null or empty when none was recorded.</param>
+public sealed record ApprovalRequest(
+    string Requester, IReadOnlyList<string> Trainers, string EvidenceDigest, DateTimeOffset Deadline, IReadOnlyList<RunContributor>? Contributors = null);
+
+/// <summary>One identity that shaped a run, and how (<see cref="Contributions"/>); none of them may approve it.</summary>
+/// <param name="Identity">The verified identity (user or service).</param>
+/// <param name="Contribution">One of <see cref="Contributions"/>.</param>
+public sealed record RunContributor(string Identity, string Contribution);
+
+/// <summary>How an identity shaped a run (the separation-of-duties set, ADR 0037).</summary>
+public static class Contributions
+{
+    /// <summary>Asked for the run.</summary>
+    public const string Requester = "requester";
+
+    /// <summary>Registered the dataset the run trains on.</summary>
+    public const string DatasetRegistrant = "dataset-registrant";
+
+    /// <summary>Submitted the labels the run trains on.</summary>
+    public const string LabelSubmitter = "label-submitter";
+
+    /// <summary>Started the run as a retrain of an earlier version.</summary>
+    public const string RetrainStarter = "retrain-starter";
+
+    /// <summary>How a refusal names the contribution: "{approver} {Describe} and cannot approve it".</summary>
+    public static string Describe(string contribution) => contribution switch
+    {
+        Requester => "requested this run",
+        DatasetRegistrant => "registered this run's dataset",
+        LabelSubmitter => "submitted this run's labels",
+        RetrainStarter => "started this retrain",
+        _ => $"shaped this run ({contribution})",
+    };
+}
+
+/// <summary>
+/// The workflow's answer to one approval submitted as an update (ADR 0022): whether the signature counted, was
+/// refused, closed the gate, or arrived as the stage closed.
+/// </summary>
+/// <param name="Outcome">One of <see cref="ApprovalJudgements"/>.</param>
+/// <param name="Explanation">The rule's explanation, or how the gate closed.</param>
+/// <param name="ApprovalsStillNeeded">Distinct approvers the quorum still needs after this judgement.</param>
+/// <param name="RolesStillNeeded">Required roles still missing after this judgement.</param>
+public sealed record ApprovalJudgement(string Outcome, string Explanation, int ApprovalsStillNeeded, IReadOnlyList<string> RolesStillNeeded);
+
+/// <summary>The outcomes of an <see cref="ApprovalJudgement"/>.</summary>
+public static class ApprovalJudgements
+{
+    /// <summary>The signature counted; the request stays open for more.</summary>
+    public const string Counted = "counted";
+
+    /// <summary>The signature did not count (a rule refused it, recorded as ApprovalRefused); the request stays open.</summary>
+    public const string Refused = "refused";
+
+    /// <summary>The signature completed the quorum: approved.</summary>
+    public const string Approved = "approved";
+
+    /// <summary>The signature rejected the model: the run fails at approval.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The stage ended (expired, or closed by another signature) before this one was judged.</summary>
+    public const string Closed = "closed";
+}
 
 /// <summary>Why an approval was not counted.</summary>
 public enum ApprovalRefusal
@@ -81,3 +143,16 @@ public enum ApprovalState
 /// <param name="ApprovalsStillNeeded">How many more distinct approvers the quorum needs.</param>
 /// <param name="RolesStillNeeded">Required roles no accepted approver holds yet.</param>
 public sealed record ApprovalStatus(ApprovalState State, IReadOnlyList<string> Approvers, int ApprovalsStillNeeded, IReadOnlyList<string> RolesStillNeeded);
+
+/// <summary>The approval update's name and the error types its validator refuses with (the API maps them to 409).</summary>
+public static class ApprovalErrors
+{
+    /// <summary>The update's name, recorded in histories: never change it.</summary>
+    public const string UpdateName = "JudgeApproval";
+
+    /// <summary>The run has no open approval request (not yet, or no longer).</summary>
+    public const string NotAwaitingApproval = "NotAwaitingApproval";
+
+    /// <summary>The ledger entry belongs to another run's stream.</summary>
+    public const string WrongRun = "WrongRun";
+}

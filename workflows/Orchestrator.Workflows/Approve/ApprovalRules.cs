@@ -35,6 +35,11 @@ public static class ApprovalRules
             return Refuse(ApprovalRefusal.SeparationOfDuties, $"{approval.Approver} trained this model and cannot approve it");
         }
 
+        if (request.Contributors?.FirstOrDefault(c => Same(c.Identity, approval.Approver)) is { } contributor)
+        {
+            return Refuse(ApprovalRefusal.SeparationOfDuties, $"{approval.Approver} {Contributions.Describe(contributor.Contribution)} and cannot approve it");
+        }
+
         if (!approval.Roles.Any(r => policy.EligibleRoles.Contains(r, StringComparer.Ordinal)))
         {
             return Refuse(ApprovalRefusal.NotEligible,
@@ -74,6 +79,19 @@ public static class ApprovalRules
             : ApprovalState.Pending;
         return new ApprovalStatus(state, approvers, stillNeeded, rolesMissing);
     }
+
+    /// <summary>The rule's name as the ledger records it: "separation-of-duties", "stale-evidence", ...</summary>
+    public static string RuleName(ApprovalRefusal refusal) => refusal switch
+    {
+        ApprovalRefusal.None => "none",
+        ApprovalRefusal.SeparationOfDuties => "separation-of-duties",
+        ApprovalRefusal.NotEligible => "not-eligible",
+        ApprovalRefusal.StaleEvidence => "stale-evidence",
+        ApprovalRefusal.DeadlinePassed => "deadline-passed",
+        ApprovalRefusal.Duplicate => "duplicate",
+        ApprovalRefusal.LedgerMismatch => "ledger-mismatch",
+        _ => refusal.ToString().ToLowerInvariant(),
+    };
 
     private static ApprovalCheck Refuse(ApprovalRefusal refusal, string explanation) => new(refusal, explanation);
 

@@ -1,3 +1,5 @@
+using Temporalio.Activities;
+
 namespace Orchestrator.Workflows.Decommission;
 
 /// <summary>
@@ -14,8 +16,9 @@ public sealed record RetentionPolicy(bool DeleteArtifacts = false, string Retent
 }
 
 /// <summary>The decommission activity: alias removal, serving stopped, artifacts per retention, final audit event.</summary>
-public static class DecommissionActivity
+public interface IDecommissionActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "DecommissionModelVersion";
 
     /// <summary>Retire <paramref name="Version"/> of <paramref name="ModelName"/> because <paramref name="Reason"/>; the retention section is read from the pinned policy.</summary>
@@ -23,4 +26,8 @@ public static class DecommissionActivity
 
     /// <summary>What was done: whether the artifacts were deleted, and the version now in production (the successor), if any.</summary>
     public sealed record Output(int Version, bool ArtifactsDeleted, int? Successor, bool AlreadyDecommissioned);
+
+    /// <summary>Retires the version (for the monitor, after the grace period).</summary>
+    [Activity(Name)]
+    Task<Output> DecommissionAsync(Input input);
 }

@@ -2,6 +2,7 @@ using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Lifecycle;
 using Orchestrator.Workflows.Train;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Evaluate;
 
@@ -12,10 +13,15 @@ namespace Orchestrator.Workflows.Evaluate;
 public sealed record Evaluation(GateOutcome Gate, double Accuracy, double MacroF1);
 
 /// <summary>The evaluate activity (GPU task queue).</summary>
-public static class EvaluateActivity
+public interface IEvaluateActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Evaluate";
 
     /// <summary>Evaluate on the test split, against the production champion when there is one.</summary>
     public sealed record Input(string RunId, string ModelName, DatasetVersion Dataset, LabelSet Labels, OnnxModel Model, TrainedModel Trained, string PolicyDigest);
+
+    /// <summary>Runs the evaluation gate, stores the evidence report and records ModelEvaluated.</summary>
+    [Activity(Name)]
+    Task<Evaluation> EvaluateAsync(Input input);
 }

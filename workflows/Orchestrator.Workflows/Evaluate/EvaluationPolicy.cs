@@ -1,3 +1,5 @@
+using Orchestrator.Workflows.Policies;
+
 namespace Orchestrator.Workflows.Evaluate;
 
 /// <summary>
@@ -29,19 +31,28 @@ public sealed record EvaluationPolicy(
     double SignificanceLevel = 0.05);
 
 /// <summary>One check of the evaluation gate.</summary>
-/// <param name="Check">Stable check name (for example "accuracy").</param>
-/// <param name="Passed">Whether the evidence met the threshold.</param>
-/// <param name="Detail">Readable line with the measured value and the threshold.</param>
+/// <param name="Check">Stable check name (for example "accuracy"); "evaluation.&lt;check&gt;" names it in a policy waiver.</param>
+/// <param name="Outcome">Passed, failed, not measured (fails the gate) or waived (not measured, and the policy waives it).</param>
+/// <param name="Detail">Readable line with the measured value (or why there is none) and the threshold.</param>
+/// <param name="Waiver">The policy's reason when <paramref name="Outcome"/> is <see cref="CheckOutcome.Waived"/>.</param>
 /// <param name="Value">The measured value compared (NaN when it could not be measured); null for checks that are not one comparison.</param>
-/// <param name="Comparison">"at least" or "at most"; null with <paramref name="Value"/>.</param>
-/// <param name="Threshold">The policy's bound; null with <paramref name="Value"/>.</param>
-public sealed record EvaluationFinding(string Check, bool Passed, string Detail, double? Value = null, string? Comparison = null, double? Threshold = null);
+/// <param name="Comparison">"at least" or "at most" (<see cref="EvaluationGate.AtLeastWords"/>, <see cref="EvaluationGate.AtMostWords"/>); null when <paramref name="Threshold"/> is.</param>
+/// <param name="Threshold">The policy's bound; null for checks that are not one comparison.</param>
+public sealed record EvaluationFinding(string Check, CheckOutcome Outcome, string Detail, string? Waiver = null, double? Value = null, string? Comparison = null,
+    double? Threshold = null)
+{
+    /// <summary>Whether this check lets the gate pass (passed or waived).</summary>
+    public bool Passed => Outcome.Allows();
+}
 
 /// <summary>The evaluation gate's decision.</summary>
-/// <param name="Passed">True when every check the policy enables passed.</param>
-/// <param name="Findings">Every check that ran, in a fixed order.</param>
+/// <param name="Passed">True when every check the policy enables passed or was waived.</param>
+/// <param name="Findings">Every check that ran, whatever its outcome, in a fixed order.</param>
 public sealed record EvaluationVerdict(bool Passed, IReadOnlyList<EvaluationFinding> Findings)
 {
-    /// <summary>The failed checks' details: the reasons recorded in the audit trail.</summary>
+    /// <summary>The failed and unmeasured checks' details: the reasons recorded in the audit trail.</summary>
     public IReadOnlyList<string> Reasons => [.. Findings.Where(f => !f.Passed).Select(f => f.Detail)];
+
+    /// <summary>The waived checks as "check: reason", recorded with the evidence and shown to approvers.</summary>
+    public IReadOnlyList<string> Waivers => [.. Findings.Where(f => f.Outcome == CheckOutcome.Waived).Select(f => $"{f.Check}: {f.Waiver}")];
 }

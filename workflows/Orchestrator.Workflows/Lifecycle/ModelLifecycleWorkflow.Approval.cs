@@ -4,24 +4,28 @@ using Orchestrator.Workflows.Ledger;
 using Orchestrator.Workflows.Policies;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
-using Kind = Orchestrator.Workflows.Ledger.RunLedgerActivities.ApprovalOutcomeKind;
+using Kind = Orchestrator.Workflows.Ledger.IRunLedgerActivities.ApprovalOutcomeKind;
 
 namespace Orchestrator.Workflows.Lifecycle;
 
 /// <summary>
-/// The approval stage. The API appends ApprovalSigned to the ledger and signals a reference to it; the
-/// workflow confirms the entry through an activity (never trusting the signal's content), applies the
-/// pure approval rules, and records every judgement. Duplicate signals are harmless.
+/// The approval stage. The API appends ApprovalSigned to the ledger, then submits a reference to it as the
+/// update <see cref="JudgeApprovalAsync"/> (ADR 0022; the signal <see cref="SubmitApprovalAsync"/> stays for
+/// histories and callers that used it). The workflow confirms the entry through an activity (never trusting the
+/// message's content), applies the pure approval rules, records every judgement (a refused signature as
+/// ApprovalRefused, which leaves the request open) and answers the update with it. Duplicates are harmless.
 /// </summary>
 public sealed partial class ModelLifecycleWorkflow
 {
     private readonly Queue<LedgerEntryRef> _inbox = new();
     private readonly HashSet<LedgerEntryRef> _seen = [];
     private readonly List<string> _refusals = [];
+    // Read only by the update handler: writing it adds no command, so histories without updates replay unchanged.
+    private readonly Dictionary<LedgerEntryRef, ApprovalJudgement> _judgements = [];
     private PendingApproval? _pendingApproval;
     private string _approvalFailure = "";
 
-    /// <summary>An approver's signed decision was appended to the ledger at <paramref name="entry"/>.</summary>
+    /// <summary>An approver's signed decision was appended to the ledger at <paramref name="entry"/> (the pre-update path; kept for replay).</summary>
     [WorkflowSignal]
     public Task SubmitApprovalAsync(LedgerEntryRef entry)
     {
@@ -33,6 +37,52 @@ public sealed partial class ModelLifecycleWorkflow
         return Task.CompletedTask;
     }
 
+    /// <summary>Refuses, before anything is written to history, an approval the run cannot take now.</summary>
+    [WorkflowUpdateValidator(nameof(JudgeApprovalAsync))]
+    public void ValidateApproval(LedgerEntryRef entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_judgements.ContainsKey(entry))
+        {
+            return; // a repeat of a judged entry is answered with its judgement, even after the stage closed
+        }
+
+        if (_pendingApproval is null)
+        {
+            throw new ApplicationFailureException($"run {_input?.RunId} is not waiting for approval (stage {_stage})", errorType: ApprovalErrors.NotAwaitingApproval);
+        }
+
+        // The run's ledger stream is AuditStreams.Run(runId), "run-{runId}" (the workflows project cannot reference the audit library).
+        if (_input is { } input && entry.StreamId != $"run-{input.RunId}")
+        {
+            throw new ApplicationFailureException($"ledger entry {entry.StreamId}@{entry.Version} is not in run {input.RunId}'s stream", errorType: ApprovalErrors.WrongRun);
+        }
+    }
+
+    /// <summary>
+    /// An approver's signed decision was appended to the ledger at <paramref name="entry"/>: judges it like the
+    /// signal does and answers with the judgement (counted, refused, approved, rejected, or closed when the stage
+    /// ended first). A repeat of the same entry gets the first judgement.
+    /// </summary>
+    [WorkflowUpdate(ApprovalErrors.UpdateName)]
+    public async Task<ApprovalJudgement> JudgeApprovalAsync(LedgerEntryRef entry)
+    {
+        if (_judgements.TryGetValue(entry, out var judged))
+        {
+            return judged;
+        }
+
+        if (_seen.Add(entry))
+        {
+            _inbox.Enqueue(entry);
+        }
+
+        await Workflow.WaitConditionAsync(() => _judgements.ContainsKey(entry) || _pendingApproval is null);
+        return _judgements.TryGetValue(entry, out judged)
+            ? judged
+            : new ApprovalJudgement(ApprovalJudgements.Closed, $"the approval stage closed before this signature was judged ({_approvalFailure})", 0, []);
+    }
+
     /// <returns>The approving ledger entries, or null when the request was rejected or expired.</returns>
     private async Task<IReadOnlyList<LedgerEntryRef>?> AwaitApprovalAsync(Input input, PinnedPolicy policy, ModelVersion version, IReadOnlyDictionary<string, string> evidence)
     {
@@ -40,9 +90,9 @@ public sealed partial class ModelLifecycleWorkflow
         var opened = new StageRecord(Stages.Approval, Workflow.UtcNow, null, null);
         _stages.Add(opened);
         var deadline = Workflow.UtcNow + policy.Terms.Approval.Deadline;
-        var record = await Bookkeep<RunLedgerActivities.ApprovalRequestRecord>(RunLedgerActivities.RequestApprovalName,
-            new RunLedgerActivities.RequestApprovalInput(input.RunId, version, evidence, deadline, policy.Terms.Approval));
-        var request = new ApprovalRequest(input.Requester, [input.Requester], record.EvidenceDigest, deadline);
+        var requested = new IRunLedgerActivities.RequestApprovalInput(input.RunId, version, evidence, deadline, policy.Terms.Approval);
+        var record = await Bookkeep((IRunLedgerActivities a) => a.RequestApprovalAsync(requested));
+        var request = new ApprovalRequest(input.Requester, [input.Requester], record.EvidenceDigest, deadline, input.Contributors);
         var accepted = new List<SignedApproval>();
         Publish(request, policy.Terms.Approval, accepted);
 
@@ -58,18 +108,20 @@ public sealed partial class ModelLifecycleWorkflow
             SignedApproval signed;
             try
             {
-                signed = await Bookkeep<SignedApproval>(RunLedgerActivities.ConfirmApprovalName, new RunLedgerActivities.ConfirmApprovalInput(input.RunId, entry));
+                var confirm = new IRunLedgerActivities.ConfirmApprovalInput(input.RunId, entry);
+                signed = await Bookkeep((IRunLedgerActivities a) => a.ConfirmApprovalAsync(confirm));
             }
             catch (ActivityFailureException e)
             {
-                await Refuse(input, entry, $"ledger entry {entry.StreamId}@{entry.Version} could not be confirmed: {e.InnerException?.Message ?? e.Message}", request, policy, accepted);
+                var unconfirmed = $"ledger entry {entry.StreamId}@{entry.Version} could not be confirmed: {e.InnerException?.Message ?? e.Message}";
+                await Refuse(input, entry, ApprovalRefusal.LedgerMismatch, null, unconfirmed, request, policy, accepted);
                 continue;
             }
 
             var check = ApprovalRules.Check(signed, request, policy.Terms.Approval, accepted, Workflow.UtcNow);
             if (!check.Accepted)
             {
-                await Refuse(input, entry, check.Explanation, request, policy, accepted);
+                await Refuse(input, entry, check.Refusal, signed.Approver, check.Explanation, request, policy, accepted);
                 continue;
             }
 
@@ -81,27 +133,41 @@ public sealed partial class ModelLifecycleWorkflow
             switch (status.State)
             {
                 case ApprovalState.Approved:
-                    return await CloseAsync(opened, Kind.Accepted, $"approved by {string.Join(", ", status.Approvers)}", accepted, accepted.Select(a => a.Entry).ToList());
+                    return await CloseAsync(opened, Kind.Accepted, $"approved by {string.Join(", ", status.Approvers)}", accepted, accepted.Select(a => a.Entry).ToList(), entry);
                 case ApprovalState.Rejected:
                     var rejection = accepted.First(a => a.Decision == ApprovalDecision.Reject);
-                    return await CloseAsync(opened, Kind.Rejected, $"rejected by {rejection.Approver}: {rejection.Reason}", accepted, null);
+                    return await CloseAsync(opened, Kind.Rejected, $"rejected by {rejection.Approver}: {rejection.Reason}", accepted, null, entry);
+                default:
+                    _judgements[entry] = new ApprovalJudgement(ApprovalJudgements.Counted, check.Explanation, status.ApprovalsStillNeeded, status.RolesStillNeeded);
+                    break;
             }
         }
     }
 
-    private async Task Refuse(Input input, LedgerEntryRef entry, string reason, ApprovalRequest request, PinnedPolicy policy, List<SignedApproval> accepted)
+    private async Task Refuse(
+        Input input, LedgerEntryRef entry, ApprovalRefusal rule, string? approver, string reason, ApprovalRequest request, PinnedPolicy policy, List<SignedApproval> accepted)
     {
         _refusals.Add(reason);
-        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], [], request.Deadline));
+        var refused = new IRunLedgerActivities.ApprovalOutcomeInput(input.RunId, Kind.Refused, reason, [entry], [], request.Deadline, ApprovalRules.RuleName(rule), approver);
+        await Bookkeep((IRunLedgerActivities a) => a.RecordApprovalOutcomeAsync(refused));
         Publish(request, policy.Terms.Approval, accepted);
+        var status = ApprovalRules.Tally(accepted, request, policy.Terms.Approval, Workflow.UtcNow);
+        _judgements[entry] = new ApprovalJudgement(ApprovalJudgements.Refused, reason, status.ApprovalsStillNeeded, status.RolesStillNeeded);
     }
 
     private async Task<IReadOnlyList<LedgerEntryRef>?> CloseAsync(
-        StageRecord opened, Kind kind, string reason, List<SignedApproval> accepted, IReadOnlyList<LedgerEntryRef>? approving)
+        StageRecord opened, Kind kind, string reason, List<SignedApproval> accepted, IReadOnlyList<LedgerEntryRef>? approving, LedgerEntryRef? closing = null)
     {
-        await Bookkeep(RunLedgerActivities.RecordApprovalName, new RunLedgerActivities.ApprovalOutcomeInput(
-            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList(), _pendingApproval!.Deadline));
+        var outcome = new IRunLedgerActivities.ApprovalOutcomeInput(
+            _input!.RunId, kind, reason, accepted.Select(a => a.Entry).ToList(), accepted.Select(a => a.Approver).Distinct().ToList(), _pendingApproval!.Deadline);
+        await Bookkeep((IRunLedgerActivities a) => a.RecordApprovalOutcomeAsync(outcome));
         _stages[_stages.IndexOf(opened)] = opened with { Ended = Workflow.UtcNow, Outcome = kind.ToString().ToLowerInvariant() };
+        if (closing is not null)
+        {
+            var judged = kind == Kind.Accepted ? ApprovalJudgements.Approved : ApprovalJudgements.Rejected;
+            _judgements[closing] = new ApprovalJudgement(judged, reason, 0, []);
+        }
+
         _pendingApproval = null;
         _approvalFailure = approving is null ? "approval " + kind.ToString().ToLowerInvariant() + ": " + reason : "";
         return approving;

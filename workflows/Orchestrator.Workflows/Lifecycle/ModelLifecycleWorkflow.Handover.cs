@@ -14,7 +14,7 @@ public sealed partial class ModelLifecycleWorkflow
         var production = new MonitoredVersion(version.Version, input.RunId, input.Dataset, input.Annotation, new PolicyRef(policy.Name, policy.Version), policy.Digest,
             policy.Terms.Drift ?? DriftTermsDefaults.Value, (policy.Terms.Retention ?? new Decommission.RetentionPolicy()).GracePeriod,
             trained.CheckpointDigest, input.Requester, input.Queues);
-        return Bookkeep(RetrainActivities.HandOverName,
-            new RetrainActivities.HandOverInput(input.ModelName, new ProductionChange(production, deployment.Superseded)));
+        var handOver = new IHandOverActivities.Input(input.ModelName, new ProductionChange(production, deployment.Superseded));
+        return Bookkeep((IHandOverActivities a) => a.HandOverToMonitorAsync(handOver));
     }
 }

@@ -13,4 +13,10 @@ public static class Patches
 
     /// <summary>After a promoted deployment the run hands over to the model's monitor (signal-with-start ProductionChanged).</summary>
     public const string MonitorHandover = "monitor-handover";
+
+    /// <summary>The monitor keeps its window open until enough predictions (and, separately, labelled feedback) were seen to judge, within the policy's maximum evidence age, and reports since when a version has gone unjudged (was: the window reset at every check).</summary>
+    public const string MonitorEvidenceAccumulates = "monitor-evidence-accumulates";
+
+    /// <summary>A cancellation while the run pins its policy or records its start is recorded as RunCancelled (was: the run closed with no ledger record).</summary>
+    public const string CancelledWhileStarting = "cancelled-while-starting";
 }

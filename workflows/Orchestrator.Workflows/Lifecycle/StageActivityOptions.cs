@@ -13,7 +13,7 @@ public static class StageActivityOptions
     /// <summary>Errors that retrying cannot fix; activities throw ApplicationFailureException with these types.</summary>
     public static readonly string[] NonRetryableErrors = ["InvalidInput", "IntegrityViolation", "PolicyViolation", "NotFound"];
 
-    private static readonly RetryPolicy Bookkeeping = new()
+    private static readonly RetryPolicy LedgerRetry = new()
     {
         InitialInterval = TimeSpan.FromSeconds(1),
         BackoffCoefficient = 2,
@@ -22,27 +22,31 @@ public static class StageActivityOptions
         NonRetryableErrorTypes = NonRetryableErrors,
     };
 
-    private static readonly RetryPolicy Work = Bookkeeping with { MaximumInterval = TimeSpan.FromMinutes(2), MaximumAttempts = 5 };
+    private static readonly RetryPolicy Work = LedgerRetry with { MaximumInterval = TimeSpan.FromMinutes(2), MaximumAttempts = 5 };
 
     /// <summary>The Train stage's heartbeat timeout unless the policy's <see cref="Policies.TrainingSpec.HeartbeatTimeout"/> sets one.</summary>
     public static readonly TimeSpan TrainHeartbeatTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>What <see cref="For"/> calls the workflow's own bookkeeping (policy, ledger facts, hand-over): not a stage a run reports.</summary>
+    public const string Bookkeeping = "ledger";
+
     /// <summary>
-    /// The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or "ledger" for bookkeeping).
-    /// <paramref name="trainHeartbeat"/> replaces the Train stage's heartbeat timeout (from the pinned policy).
+    /// The options for <paramref name="stage"/> (a <see cref="Stages"/> name, or <see cref="Bookkeeping"/>) on <paramref name="queue"/>
+    /// (<see cref="ActivityRouting.Queue"/> of the activity's contract). <paramref name="trainHeartbeat"/> replaces the Train
+    /// stage's heartbeat timeout (from the pinned policy).
     /// </summary>
-    public static ActivityOptions For(string stage, StageQueues queues, TimeSpan? canaryWindow = null, TimeSpan? trainHeartbeat = null) => stage switch
+    public static ActivityOptions For(string stage, string queue, TimeSpan? canaryWindow = null, TimeSpan? trainHeartbeat = null) => stage switch
     {
-        Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(queues.Default, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
-        Stages.Train => Long(queues.Gpu, TimeSpan.FromHours(6), trainHeartbeat ?? TrainHeartbeatTimeout),
-        Stages.Export => Long(queues.Gpu, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
-        Stages.Evaluate => Long(queues.Gpu, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
-        Stages.Deploy => Long(queues.Default, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        Stages.Acquire or Stages.Annotate or Stages.QualityControl => Long(queue, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
+        Stages.Train => Long(queue, TimeSpan.FromHours(6), trainHeartbeat ?? TrainHeartbeatTimeout),
+        Stages.Export => Long(queue, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2)),
+        Stages.Evaluate => Long(queue, TimeSpan.FromHours(1), TimeSpan.FromMinutes(2)),
+        Stages.Deploy => Long(queue, (canaryWindow ?? TimeSpan.Zero) + TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(1)),
         _ => new ActivityOptions
         {
-            TaskQueue = queues.Default,
+            TaskQueue = queue,
             StartToCloseTimeout = TimeSpan.FromSeconds(30),
-            RetryPolicy = Bookkeeping,
+            RetryPolicy = LedgerRetry,
         },
     };
 

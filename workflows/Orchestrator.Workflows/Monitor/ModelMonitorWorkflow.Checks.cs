@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Decommission;
+using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Workflows;
 
 namespace Orchestrator.Workflows.Monitor;
@@ -15,13 +16,20 @@ public sealed partial class ModelMonitorWorkflow
         var now = Workflow.UtcNow;
         await ForgetEndedRetrainAsync();
         var number = _state.Checks + 1;
-        var from = _state.WindowStart ?? now - production.Drift.CheckInterval;
+        var accumulates = Workflow.Patched(Patches.MonitorEvidenceAccumulates);
+        var since = _state.WindowStart ?? now - production.Drift.CheckInterval;
+        // Evidence accumulates from the last judgement, but no further back than the policy's maximum age.
+        var oldest = now - production.Drift.EvidenceAge;
+        var from = accumulates && since < oldest ? oldest : since;
+        var feedbackSince = _state.FeedbackWindowStart ?? since;
         HealthReport report;
         try
         {
-            report = await Workflow.ExecuteActivityAsync<HealthReport>(MonitorActivities.MeasureName,
-                [new MonitorActivities.MeasureInput(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}")],
-                MonitorActivityOptions.Measure(Queues));
+            var measure = accumulates
+                ? new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}",
+                    feedbackSince < oldest ? oldest : feedbackSince, since)
+                : new IMeasureActivities.Input(_model, production.Version, from, now, production.Drift, production.PolicyDigest, $"{Workflow.Info.WorkflowId}/check-{number}");
+            report = await Workflow.ExecuteActivityAsync((IMeasureActivities a) => a.MeasureAsync(measure), MonitorActivityOptions.Measure(Queues));
         }
         catch (Exception e) when (Failed(e))
         {
@@ -40,8 +48,19 @@ public sealed partial class ModelMonitorWorkflow
         }
 
         var verdict = DriftDecision.Decide(report, production.Drift,
-            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals));
+            new DriftContext(_state.Retrain?.RunId, _state.LastRetrainAt, now, production.Drift.CheckInterval * CoolDownIntervals, accumulates ? since : null));
         _state = _state with { LastDecision = verdict.Reason };
+        if (accumulates)
+        {
+            // Too little traffic: the window stays open (silence is not health) and the next check counts these predictions again.
+            _state = _state with
+            {
+                WindowStart = verdict.Judged ? now : since,
+                FeedbackWindowStart = verdict.Judged && verdict.FeedbackJudged ? now : feedbackSince,
+                LastOutcomes = verdict.Checks,
+            };
+        }
+
         if (verdict.Retrain)
         {
             await RequestRetrainAsync(production, verdict, now);
@@ -53,9 +72,8 @@ public sealed partial class ModelMonitorWorkflow
         var detection = _state.Detections + 1;
         try
         {
-            var run = await Workflow.ExecuteActivityAsync<RetrainActivities.RequestOutput>(RetrainActivities.RequestName,
-                [new RetrainActivities.RequestInput(_model, production, detection, verdict.Reason, Workflow.Info.WorkflowId)],
-                MonitorActivityOptions.Retrain(Queues));
+            var request = new IRetrainActivities.RequestInput(_model, production, detection, verdict.Reason, Workflow.Info.WorkflowId);
+            var run = await Workflow.ExecuteActivityAsync((IRetrainActivities a) => a.RequestRetrainAsync(request), MonitorActivityOptions.Retrain(Queues));
             _state = _state with
             {
                 Detections = detection,
@@ -80,8 +98,8 @@ public sealed partial class ModelMonitorWorkflow
 
         try
         {
-            var open = await Workflow.ExecuteActivityAsync<bool>(RetrainActivities.RunStateName, [new RetrainActivities.RunStateInput(retrain.RunId)],
-                MonitorActivityOptions.Retrain(Queues));
+            var state = new IRetrainActivities.RunStateInput(retrain.RunId);
+            var open = await Workflow.ExecuteActivityAsync((IRetrainActivities a) => a.RetrainRunStateAsync(state), MonitorActivityOptions.Retrain(Queues));
             if (!open && _state.Retrain?.RunId == retrain.RunId)
             {
                 _state = _state with { Retrain = null };
@@ -100,8 +118,8 @@ public sealed partial class ModelMonitorWorkflow
             string outcome;
             try
             {
-                var done = await Workflow.ExecuteActivityAsync<DecommissionActivity.Output>(DecommissionActivity.Name,
-                    [new DecommissionActivity.Input(_model, pending.Version, pending.Reason, pending.PolicyDigest)], MonitorActivityOptions.Decommission(Queues));
+                var retire = new IDecommissionActivities.Input(_model, pending.Version, pending.Reason, pending.PolicyDigest);
+                var done = await Workflow.ExecuteActivityAsync((IDecommissionActivities a) => a.DecommissionAsync(retire), MonitorActivityOptions.Decommission(Queues));
                 outcome = done.AlreadyDecommissioned ? $"v{pending.Version} was already decommissioned" : $"v{pending.Version} decommissioned: {pending.Reason}";
             }
             catch (Exception e) when (Failed(e))

@@ -29,6 +29,7 @@ public sealed partial class ModelMonitorWorkflow
             Pending = pending.OrderBy(p => p.Due).ThenBy(p => p.Version).ToList(),
             Retrain = _state.Retrain?.RunId == next.RunId ? null : _state.Retrain,
             WindowStart = sameVersion ? _state.WindowStart : now,
+            FeedbackWindowStart = sameVersion ? _state.FeedbackWindowStart : null,
             LastCheck = sameVersion ? _state.LastCheck : null,
         };
         _wake = true;
@@ -56,7 +57,7 @@ public sealed partial class ModelMonitorWorkflow
     [WorkflowSignal]
     public Task ServingResumedAsync(string reason)
     {
-        _state = _state with { ServingStopped = null, WindowStart = Workflow.UtcNow, LastCheck = null, LastDecision = $"serving resumed: {reason}" };
+        _state = _state with { ServingStopped = null, WindowStart = Workflow.UtcNow, FeedbackWindowStart = null, LastCheck = null, LastDecision = $"serving resumed: {reason}" };
         _wake = true;
         return Task.CompletedTask;
     }

@@ -18,6 +18,9 @@ public sealed partial class ModelMonitorWorkflow
     /// <summary>Checks per workflow run before it continues as new, unless the input says otherwise.</summary>
     public const int DefaultChecksPerRun = 200;
 
+    /// <summary>The monitor's workflow id for a model: one monitor per model.</summary>
+    public static string WorkflowId(string model) => $"model-monitor-{model}";
+
     private readonly string _model;
     private MonitorState _state;
     private MonitoredVersion? _production;

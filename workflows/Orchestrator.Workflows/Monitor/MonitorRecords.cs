@@ -33,7 +33,7 @@ public sealed record RetrainInFlight(string RunId, int Detection, DateTimeOffset
 /// <summary>What a monitor carries over continue-as-new (and reports in its status).</summary>
 /// <param name="Checks">Checks done since monitoring began (numbers the measurement's idempotency keys).</param>
 /// <param name="Detections">Retrains requested since monitoring began (numbers the retrain run ids).</param>
-/// <param name="WindowStart">Where the next check's window begins.</param>
+/// <param name="WindowStart">Where the next check's window begins: the last check that judged (or the version's start), so it is also since when the version has gone unjudged.</param>
 /// <param name="LastCheck">When the last check ran.</param>
 /// <param name="LastReport">What it measured.</param>
 /// <param name="LastDecision">What the drift decision said, and why.</param>
@@ -41,9 +41,12 @@ public sealed record RetrainInFlight(string RunId, int Detection, DateTimeOffset
 /// <param name="LastRetrainAt">When the last retrain was requested (the cool-down runs from here).</param>
 /// <param name="Pending">Superseded versions waiting to be retired, earliest first.</param>
 /// <param name="ServingStopped">Why checks are paused (an emergency stop); null while serving.</param>
+/// <param name="FeedbackWindowStart">Where the next check's labelled-feedback window begins (null: <paramref name="WindowStart"/>); it stays open until MinFeedback labels were seen.</param>
+/// <param name="LastOutcomes">The last check's outcome per check ("min-samples", each statistic): passed, failed, not-measured.</param>
 public sealed record MonitorState(
     int Checks, int Detections, DateTimeOffset? WindowStart, DateTimeOffset? LastCheck, HealthReport? LastReport, string? LastDecision,
-    RetrainInFlight? Retrain, DateTimeOffset? LastRetrainAt, IReadOnlyList<PendingDecommission> Pending, string? ServingStopped)
+    RetrainInFlight? Retrain, DateTimeOffset? LastRetrainAt, IReadOnlyList<PendingDecommission> Pending, string? ServingStopped,
+    DateTimeOffset? FeedbackWindowStart = null, IReadOnlyList<GateCheck>? LastOutcomes = null)
 {
     /// <summary>A monitor that has not checked anything yet.</summary>
     public static MonitorState Empty { get; } = new(0, 0, null, null, null, null, null, null, [], null);

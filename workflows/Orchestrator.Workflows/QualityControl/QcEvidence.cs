@@ -24,6 +24,8 @@ public sealed record GoldAuditEvidence(int Reviewed, double PassRate, double Low
 /// <param name="NearDuplicateFraction">Redundant perceptual near-copies as a share of items.</param>
 /// <param name="LeakingItems">Items in duplicate groups that span train, validation and test.</param>
 /// <param name="SliceCounts">Items per slice, keyed "attribute=value".</param>
+/// <param name="ConsensusIterations">EM iterations the Dawid-Skene consensus ran (null: evidence from before it was recorded).</param>
+/// <param name="ConsensusConverged">Whether the consensus reached its fixed point within its bound (null: not recorded; false: the consensus labels are not evidence).</param>
 public sealed record QcEvidence(
     int ItemCount,
     int CorruptCount,
@@ -37,7 +39,9 @@ public sealed record QcEvidence(
     double ExactDuplicateFraction,
     double NearDuplicateFraction,
     int LeakingItems,
-    IReadOnlyDictionary<string, int> SliceCounts)
+    IReadOnlyDictionary<string, int> SliceCounts,
+    int? ConsensusIterations = null,
+    bool? ConsensusConverged = null)
 {
     /// <summary>Corrupt images as a share of all images the source delivered.</summary>
     public double CorruptFraction => ItemCount + CorruptCount == 0 ? 0 : CorruptCount / (double)(ItemCount + CorruptCount);

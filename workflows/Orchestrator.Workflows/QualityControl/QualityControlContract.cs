@@ -1,13 +1,20 @@
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Lifecycle;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.QualityControl;
 
 /// <summary>The QC stage's activity: computes agreement, audit and data checks, applies the pure QC gate, records the result.</summary>
-public static class QualityControlActivity
+public interface IQualityControlActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "QualityControl";
 
+    /// <summary>The labels of a dataset version to check under the pinned policy's "quality" section.</summary>
     public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, string PolicyDigest);
+
+    /// <summary>Measures, applies the QC gate, stores the evidence and records QualityEvaluated.</summary>
+    [Activity(Name)]
+    Task<GateOutcome> EvaluateAsync(Input input);
 }

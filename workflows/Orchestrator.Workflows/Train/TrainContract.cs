@@ -1,11 +1,17 @@
 using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Annotate;
 using Orchestrator.Workflows.Policies;
+using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Train;
 
 /// <summary>A trained model: its final checkpoint in Blob Storage and how training went; <paramref name="Classes"/> in class-index order (the export names the outputs with them).</summary>
 public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null);
+
+/// <summary>A registered base model (POST /api/base-models) a run fine-tunes from, pinned by the digest of its canonical weights when the run was requested.</summary>
+/// <param name="Name">The base model's name.</param>
+/// <param name="WeightsDigest">"sha256:..." of its canonical weights (BaseModelRegistered.WeightsDigest); the train activity refuses other weights.</param>
+public sealed record BaseModelRef(string Name, string WeightsDigest);
 
 /// <summary>A model exported to ONNX and checked against TorchSharp.</summary>
 /// <param name="OnnxDigest">"sha256:..." of the ONNX file.</param>
@@ -17,11 +23,11 @@ public sealed record OnnxModel(string OnnxDigest, string OnnxUri, double ParityM
 /// <summary>Progress the train activity heartbeats (and resumes from after a retry).</summary>
 public sealed record TrainingHeartbeat(int Epoch, int Batch, int BatchesPerEpoch, double Loss, string? LastCheckpointDigest);
 
-/// <summary>The train and export activities (GPU task queue).</summary>
-public static class TrainActivity
+/// <summary>The train activity (GPU task queue).</summary>
+public interface ITrainActivities
 {
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
     public const string Name = "Train";
-    public const string ExportName = "ExportOnnx";
 
     /// <summary>Train on a dataset version; <paramref name="BaseCheckpointDigest"/> for transfer learning.</summary>
     /// <param name="RunId">The run.</param>
@@ -32,8 +38,21 @@ public static class TrainActivity
     /// <param name="FreezeBackbone">With a base checkpoint: train only the classification head.</param>
     /// <param name="BaseClasses">The base checkpoint's class names in index order (its TrainedModel.Classes); when they differ
     /// from the dataset's, the head is replaced. Null: the head is replaced only when the class count differs.</param>
+    /// <param name="BaseModel">A registered base model (pretrained weights) to fine-tune from instead of a checkpoint; its head is always replaced
+    /// (its classes are its pretraining's) and its recorded preprocessing is the run's.</param>
     public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, TrainingSpec Spec, string? BaseCheckpointDigest,
-        bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null);
+        bool FreezeBackbone = false, IReadOnlyList<string>? BaseClasses = null, BaseModelRef? BaseModel = null);
+
+    /// <summary>Trains, checkpointing every epoch (a retry resumes from the last one) and heartbeating <see cref="TrainingHeartbeat"/>.</summary>
+    [Activity(Name)]
+    Task<TrainedModel> TrainAsync(Input input);
+}
+
+/// <summary>The export activity (GPU task queue).</summary>
+public interface IExportActivities
+{
+    /// <summary>The activity type name (recorded in every history: never change it).</summary>
+    public const string Name = "ExportOnnx";
 
     /// <summary>Export <paramref name="Model"/> to ONNX and record it as the next version of <paramref name="ModelName"/>.</summary>
     /// <param name="RunId">The run.</param>
@@ -41,5 +60,9 @@ public static class TrainActivity
     /// <param name="ModelName">The model the version belongs to (required: the export records ModelExported on its stream).</param>
     /// <param name="DatasetDigest">The dataset manifest digest the model was trained on (lineage in ModelExported).</param>
     /// <param name="PolicyDigest">The pinned policy; its evaluation.maxParityError is the tolerance (else 1e-4).</param>
-    public sealed record ExportInput(string RunId, TrainedModel Model, string? ModelName = null, string? DatasetDigest = null, string? PolicyDigest = null);
+    public sealed record Input(string RunId, TrainedModel Model, string? ModelName = null, string? DatasetDigest = null, string? PolicyDigest = null);
+
+    /// <summary>Writes the ONNX file, checks its parity with TorchSharp and records the model's next version.</summary>
+    [Activity(Name)]
+    Task<OnnxModel> ExportAsync(Input input);
 }

@@ -55,3 +55,16 @@ public sealed record ModelAliasChanged(string Alias, int? FromVersion, int Versi
 
 /// <summary>A decommissioned version's artifacts were kept or deleted under the retention policy (legal hold keeps them).</summary>
 public sealed record ModelArtifactsRetained(int Version, bool Deleted, bool LegalHold, string Retention, IReadOnlyList<string> Digests);
+
+/// <summary>
+/// A canary's window (and any extension the policy allows) ended with too little traffic to judge it, and the policy
+/// says "hold": it keeps serving at its share, neither promoted nor rolled back, until a person promotes or rolls it back.
+/// </summary>
+public sealed record CanaryHeld(int Version, string Reason, int CanaryRequests, int ProductionRequests, int MinRequests);
+
+/// <summary>
+/// The production version has had too little traffic to be judged for longer than the policy allows: since
+/// <paramref name="Since"/>, <paramref name="Samples"/> predictions of the <paramref name="MinSamples"/> needed
+/// (and <paramref name="Feedback"/> labelled ones of <paramref name="MinFeedback"/>). Silence is recorded, not taken as health.
+/// </summary>
+public sealed record ModelNotJudged(int Version, DateTimeOffset Since, int Samples, int MinSamples, int Feedback, int MinFeedback);

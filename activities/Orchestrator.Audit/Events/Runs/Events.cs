@@ -66,6 +66,17 @@ public sealed record ApprovalAccepted(IReadOnlyList<string> Approvers, IReadOnly
 /// <summary>The workflow rejected an approval (a reject decision, or an invalid signature such as a separation-of-duties breach).</summary>
 public sealed record ApprovalRejected(string Reason, LedgerReference? Signature);
 
+/// <summary>
+/// The workflow did not count one signed approval (separation of duties, not eligible, stale evidence, a repeat, an
+/// unconfirmable entry): the request stays open for other signatures. Replaces the use of <see cref="ApprovalRejected"/>
+/// for refusals, which read as a rejection of the model and locked the run out of approvals.
+/// </summary>
+/// <param name="Approver">Who signed the refused entry (null when the entry could not be read).</param>
+/// <param name="Rule">Which rule refused it: separation-of-duties, not-eligible, stale-evidence, deadline-passed, duplicate, ledger-mismatch.</param>
+/// <param name="Reason">The rule's explanation.</param>
+/// <param name="Signature">The refused ApprovalSigned entry.</param>
+public sealed record ApprovalRefused(string? Approver, string Rule, string Reason, LedgerReference? Signature);
+
 /// <summary>The approval deadline passed without a quorum.</summary>
 public sealed record ApprovalExpired(DateTimeOffset Deadline);
 
@@ -74,6 +85,20 @@ public sealed record RunCompleted(string ModelName, int? ModelVersion, string Su
 
 /// <summary>The run ended with a failure at a stage (a failed gate included).</summary>
 public sealed record RunFailed(string Stage, string Reason);
+
+/// <summary>
+/// Someone asked to cancel the run (appended by the API as the caller, before it cancels the workflow); the
+/// envelope's actor is the same verified identity. The workflow's RunCancelled follows once the run has stopped.
+/// </summary>
+/// <param name="RequestedBy">The verified identity that asked.</param>
+/// <param name="Reason">Why, as they gave it (null when they gave none).</param>
+public sealed record RunCancellationRequested(string RequestedBy, string? Reason);
+
+/// <summary>
+/// Everyone who shaped the run, recorded when it is requested (after RunRequested): none of them may approve it
+/// (separation of duties). Contributions: requester, dataset-registrant, label-submitter, retrain-starter.
+/// </summary>
+public sealed record RunContributorsRecorded(IReadOnlyList<RunContribution> Contributors);
 
 /// <summary>The run was cancelled.</summary>
 public sealed record RunCancelled(string Reason);

@@ -1,3 +1,5 @@
+using Orchestrator.Ml.Data;
+
 namespace Orchestrator.Ml.Evaluation.Plots;
 
 /// <summary>An RGB raster with the few primitives the report's charts need.</summary>
@@ -87,5 +89,5 @@ public sealed class Canvas
     /// <summary>Width in pixels of <paramref name="text"/> at <paramref name="scale"/>.</summary>
     public static int TextWidth(string text, int scale = 1) => (text?.Length ?? 0) * (Font5x7.Width + 1) * scale;
 
-    public byte[] ToPng() => PngEncoder.Encode(Width, Height, pixels);
+    public byte[] ToPng() => PngEncoder.EncodeCompressed(Width, Height, pixels);
 }

@@ -1,6 +1,5 @@
 using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Console.Runs;
-using Orchestrator.Api.Runs;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
@@ -15,13 +14,13 @@ public sealed record InboxItem(RunSummary Run, ApprovalView Standing, bool ForVi
 /// The approvals inbox: the runs waiting for the viewer (the same query as GET /api/approvals/pending) and the other runs
 /// awaiting approval, each with the request's quorum, deadline and signatures and why the viewer may or may not sign.
 /// </summary>
-public sealed class InboxLoader(ApprovalSigning signing, AuditReadModels readModels, IAuditLedger ledger, ApprovalStanding standing)
+public sealed class InboxLoader(ApprovalService approvals, AuditReadModels readModels, IAuditLedger ledger, ApprovalStanding standing)
 {
     private const int Page = 200;
 
     public async Task<IReadOnlyList<InboxItem>> LoadAsync(string viewer, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        var yours = (await signing.PendingAsync(viewer, cancellationToken)).Select(p => p.RunId).ToHashSet(StringComparer.Ordinal);
+        var yours = (await approvals.PendingAsync(viewer, roles, cancellationToken)).Select(p => p.RunId).ToHashSet(StringComparer.Ordinal);
         var items = new List<InboxItem>();
         for (var skip = 0; ; skip += Page)
         {

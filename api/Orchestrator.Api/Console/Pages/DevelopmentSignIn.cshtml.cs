@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Console.Pages;
 

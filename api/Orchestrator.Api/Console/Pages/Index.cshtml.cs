@@ -4,12 +4,13 @@ using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Identity;
 using Orchestrator.Audit.Projections;
 using Orchestrator.Audit.Replay;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Console.Pages;
 
 /// <summary>The console's home: what waits for an approver, the latest runs and the registered models.</summary>
 [Authorize(Policy = ConsoleAuth.Read)]
-public sealed class IndexModel(AuditReadModels readModels, ApprovalSigning signing) : PageModel
+public sealed class IndexModel(AuditReadModels readModels, ApprovalService approvals) : PageModel
 {
     private const int Latest = 25;
 
@@ -27,7 +28,8 @@ public sealed class IndexModel(AuditReadModels readModels, ApprovalSigning signi
         Models = await readModels.ListModelsAsync(cancellationToken);
         if (User.Has(Roles.Approver))
         {
-            Waiting = (await signing.PendingAsync(HttpContext.Caller().User, cancellationToken)).Count;
+            var (user, roles) = HttpContext.Caller();
+            Waiting = (await approvals.PendingAsync(user, roles, cancellationToken)).Count;
         }
     }
 }

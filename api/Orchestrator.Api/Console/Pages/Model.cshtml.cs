@@ -6,6 +6,7 @@ using Orchestrator.Api.Console.Models;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
 using Orchestrator.Api.Models;
+using Orchestrator.Client;
 
 namespace Orchestrator.Api.Console.Pages;
 

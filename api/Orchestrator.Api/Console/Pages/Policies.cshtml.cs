@@ -2,8 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Orchestrator.Activities.Policies;
+using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Console.Runs;
+using Orchestrator.Operations.Policies;
 
 namespace Orchestrator.Api.Console.Pages;
 
@@ -50,7 +51,7 @@ public sealed class PoliciesModel(PolicyCatalog catalog) : PageModel
     }
 
     /// <summary>"name/vN" to a document.</summary>
-    public PolicyDocument? Find(string key) => ApprovalStanding.PolicyRef(key) is { } reference ? catalog.Find(reference) : null;
+    public PolicyDocument? Find(string key) => ApprovalPrecheck.Policy(key) is { } reference ? catalog.Find(reference) : null;
 
     public static string Key(PolicyDocument document) => $"{document.Name}/v{document.Version}";
 

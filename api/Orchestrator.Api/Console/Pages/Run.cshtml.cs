@@ -6,15 +6,18 @@ using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Console.Runs;
 using Orchestrator.Api.Http;
 using Orchestrator.Api.Identity;
+using Orchestrator.Client;
+using Orchestrator.Workflows.Approve;
 
 namespace Orchestrator.Api.Console.Pages;
 
 /// <summary>
 /// A run: its timeline, gates, evidence and downloads; for an approver, while it awaits approval, the decision form. A
-/// decision goes through <see cref="ApprovalSigning"/>, the service POST /api/runs/{id}/approvals uses, after the same validator.
+/// decision goes through <see cref="ApprovalService"/>, the service POST /api/runs/{id}/approvals uses, after the same validator: the
+/// workflow's approval rules first, then the ledger entry, then the workflow's judgement as a Temporal update.
 /// </summary>
 [Authorize(Policy = ConsoleAuth.Read)]
-public sealed class RunModel(RunPageLoader loader, ApprovalSigning signing, IValidator<SubmitApprovalRequest> validator) : PageModel
+public sealed class RunModel(RunPageLoader loader, ApprovalService approvals, IValidator<SubmitApprovalRequest> validator) : PageModel
 {
     public RunPageView View { get; private set; } = null!;
 
@@ -52,15 +55,17 @@ public sealed class RunModel(RunPageLoader loader, ApprovalSigning signing, IVal
         }
 
         var idempotencyKey = key is { Length: > 0 and <= Idempotency.MaxLength } && key.All(c => c is >= '!' and <= '~') ? key : null;
-        var outcome = await signing.SignAsync(runId, request, user, roles, idempotencyKey,
-            idempotencyKey is null ? $"http:{HttpContext.TraceIdentifier}" : $"idempotency-key:{idempotencyKey}", HttpContext.RequestAborted);
-        return outcome.Kind switch
+        var submission = new ApprovalSubmission(runId, user, roles, request.Decision == "approve" ? ApprovalDecision.Approve : ApprovalDecision.Reject, request.Reason,
+            request.EvidenceDigest, idempotencyKey, $"http:{HttpContext.TraceIdentifier}");
+        var result = await approvals.SubmitAsync(submission, HttpContext.RequestAborted);
+        return result.Status switch
         {
-            OutcomeKind.Done => Redirect($"{ConsolePaths.Run(runId)}?recorded={Uri.EscapeDataString($"{outcome.Value!.StreamId}@{outcome.Value.Version}")}"),
-            OutcomeKind.NotFound => NotFound(),
-            OutcomeKind.Forbidden => await RefuseAsync(runId, StatusCodes.Status403Forbidden, outcome.Detail),
-            OutcomeKind.Conflict => await RefuseAsync(runId, StatusCodes.Status409Conflict, outcome.Detail),
-            _ => await RefuseAsync(runId, StatusCodes.Status503ServiceUnavailable, outcome.Detail),
+            ApprovalSubmissionStatus.Judged or ApprovalSubmissionStatus.Recorded =>
+                Redirect($"{ConsolePaths.Run(runId)}?recorded={Uri.EscapeDataString($"{result.Entry!.StreamId}@{result.Entry.Version}")}"),
+            ApprovalSubmissionStatus.NotFound => NotFound(),
+            ApprovalSubmissionStatus.Forbidden => await RefuseAsync(runId, StatusCodes.Status403Forbidden, result.Detail),
+            ApprovalSubmissionStatus.Conflict => await RefuseAsync(runId, StatusCodes.Status409Conflict, result.Detail),
+            _ => await RefuseAsync(runId, StatusCodes.Status503ServiceUnavailable, result.Detail),
         };
     }
 

@@ -1,15 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Activities.Artifacts;
-using Orchestrator.Activities.Evaluate;
-using Orchestrator.Activities.Policies;
 using Orchestrator.Api.Runs;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Models;
 using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
-using Orchestrator.Ml.Evaluation;
+using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
+using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.QualityControl;
 
@@ -20,7 +19,8 @@ namespace Orchestrator.Api.Console.Runs;
 /// the model stream's evaluation of its version, the stored evidence (hash-checked on read) and the pinned policy; the
 /// gates are recomputed with the pure gate functions, and the viewer's eligibility with the approval rules the workflow applies.
 /// </summary>
-public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledger, BlobArtifactStore store, PolicyCatalog catalog, ApprovalStanding standing)
+public sealed class RunPageLoader(
+    AuditReadModels readModels, IAuditLedger ledger, BlobArtifactStore store, EvidenceReader evidenceReader, PolicyCatalog catalog, ApprovalStanding standing)
 {
     private const int Page = 500;
 
@@ -28,12 +28,12 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
 
     public async Task<RunPageView?> LoadAsync(string runId, string viewer, IReadOnlyList<string> viewerRoles, CancellationToken cancellationToken)
     {
-        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(RunWorkflows.Stream(runId), cancellationToken) is not { } run)
+        if (!RunWorkflows.IsRunId(runId) || await readModels.RunAsync(AuditStreams.Run(runId), cancellationToken) is not { } run)
         {
             return null;
         }
 
-        var entries = await ReadAllAsync(RunWorkflows.Stream(runId), cancellationToken);
+        var entries = await ReadAllAsync(AuditStreams.Run(runId), cancellationToken);
         var evaluated = run.ModelName is null ? null : (await ReadAllAsync(AuditStreams.Model(run.ModelName), cancellationToken))
             .LastOrDefault(e => e.Data is ModelEvaluated && e.Context.Correlation.RunId == runId);
         var gates = new List<GateView>();
@@ -42,7 +42,7 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
             gates.Add(await QualityGateAsync(qc, cancellationToken));
         }
 
-        EvidenceView? evidence = null;
+        StoredEvidence? evidence = null;
         if (evaluated is not null)
         {
             evidence = await EvidenceAsync(evaluated, cancellationToken);
@@ -80,9 +80,9 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
         {
             var policy = Policy(entry);
             var stored = Evidence(entry, "qc-evidence") ?? throw new InvalidDataException("the entry names no qc-evidence");
-            var measured = JsonSerializer.Deserialize<QcEvidence>(await store.GetAsync(stored, cancellationToken), QcJson) ?? throw new InvalidDataException("empty QC evidence");
+            var measured = QcMeasured(await store.GetAsync(stored, cancellationToken));
             var terms = catalog.Section<QcPolicy>(policy.Digest, "quality") ?? new QcPolicy();
-            return GateView.Quality(QualityGate.Evaluate(measured, terms), terms, recorded.PolicyVersion, verdict);
+            return GateView.Quality(QualityGate.Evaluate(measured, terms, PolicyCatalog.Terms(policy).Waivers), recorded.PolicyVersion, verdict);
         }
         catch (Exception e) when (e is ArtifactNotFoundException or ArtifactIntegrityException or JsonException or InvalidDataException or KeyNotFoundException)
         {
@@ -90,7 +90,7 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
         }
     }
 
-    private GateView EvaluationGateView(LedgerEntry entry, EvidenceView evidence)
+    private GateView EvaluationGateView(LedgerEntry entry, StoredEvidence evidence)
     {
         var recorded = (ModelEvaluated)entry.Data;
         var verdict = recorded.Verdict == GateVerdict.Passed ? "passed" : "failed";
@@ -101,8 +101,9 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
 
         try
         {
-            var terms = catalog.Section<EvaluationPolicy>(Policy(entry).Digest, "evaluation") ?? new EvaluationPolicy();
-            return GateView.Evaluation(EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, recorded.Champion?.ChampionVersion), terms), terms, recorded.PolicyVersion, verdict);
+            var policy = Policy(entry);
+            var terms = catalog.Section<EvaluationPolicy>(policy.Digest, "evaluation") ?? new EvaluationPolicy();
+            return GateView.Evaluation(EvaluationGate.Evaluate(report.GateInput, terms, PolicyCatalog.Terms(policy).Waivers), recorded.PolicyVersion, verdict);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidDataException or JsonException)
         {
@@ -110,28 +111,21 @@ public sealed class RunPageLoader(AuditReadModels readModels, IAuditLedger ledge
         }
     }
 
-    private async Task<EvidenceView> EvidenceAsync(LedgerEntry evaluated, CancellationToken cancellationToken)
-    {
-        var index = Evidence(evaluated, "evaluation-evidence");
-        if (index is null)
-        {
-            return new EvidenceView("", new Dictionary<string, EvidenceFile>(), null, "The evaluation names no evidence index.");
-        }
+    private async Task<StoredEvidence> EvidenceAsync(LedgerEntry evaluated, CancellationToken cancellationToken) =>
+        Evidence(evaluated, "evaluation-evidence") is { } index
+            ? await evidenceReader.ReadAsync(index, ((ModelEvaluated)evaluated.Data).Champion?.ChampionVersion, cancellationToken)
+            : new StoredEvidence("", new Dictionary<string, EvidenceFile>(), null, "The evaluation names no evidence index.");
 
-        try
-        {
-            var bundle = EvidenceBundle.Parse(await store.GetAsync(index, cancellationToken));
-            var report = bundle.Files.TryGetValue("report.json", out var json) ? EvidenceReport.FromJson(await store.GetAsync(json.Digest, cancellationToken)) : null;
-            return new EvidenceView(index, bundle.Files, report, report is null ? "The evidence names no report.json." : null);
-        }
-        catch (ArtifactIntegrityException e)
-        {
-            return new EvidenceView(index, new Dictionary<string, EvidenceFile>(), null, $"A stored evidence file does not hash to its name: {e.Message}. Do not sign.");
-        }
-        catch (Exception e) when (e is ArtifactNotFoundException or JsonException or InvalidDataException)
-        {
-            return new EvidenceView(index, new Dictionary<string, EvidenceFile>(), null, $"The evidence could not be read: {e.Message}");
-        }
+    /// <summary>
+    /// The measured QC evidence of a stored document: v2 (qc-evidence.v2+json) holds it under "evidence" beside the
+    /// stage's own checks; v1 documents were the evidence itself.
+    /// </summary>
+    private static QcEvidence QcMeasured(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var evidence = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("evidence", out var nested) ? nested : root;
+        return evidence.Deserialize<QcEvidence>(QcJson) ?? throw new InvalidDataException("empty QC evidence");
     }
 
     private PolicyDocument Policy(LedgerEntry entry) =>

@@ -1,6 +1,5 @@
-using Orchestrator.Activities.Evaluate;
 using Orchestrator.Audit.Replay;
-using Orchestrator.Ml.Evaluation;
+using Orchestrator.Operations.Evidence;
 
 namespace Orchestrator.Api.Console.Runs;
 
@@ -9,15 +8,12 @@ public sealed record RunPageView(
     RunSummary Run,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<GateView> Gates,
-    EvidenceView? Evidence,
+    StoredEvidence? Evidence,
     ApprovalView? Approval,
     IReadOnlyList<Download> Downloads);
 
 /// <summary>An artifact the ledger names for this run, downloadable by its digest (the download is hash-checked).</summary>
 public sealed record Download(string Name, string Digest, string Recorded);
-
-/// <summary>The evaluation evidence: the index the approval binds (by its digest), its files and the report they render.</summary>
-public sealed record EvidenceView(string IndexDigest, IReadOnlyDictionary<string, EvidenceFile> Files, EvidenceReport? Report, string? Problem);
 
 /// <summary>
 /// The open approval request and where the viewer stands: the <paramref name="Signatures"/> on this evidence so far,
