@@ -1,4 +1,5 @@
 using Orchestrator.Workflows.Evaluate;
+using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Workflows.Tests.Evaluate;
 
@@ -32,6 +33,34 @@ public sealed class EvaluationGateTests
             "finite-outputs", "accuracy", "macro-f1", "class-recall", "class-recall", "calibration", "worst-slice-gap",
             "robustness", "robustness", "onnx-parity", "champion-regression",
         ]);
+    }
+
+    [Fact]
+    public void Evaluate_ThresholdChecks_CarryMeasuredValueComparisonAndBound()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { Accuracy = 0.85 }, Strict);
+
+        var accuracy = verdict.Findings.Single(f => f.Check == "accuracy");
+        (accuracy.Outcome, accuracy.Value, accuracy.Comparison, accuracy.Threshold).ShouldBe((CheckOutcome.Failed, 0.85, EvaluationGate.AtLeastWords, 0.9));
+        var parity = verdict.Findings.Single(f => f.Check == "onnx-parity");
+        (parity.Outcome, parity.Value, parity.Comparison, parity.Threshold).ShouldBe((CheckOutcome.Passed, 3e-6, EvaluationGate.AtMostWords, 1e-4));
+        verdict.Findings.Single(f => f.Check == "champion-regression").Threshold.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Evaluate_UnmeasuredCheck_KeepsItsBoundWithNaNAndTheWaiverReason()
+    {
+        var evidence = Good() with { WorstSlice = null, WorstSliceGap = double.NaN, ExpectedCalibrationError = double.NaN };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict, [new PolicyWaiver("evaluation.worst-slice-gap", "no slice metadata for this data")]);
+
+        var slice = verdict.Findings.Single(f => f.Check == "worst-slice-gap");
+        (slice.Outcome, slice.Waiver, slice.Comparison, slice.Threshold).ShouldBe((CheckOutcome.Waived, "no slice metadata for this data", EvaluationGate.AtMostWords, 0.1));
+        double.IsNaN(slice.Value!.Value).ShouldBeTrue();
+        var calibration = verdict.Findings.Single(f => f.Check == "calibration");
+        (calibration.Outcome, calibration.Threshold).ShouldBe((CheckOutcome.NotMeasured, 0.05));
+        double.IsNaN(calibration.Value!.Value).ShouldBeTrue();
+        verdict.Passed.ShouldBeFalse();
     }
 
     [Fact]
@@ -127,4 +156,59 @@ public sealed class EvaluationGateTests
         verdict.Passed.ShouldBeTrue();
         verdict.Findings.Select(f => f.Check).ShouldBe(["finite-outputs"]);
     }
+
+    [Fact]
+    public void Evaluate_SliceThresholdAndNoSlices_IsNotMeasuredAndFails()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { WorstSlice = null, WorstSliceGap = 0 }, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        var finding = verdict.Findings.Single(f => f.Check == "worst-slice-gap");
+        finding.Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Reasons.ShouldHaveSingleItem().ShouldStartWith("worst-slice gap not measured");
+    }
+
+    [Fact]
+    public void Evaluate_SliceThresholdAndNoSlicesWaived_PassesWithTheWaiverRecorded()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { WorstSlice = null, WorstSliceGap = 0 }, Strict,
+            [new PolicyWaiver("evaluation.worst-slice-gap", "no subgroup metadata exists for this data")]);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Single(f => f.Check == "worst-slice-gap").Outcome.ShouldBe(CheckOutcome.Waived);
+        verdict.Waivers.ShouldBe(["worst-slice-gap: no subgroup metadata exists for this data"]);
+    }
+
+    [Fact]
+    public void Evaluate_EveryOutcome_PassedFailedNotMeasuredAndWaived()
+    {
+        var evidence = Good() with { Accuracy = 0.5, ExpectedCalibrationError = double.NaN, RobustnessDrop = new Dictionary<string, double>() };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict, [new PolicyWaiver("evaluation.robustness", "perturbations do not apply to this sensor")]);
+
+        verdict.Findings.Single(f => f.Check == "macro-f1").Outcome.ShouldBe(CheckOutcome.Passed);
+        verdict.Findings.Single(f => f.Check == "accuracy").Outcome.ShouldBe(CheckOutcome.Failed);
+        verdict.Findings.Single(f => f.Check == "calibration").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Findings.Single(f => f.Check == "robustness").Outcome.ShouldBe(CheckOutcome.Waived);
+        verdict.Passed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Evaluate_NoClassRecallMeasured_IsNotMeasured() =>
+        EvaluationGate.Evaluate(Good() with { ClassRecall = new Dictionary<string, double>() }, Strict)
+            .Findings.Single(f => f.Check == "class-recall").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+
+    [Fact]
+    public void Evaluate_NoTestItems_FiniteOutputsNotMeasured()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { TestItems = 0 }, new EvaluationPolicy());
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single().Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Evaluate_ChampionPValueUndefined_IsNotMeasured() =>
+        EvaluationGate.Evaluate(Good() with { Champion = new ChampionComparison("v3", 0.9, 0.9, double.NaN) }, Strict)
+            .Findings.Single(f => f.Check == "champion-regression").Outcome.ShouldBe(CheckOutcome.NotMeasured);
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Workflows.Policies;
 using Orchestrator.Workflows.QualityControl;
 
 namespace Orchestrator.Workflows.Tests.QualityControl;
@@ -31,6 +32,18 @@ public sealed class QualityGateTests
             "dataset-size", "corrupt-images", "fleiss-kappa", "krippendorff-alpha", "class-agreement", "disagreement",
             "gold-audit-size", "gold-audit", "class-count", "class-imbalance", "exact-duplicates", "near-duplicates", "split-leakage", "slice-count",
         ]);
+    }
+
+    [Fact]
+    public void Evaluate_ThresholdChecks_CarryMeasuredValueComparisonAndBound()
+    {
+        var verdict = QualityGate.Evaluate(Clean(), Strict);
+
+        var items = verdict.Findings.Single(f => f.Check == "dataset-size");
+        (items.Outcome, items.Comparison, items.Threshold).ShouldBe((CheckOutcome.Passed, "at least", 1000.0));
+        items.Value.ShouldBe(Clean().ItemCount);
+        var leakage = verdict.Findings.Single(f => f.Check == "split-leakage");
+        (leakage.Comparison, leakage.Threshold).ShouldBe(("at most", 0.0));
     }
 
     [Fact]
@@ -124,6 +137,73 @@ public sealed class QualityGateTests
         var evidence = Clean() with { SliceCounts = new Dictionary<string, int> { ["lighting=day"] = 900, ["lighting=night"] = 12 } };
 
         QualityGate.Evaluate(evidence, Strict).Reasons.ShouldBe(["items in slice lighting=night 12 is below the minimum 50"]);
+    }
+
+    [Fact]
+    public void Evaluate_EveryOutcome_PassedFailedNotMeasuredAndWaived()
+    {
+        var evidence = Clean() with { LeakingItems = 3, KrippendorffAlpha = double.NaN, SliceCounts = new Dictionary<string, int>() };
+        PolicyWaiver[] waivers = [new("quality.slice-count", "no subgroup metadata exists for this data")];
+
+        var verdict = QualityGate.Evaluate(evidence, Strict, waivers);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single(f => f.Check == "dataset-size").Outcome.ShouldBe(CheckOutcome.Passed);
+        verdict.Findings.Single(f => f.Check == "split-leakage").Outcome.ShouldBe(CheckOutcome.Failed);
+        verdict.Findings.Single(f => f.Check == "krippendorff-alpha").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        var slices = verdict.Findings.Single(f => f.Check == "slice-count");
+        slices.Outcome.ShouldBe(CheckOutcome.Waived);
+        slices.Waiver.ShouldBe("no subgroup metadata exists for this data");
+        verdict.Waivers.ShouldBe(["slice-count: no subgroup metadata exists for this data"]);
+    }
+
+    [Fact]
+    public void Evaluate_SliceThresholdAndNoSlices_IsNotMeasuredAndFails()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { SliceCounts = new Dictionary<string, int>() }, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        var finding = verdict.Findings.Single(f => f.Check == "slice-count");
+        finding.Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        finding.Detail.ShouldContain("no slice metadata");
+    }
+
+    [Fact]
+    public void Evaluate_UnconvergedConsensus_IsNotMeasuredAndFails()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { ConsensusIterations = 200, ConsensusConverged = false }, Strict);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single(f => f.Check == "consensus-convergence").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Reasons.ShouldBe(["Dawid-Skene consensus did not converge within 200 iterations: the consensus labels are not measured"]);
+        verdict.ReannotationCouldHelp.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_ConvergedConsensus_PassesAndIsReported()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { ConsensusIterations = 41, ConsensusConverged = true }, Strict);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Single(f => f.Check == "consensus-convergence").Detail.ShouldBe("Dawid-Skene consensus converged in 41 iterations");
+    }
+
+    [Fact]
+    public void Evaluate_MissingAuditWaivedByTheQualitySection_PassesAsWaived()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { GoldAudit = null }, Strict, [new PolicyWaiver("quality", "audited by hand outside the system")]);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Single(f => f.Check == "gold-audit").Outcome.ShouldBe(CheckOutcome.Waived);
+    }
+
+    [Fact]
+    public void Evaluate_WaiverNeverHidesAFailure()
+    {
+        var verdict = QualityGate.Evaluate(Clean() with { LeakingItems = 3 }, Strict, [new PolicyWaiver("quality", "waived")]);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single(f => f.Check == "split-leakage").Outcome.ShouldBe(CheckOutcome.Failed);
     }
 
     [Fact]
