@@ -50,6 +50,7 @@ cpu_backend_env api/Orchestrator.Api/bin/Release/net10.0/Orchestrator.Api.dll
 if [[ $mode == serve ]]; then
   exec_url=http://127.0.0.1:$port
   say "service on $exec_url (Ctrl-C stops it and the servers this script started)"
+  say "console on $exec_url/console (approvals, runs, models, audit; Development sign-in, docs/console.md)"
   # In the background and waited on, so Ctrl-C or a TERM to this script stops the service at once.
   ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
     dotnet run --project "$api_project" -c Release --no-build --no-launch-profile -- --urls "$exec_url" &
@@ -79,5 +80,7 @@ else
   ./orchestrator demo --api "$exec_url"
   rc=$?
   echo "run.sh demo: wall time $((SECONDS / 60)) min $((SECONDS % 60)) s in all (build and servers included), $(((SECONDS - demo_started) / 60)) min $(((SECONDS - demo_started) % 60)) s from the service start; load$(uptime | sed 's/.*load average//')" >&2
+  # The demo's run and model stay in the ledger (.local/): `./run.sh` serves them again in the console.
+  echo "console: $exec_url/console (the demo's run and model are in the ledger; ./run.sh --port $port serves them there)"
   exit $rc
 fi

@@ -12,6 +12,8 @@ command -v patchelf >/dev/null || needed+=(patchelf)
 command -v node >/dev/null || needed+=(nodejs)     # Azurite
 command -v npm >/dev/null || needed+=(npm)
 command -v runuser >/dev/null || needed+=(util-linux)
+# The console's browser tests drive Debian's chromium (tests/Orchestrator.Console.Tests); no browser is ever downloaded.
+[[ -x /usr/bin/chromium ]] || needed+=(chromium)
 ((${#needed[@]} == 0)) || apt_install "${needed[@]}"
 
 # The build needs about 2 GiB beside the package cache (docs/adr/0033); name a full disk before it fails.

@@ -2,6 +2,7 @@ using Orchestrator.Api.Approvals;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
 using Orchestrator.Api.BaseModels;
+using Orchestrator.Api.Console;
 using Orchestrator.Api.Datasets;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Hosting;
@@ -39,6 +40,7 @@ builder.AddPredictionInput();
 builder.Services.AddOrchestratorProblemDetails();
 builder.Services.AddOrchestratorOpenApi();
 builder.AddOrchestratorEdge();
+builder.AddOrchestratorConsole();
 
 var app = builder.Build();
 
@@ -58,6 +60,7 @@ app.MapDatasetEndpoints();
 app.MapBaseModelEndpoints();
 app.MapPolicyEndpoints();
 app.MapArtifactEndpoints();
+app.MapOrchestratorConsole();
 
 app.Run();
 return 0;

@@ -9,6 +9,7 @@ using Orchestrator.Ml.Evaluation;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
 using Orchestrator.Operations.Models;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Operations.Serving;

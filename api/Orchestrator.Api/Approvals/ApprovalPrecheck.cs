@@ -18,7 +18,12 @@ public static class ApprovalPrecheck
     public static PolicyRef? Policy(RunSummary run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var text = run.PolicyVersion;
+        return Policy(run.PolicyVersion);
+    }
+
+    /// <summary>A policy version as the ledger records it ("default/v1"), as a reference into the catalog; null when it is not one.</summary>
+    public static PolicyRef? Policy(string? text)
+    {
         var cut = text?.LastIndexOf("/v", StringComparison.Ordinal) ?? -1;
         return cut > 0 && int.TryParse(text![(cut + 2)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? new PolicyRef(text[..cut], version)

@@ -23,7 +23,8 @@ public static partial class ArtifactEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string digest, HttpContext http, BlobArtifactStore store, ILoggerFactory loggers)
+    /// <summary>The download handler; the console maps it too, under its own session policy.</summary>
+    internal static async Task<IResult> GetAsync(string digest, HttpContext http, BlobArtifactStore store, ILoggerFactory loggers)
     {
         if (!Digest.IsValid(digest))
         {

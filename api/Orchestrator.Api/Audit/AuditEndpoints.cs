@@ -24,7 +24,7 @@ public static class AuditEndpoints
             .WithSummary("Write a signed export bundle (202 + Location). Honours Idempotency-Key.");
         audit.MapGet("/exports/{exportId}", ExportStatusAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("An export job's status.");
         audit.MapGet("/exports/{exportId}/bundle", BundleAsync).RequireAuthorization(AccessPolicies.Audit).WithSummary("The export bundle (zip).");
-        audit.MapGet("/public-key", (CheckpointSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
+        audit.MapGet("/public-key", PublicKey)
             .RequireAuthorization(AccessPolicies.Read).WithSummary("The checkpoint public key (PEM) for offline verification.");
         return app;
     }
@@ -63,19 +63,27 @@ public static class AuditEndpoints
             return Problems.Validation("version", "Must be at least 1.");
         }
 
-        object? state = streamId.StartsWith("run-", StringComparison.Ordinal)
-            ? await replay.RunAsync(streamId, version, at, cancellationToken)
-            : await replay.ModelAsync(streamId, version, at, cancellationToken);
+        var state = await ReplayAsync(replay, streamId, version, at, cancellationToken);
         return state is null ? Problems.NotFound($"Nothing was recorded in '{streamId}' by then.") : TypedResults.Ok(state);
     }
 
-    private static async Task<IResult> VerifyAsync(VerifyRequest request, LedgerVerifier verifier, CheckpointSigner signer, CancellationToken cancellationToken)
+    private static async Task<IResult> VerifyAsync(VerifyRequest request, LedgerVerifier verifier, CheckpointSigner signer, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await VerifyReportAsync(verifier, signer, request, cancellationToken));
+
+    /// <summary>Verifies the ledger or one stream (a request its validator accepted); the console verifies through this too.</summary>
+    internal static async Task<VerifyResponse> VerifyReportAsync(LedgerVerifier verifier, CheckpointSigner signer, VerifyRequest request, CancellationToken cancellationToken)
     {
         VerificationReport report = request.StreamId is { } stream
             ? await verifier.VerifyStreamAsync(stream, signer.PublicKeyPem, request.Anchor, cancellationToken)
             : await verifier.VerifyAsync(signer.PublicKeyPem, request.Anchor, cancellationToken);
-        return TypedResults.Ok(VerifyResponse.From(report));
+        return VerifyResponse.From(report);
     }
+
+    /// <summary>A run's or model's state replayed from the ledger at a version and/or instant (null: nothing recorded by then); the console's "what did we know at T".</summary>
+    internal static async Task<object?> ReplayAsync(LedgerReplay replay, string streamId, long? version, DateTimeOffset? at, CancellationToken cancellationToken) =>
+        streamId.StartsWith("run-", StringComparison.Ordinal)
+            ? await replay.RunAsync(streamId, version, at, cancellationToken)
+            : await replay.ModelAsync(streamId, version, at, cancellationToken);
 
     private static async Task<IResult> ExportAsync(ExportRequest request, HttpContext http, ExportJobs jobs)
     {
@@ -86,11 +94,10 @@ public static class AuditEndpoints
         }
 
         var (user, _) = http.Caller();
-        var id = key is null ? Idempotency.NewId() : Idempotency.DeriveId("export", user, key);
         try
         {
-            var status = await jobs.StartAsync(id, user, request.StreamIds);
-            return TypedResults.Accepted($"/api/audit/exports/{id}", status);
+            var status = await StartExportAsync(jobs, user, key, request);
+            return TypedResults.Accepted($"/api/audit/exports/{status.ExportId}", status);
         }
         catch (ExportQuotaExceededException e)
         {
@@ -99,10 +106,19 @@ public static class AuditEndpoints
         }
     }
 
-    private static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>
+    /// <summary>Starts (or, for a repeated key, finds) <paramref name="user"/>'s export job; the console exports through this too.</summary>
+    /// <exception cref="ExportQuotaExceededException">The caller's quota is spent.</exception>
+    internal static Task<ExportStatus> StartExportAsync(ExportJobs jobs, string user, string? key, ExportRequest request) =>
+        jobs.StartAsync(key is null ? Idempotency.NewId() : Idempotency.DeriveId("export", user, key), user, request.StreamIds);
+
+    internal static async Task<IResult> ExportStatusAsync(string exportId, ExportJobs jobs) =>
         IsExportId(exportId) && await jobs.FindAsync(exportId) is { } status ? TypedResults.Ok(status) : Problems.NotFound($"No export '{exportId}'.");
 
-    private static async Task<IResult> BundleAsync(string exportId, ExportJobs jobs)
+    /// <summary>The checkpoint public key (PEM); the console maps it too.</summary>
+    internal static IResult PublicKey(CheckpointSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file");
+
+    /// <summary>The bundle download handler; the console maps it too, under its own session policy.</summary>
+    internal static async Task<IResult> BundleAsync(string exportId, ExportJobs jobs)
     {
         if (!IsExportId(exportId) || await jobs.FindAsync(exportId) is not { } status)
         {
@@ -114,5 +130,5 @@ public static class AuditEndpoints
             : Problems.Conflict($"The export is {status.Status}{(status.Error is { } e ? ": " + e : "")}.");
     }
 
-    private static bool IsExportId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
+    internal static bool IsExportId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
 }

@@ -4,7 +4,7 @@ using Orchestrator.Api.Runs;
 
 namespace Orchestrator.Api.Http;
 
-/// <summary>The services of the API's resources: validators, the run starter, meters, export jobs.</summary>
+/// <summary>The services of the API's resources: validators, the run starter, approvals, model operations, meters, export jobs.</summary>
 public static class ApiServices
 {
     public static IServiceCollection AddOrchestratorApi(this IServiceCollection services)
@@ -14,6 +14,7 @@ public static class ApiServices
         services.AddScoped<RunStarter>();
         services.AddScoped<Approvals.ApprovalService>();
         services.AddOptions<Approvals.ApprovalOptions>().BindConfiguration(Approvals.ApprovalOptions.Section);
+        services.AddScoped<Models.ModelOperator>();
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();
         // Enums as their names in every response (statuses, decisions, verdicts), as the ledger stores them.

@@ -19,7 +19,8 @@ public sealed class RateBudget
 /// <summary>
 /// Per-identity rate limits (section "Orchestrator:RateLimits"), partitioned by the token's <c>sub</c>: predict
 /// (both predict endpoints and prediction feedback) and work (every other POST under /api: runs, cancellations,
-/// approvals, model operations, datasets, audit verification and exports) each have their own bucket per identity.
+/// approvals, model operations, datasets, audit verification and exports, and the console's forms under /console, which
+/// do the same things) each have their own bucket per identity.
 /// Reads are not limited. A refused request is 429 problem details with <c>Retry-After</c>.
 /// </summary>
 public sealed class RateLimitOptions
@@ -41,7 +42,8 @@ public static class RateLimits
     {
         ArgumentNullException.ThrowIfNull(context);
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method)
-            || context.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern } || !pattern.TrimStart('/').StartsWith("api/", StringComparison.Ordinal))
+            || context.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern }
+            || !(pattern.TrimStart('/').StartsWith("api/", StringComparison.Ordinal) || pattern.TrimStart('/').StartsWith("console", StringComparison.Ordinal)))
         {
             return null;
         }

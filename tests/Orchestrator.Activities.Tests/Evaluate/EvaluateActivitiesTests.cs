@@ -4,6 +4,7 @@ using Orchestrator.Audit.Events.Models;
 using Orchestrator.Contracts;
 using Orchestrator.Ml.Evaluation;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.Evidence;
 using Orchestrator.Operations.Models;
 using Orchestrator.Testing;
 using Orchestrator.Workflows.Evaluate;

@@ -36,6 +36,34 @@ public sealed class EvaluationGateTests
     }
 
     [Fact]
+    public void Evaluate_ThresholdChecks_CarryMeasuredValueComparisonAndBound()
+    {
+        var verdict = EvaluationGate.Evaluate(Good() with { Accuracy = 0.85 }, Strict);
+
+        var accuracy = verdict.Findings.Single(f => f.Check == "accuracy");
+        (accuracy.Outcome, accuracy.Value, accuracy.Comparison, accuracy.Threshold).ShouldBe((CheckOutcome.Failed, 0.85, EvaluationGate.AtLeastWords, 0.9));
+        var parity = verdict.Findings.Single(f => f.Check == "onnx-parity");
+        (parity.Outcome, parity.Value, parity.Comparison, parity.Threshold).ShouldBe((CheckOutcome.Passed, 3e-6, EvaluationGate.AtMostWords, 1e-4));
+        verdict.Findings.Single(f => f.Check == "champion-regression").Threshold.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Evaluate_UnmeasuredCheck_KeepsItsBoundWithNaNAndTheWaiverReason()
+    {
+        var evidence = Good() with { WorstSlice = null, WorstSliceGap = double.NaN, ExpectedCalibrationError = double.NaN };
+
+        var verdict = EvaluationGate.Evaluate(evidence, Strict, [new PolicyWaiver("evaluation.worst-slice-gap", "no slice metadata for this data")]);
+
+        var slice = verdict.Findings.Single(f => f.Check == "worst-slice-gap");
+        (slice.Outcome, slice.Waiver, slice.Comparison, slice.Threshold).ShouldBe((CheckOutcome.Waived, "no slice metadata for this data", EvaluationGate.AtMostWords, 0.1));
+        double.IsNaN(slice.Value!.Value).ShouldBeTrue();
+        var calibration = verdict.Findings.Single(f => f.Check == "calibration");
+        (calibration.Outcome, calibration.Threshold).ShouldBe((CheckOutcome.NotMeasured, 0.05));
+        double.IsNaN(calibration.Value!.Value).ShouldBeTrue();
+        verdict.Passed.ShouldBeFalse();
+    }
+
+    [Fact]
     public void Evaluate_ModelAnsweringNaNForSomeItems_FailsWhateverThePolicy()
     {
         var verdict = EvaluationGate.Evaluate(Good() with { NonFiniteOutputs = 3 }, new EvaluationPolicy());

@@ -35,6 +35,18 @@ public sealed class QualityGateTests
     }
 
     [Fact]
+    public void Evaluate_ThresholdChecks_CarryMeasuredValueComparisonAndBound()
+    {
+        var verdict = QualityGate.Evaluate(Clean(), Strict);
+
+        var items = verdict.Findings.Single(f => f.Check == "dataset-size");
+        (items.Outcome, items.Comparison, items.Threshold).ShouldBe((CheckOutcome.Passed, "at least", 1000.0));
+        items.Value.ShouldBe(Clean().ItemCount);
+        var leakage = verdict.Findings.Single(f => f.Check == "split-leakage");
+        (leakage.Comparison, leakage.Threshold).ShouldBe(("at most", 0.0));
+    }
+
+    [Fact]
     public void Evaluate_LowAlphaAndOneWeakClass_FailsOnLabelsAndSuggestsReannotation()
     {
         var evidence = Clean() with

@@ -15,6 +15,12 @@ public static class EvaluationGate
     /// <summary>The policy section the checks belong to (the prefix of their waivers).</summary>
     public const string Section = "evaluation";
 
+    /// <summary>The comparison a finding names when its value must reach the bound.</summary>
+    public const string AtLeastWords = "at least";
+
+    /// <summary>The comparison a finding names when its value must not exceed the bound.</summary>
+    public const string AtMostWords = "at most";
+
     public static EvaluationVerdict Evaluate(EvaluationEvidence evidence, EvaluationPolicy policy, IReadOnlyList<PolicyWaiver>? waivers = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -24,7 +30,8 @@ public static class EvaluationGate
         findings.Add("finite-outputs", evidence.TestItems == 0 ? CheckOutcome.NotMeasured : evidence.NonFiniteOutputs == 0 ? CheckOutcome.Passed : CheckOutcome.Failed,
             evidence.TestItems == 0 ? "the model was evaluated on no test items"
             : evidence.NonFiniteOutputs == 0 ? Format($"the model's outputs are finite for all {evidence.TestItems} test items")
-            : Format($"the model's outputs are NaN or infinite for {evidence.NonFiniteOutputs} of {evidence.TestItems} test items"));
+            : Format($"the model's outputs are NaN or infinite for {evidence.NonFiniteOutputs} of {evidence.TestItems} test items"),
+            new FindingBound(evidence.TestItems == 0 ? double.NaN : evidence.NonFiniteOutputs, AtMostWords, 0));
         findings.AtLeast("accuracy", "accuracy", evidence.Accuracy, policy.MinAccuracy);
         findings.AtLeast("macro-f1", "macro F1", evidence.MacroF1, policy.MinMacroF1);
         findings.Each("class-recall", evidence.ClassRecall, policy.MinClassRecall, name => $"recall of class '{name}'", atLeast: true, "no class recall was measured");
@@ -32,7 +39,8 @@ public static class EvaluationGate
         if (policy.MaxWorstSliceGap is { } maxGap && evidence.WorstSlice is null)
         {
             findings.Add("worst-slice-gap", CheckOutcome.NotMeasured,
-                $"worst-slice gap not measured: no slice of the test split is large enough to judge (does the data carry slice metadata?); the policy allows at most {Format(maxGap)}");
+                $"worst-slice gap not measured: no slice of the test split is large enough to judge (does the data carry slice metadata?); the policy allows at most {Format(maxGap)}",
+                new FindingBound(double.NaN, AtMostWords, maxGap));
         }
         else
         {
@@ -81,10 +89,10 @@ public static class EvaluationGate
     {
         public List<EvaluationFinding> List { get; } = [];
 
-        public void Add(string check, CheckOutcome measured, string detail)
+        public void Add(string check, CheckOutcome measured, string detail, FindingBound? bound = null)
         {
             var (outcome, waiver) = PolicyWaiver.Apply(measured, waivers, Section, check);
-            List.Add(new EvaluationFinding(check, outcome, detail, waiver?.Reason));
+            List.Add(new EvaluationFinding(check, outcome, detail, waiver?.Reason, bound?.Value, bound?.Comparison, bound?.Threshold));
         }
 
         public void AtLeast(string check, string what, double value, double? minimum)
@@ -94,7 +102,7 @@ public static class EvaluationGate
                 var passed = value >= bound;
                 Add(check, double.IsNaN(value) ? CheckOutcome.NotMeasured : passed ? CheckOutcome.Passed : CheckOutcome.Failed, double.IsNaN(value)
                     ? $"{what} was not measured; the policy requires at least {Format(bound)}"
-                    : $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}");
+                    : $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}", new FindingBound(value, AtLeastWords, bound));
             }
         }
 
@@ -105,7 +113,7 @@ public static class EvaluationGate
                 var passed = value <= bound;
                 Add(check, double.IsNaN(value) ? CheckOutcome.NotMeasured : passed ? CheckOutcome.Passed : CheckOutcome.Failed, double.IsNaN(value)
                     ? $"{what} was not measured; the policy allows at most {Format(bound)}"
-                    : $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}");
+                    : $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}", new FindingBound(value, AtMostWords, bound));
             }
         }
 
@@ -119,7 +127,8 @@ public static class EvaluationGate
 
             if (values.Count == 0)
             {
-                Add(check, CheckOutcome.NotMeasured, $"{check} not measured: {whyNone}; the policy {(atLeast ? "requires at least" : "allows at most")} {Format(limit)}");
+                Add(check, CheckOutcome.NotMeasured, $"{check} not measured: {whyNone}; the policy {(atLeast ? "requires at least" : "allows at most")} {Format(limit)}",
+                    new FindingBound(double.NaN, atLeast ? AtLeastWords : AtMostWords, limit));
                 return;
             }
 

@@ -15,7 +15,11 @@ public enum QcArea
 /// <param name="Outcome">Passed, failed, not measured (fails the gate) or waived (not measured, and the policy waives it).</param>
 /// <param name="Detail">Readable line with the measured value (or why there is none) and the threshold.</param>
 /// <param name="Waiver">The policy's reason when <paramref name="Outcome"/> is <see cref="CheckOutcome.Waived"/>.</param>
-public sealed record QcFinding(string Check, QcArea Area, CheckOutcome Outcome, string Detail, string? Waiver = null)
+/// <param name="Value">The measured value compared (NaN when undefined); null for checks that are not one comparison.</param>
+/// <param name="Comparison">"at least" or "at most"; null when <paramref name="Threshold"/> is.</param>
+/// <param name="Threshold">The policy's bound; null for checks that are not one comparison.</param>
+public sealed record QcFinding(string Check, QcArea Area, CheckOutcome Outcome, string Detail, string? Waiver = null, double? Value = null, string? Comparison = null,
+    double? Threshold = null)
 {
     /// <summary>Whether this check lets the gate pass (passed or waived).</summary>
     public bool Passed => Outcome.Allows();

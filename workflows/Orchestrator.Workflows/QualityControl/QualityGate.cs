@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orchestrator.Workflows.Evaluate;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Workflows.QualityControl;
@@ -84,10 +85,10 @@ public static class QualityGate
     {
         public List<QcFinding> List { get; } = [];
 
-        public void Add(string check, QcArea area, CheckOutcome measured, string detail)
+        public void Add(string check, QcArea area, CheckOutcome measured, string detail, FindingBound? bound = null)
         {
             var (outcome, waiver) = PolicyWaiver.Apply(measured, waivers, Section, check);
-            List.Add(new QcFinding(check, area, outcome, detail, waiver?.Reason));
+            List.Add(new QcFinding(check, area, outcome, detail, waiver?.Reason, bound?.Value, bound?.Comparison, bound?.Threshold));
         }
 
         public void AtLeast(string check, QcArea area, string what, double value, double? minimum, string? undefinedBecause = null)
@@ -100,12 +101,14 @@ public static class QualityGate
             if (double.IsNaN(value))
             {
                 Add(check, area, CheckOutcome.NotMeasured,
-                    $"{what} is undefined ({undefinedBecause ?? "no pairable labels or a single class"}); the policy requires at least {Format(bound)}");
+                    $"{what} is undefined ({undefinedBecause ?? "no pairable labels or a single class"}); the policy requires at least {Format(bound)}",
+                    new FindingBound(value, EvaluationGate.AtLeastWords, bound));
                 return;
             }
 
             var passed = value >= bound;
-            Add(check, area, passed ? CheckOutcome.Passed : CheckOutcome.Failed, $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}");
+            Add(check, area, passed ? CheckOutcome.Passed : CheckOutcome.Failed, $"{what} {Format(value)} {(passed ? ">=" : "is below the minimum")} {Format(bound)}",
+                new FindingBound(value, EvaluationGate.AtLeastWords, bound));
         }
 
         public void AtMost(string check, QcArea area, string what, double value, double? maximum)
@@ -117,12 +120,13 @@ public static class QualityGate
 
             if (double.IsNaN(value))
             {
-                Add(check, area, CheckOutcome.NotMeasured, $"{what} was not measured; the policy allows at most {Format(bound)}");
+                Add(check, area, CheckOutcome.NotMeasured, $"{what} was not measured; the policy allows at most {Format(bound)}", new FindingBound(value, EvaluationGate.AtMostWords, bound));
                 return;
             }
 
             var passed = value <= bound;
-            Add(check, area, passed ? CheckOutcome.Passed : CheckOutcome.Failed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}");
+            Add(check, area, passed ? CheckOutcome.Passed : CheckOutcome.Failed, $"{what} {Format(value)} {(passed ? "<=" : "is above the maximum")} {Format(bound)}",
+                new FindingBound(value, EvaluationGate.AtMostWords, bound));
         }
 
         /// <summary>One finding per measured key; a single not-measured finding when there is nothing to judge.</summary>
@@ -135,7 +139,8 @@ public static class QualityGate
 
             if (values.Count == 0)
             {
-                Add(check, area, CheckOutcome.NotMeasured, $"{check} not measured: {whyNone}; the policy requires at least {Format(bound)}");
+                Add(check, area, CheckOutcome.NotMeasured, $"{check} not measured: {whyNone}; the policy requires at least {Format(bound)}",
+                    new FindingBound(double.NaN, EvaluationGate.AtLeastWords, bound));
                 return;
             }
 

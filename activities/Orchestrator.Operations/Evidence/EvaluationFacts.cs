@@ -5,7 +5,7 @@ using Orchestrator.Workflows.Evaluate;
 using AuditChampion = Orchestrator.Audit.Events.Models.ChampionComparison;
 using GateChampion = Orchestrator.Workflows.Evaluate.ChampionComparison;
 
-namespace Orchestrator.Activities.Evaluate;
+namespace Orchestrator.Operations.Evidence;
 
 /// <summary>
 /// The two views of one evidence report: what the pure gate decides on, and what the ledger keeps.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Orchestrator.Operations.Artifacts;
 
-namespace Orchestrator.Activities.Evaluate;
+namespace Orchestrator.Operations.Evidence;
 
 /// <summary>One stored file of the evidence report.</summary>
 /// <param name="Digest">"sha256:..." of the file.</param>
