@@ -105,7 +105,7 @@ public sealed class GoldAuditService(AuditReadModels readModels, IAuditLedger le
         return await JudgeAsync(runId, entry, key, cancellationToken);
     }
 
-    private static bool IsOpen(Audit.Replay.RunSummary run) => run.Status == LedgerRunStatus.Running && run.Stage == "awaiting-gold-audit";
+    private static bool IsOpen(Orchestrator.Audit.Replay.RunSummary run) => run.Status == LedgerRunStatus.Running && run.Stage == "awaiting-gold-audit";
 
     private async Task<GoldAuditRequested?> LatestRequestAsync(string runId, CancellationToken cancellationToken)
     {
