@@ -13,7 +13,7 @@ public static class GoldAuditEndpoints
     public static IEndpointRouteBuilder MapGoldAuditEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/runs/{runId}/gold-audit", async (string runId, GoldAuditService audits, HttpContext http) =>
-                await audits.ViewAsync(runId, http.RequestAborted) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"Run '{runId}' has no gold-audit request."))
+                await audits.ViewAsync(runId, http.RequestAborted) is { } view ? (IResult)TypedResults.Ok(view) : Problems.NotFound($"Run '{runId}' has no gold-audit request."))
             .WithTags("Gold audit").RequireAuthorization(AccessPolicies.Read)
             .WithSummary("The sampled items of the run's gold audit with their images (labels withheld), and whether it waits for a reviewer.");
         app.MapPost("/api/runs/{runId}/gold-audit", SubmitAsync).WithTags("Gold audit").RequireAuthorization(AccessPolicies.Review)

@@ -15,7 +15,7 @@ public sealed class SubmitGoldAuditRequestValidator : AbstractValidator<SubmitGo
 {
     public SubmitGoldAuditRequestValidator()
     {
-        RuleFor(r => r.LabelSetDigest).NotEmpty().Must(Digest.IsValid).WithMessage(Http.RequestRules.DigestMessage);
+        RuleFor(r => r.LabelSetDigest).NotEmpty().Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage);
         RuleFor(r => r.Labels).NotEmpty().WithMessage("Labels must list at least one sampled item with its label.");
     }
 }
