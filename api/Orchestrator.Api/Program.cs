@@ -1,4 +1,5 @@
 using Orchestrator.Api.Approvals;
+using Orchestrator.Api.GoldAudits;
 using Orchestrator.Api.Artifacts;
 using Orchestrator.Api.Audit;
 using Orchestrator.Api.BaseModels;
@@ -53,6 +54,7 @@ app.MapOrchestratorApiReference();
 app.MapMeEndpoints();
 app.MapRunEndpoints();
 app.MapApprovalEndpoints();
+app.MapGoldAuditEndpoints();
 app.MapModelEndpoints();
 app.MapPredictionEndpoints();
 app.MapAuditEndpoints();

@@ -9,6 +9,9 @@ public static class Roles
     /// <summary>Approves or rejects runs, promotes, rolls back and decommissions models.</summary>
     public const string Approver = "approver";
 
+    /// <summary>Reviews the labels of a run's gold-set spot audit (submits audit labels through the API); may not review a run they shaped.</summary>
+    public const string Reviewer = "reviewer";
+
     /// <summary>Reads everything, verifies and exports the ledger; writes nothing (no predictions, no feedback).</summary>
     public const string Auditor = "auditor";
 
@@ -22,7 +25,7 @@ public static class Roles
     public const string Admin = "admin";
 
     /// <summary>The people's roles, each of which may read runs, models and the ledger.</summary>
-    public static IReadOnlyList<string> All { get; } = [MlEngineer, Approver, Auditor, Admin];
+    public static IReadOnlyList<string> All { get; } = [MlEngineer, Approver, Auditor, Admin, Reviewer];
 
     /// <summary>Every role a token may carry: the people's and the predict callers'.</summary>
     public static IReadOnlyList<string> Known { get; } = [.. All, Predictor];

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
+using Orchestrator.Activities.QualityControl;
 using Orchestrator.Activities.Train;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
@@ -82,7 +84,11 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
         var report = new EvidenceReport(input.ModelName, $"v{version.Version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
             metrics, SliceReport.Compute(predictions), robustness, champion?.Result, champion is null ? null : $"v{champion.Value.Version}",
-            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider) with { Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false) });
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider) with
+            {
+                Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false),
+                LabelAudit = await LabelAuditAsync(input.RunId, input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false),
+            });
         var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
         // The report shows every check's outcome and the policy's waivers, so approvers see what was not measured.
         report = report with { Gate = [.. verdict.Findings.Select(EvaluationFacts.Line)] };
@@ -126,6 +132,21 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
     {
         var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), maxCount: 1000, cancellationToken: cancellationToken).ConfigureAwait(false);
         return entries.Select(e => e.Data).OfType<TrainingStarted>().FirstOrDefault()?.Hyperparameters;
+    }
+
+    /// <summary>The gold audit of the trained label set as its QC evidence recorded it (QualityEvaluated's "qc-evidence"), in a sentence; null when none.</summary>
+    private async Task<string?> LabelAuditAsync(string runId, string labelSetDigest, CancellationToken cancellationToken)
+    {
+        var entries = await audit.Ledger.ReadStreamAsync(AuditStreams.Run(runId), maxCount: 1000, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var label = Digest.ParseEither(labelSetDigest).Hex;
+        var evaluated = entries.LastOrDefault(e => e.Data is QualityEvaluated && e.Context.Evidence.Any(d => d.Name == "label-set" && d.Sha256 == label));
+        if (evaluated?.Context.Evidence.FirstOrDefault(d => d.Name == "qc-evidence") is not { } stored)
+        {
+            return null;
+        }
+
+        var document = QcEvidenceJson.Read(await store.GetAsync(Digest.ParseEither(stored.Sha256).ToString(), cancellationToken).ConfigureAwait(false));
+        return QcEvidenceJson.DescribeAudit(document?.Evidence.GoldAudit);
     }
 
     private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data, OnnxProvider provider)

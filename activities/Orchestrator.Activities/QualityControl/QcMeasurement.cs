@@ -15,11 +15,26 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
     public const int GoldAuditSampleSize = 50;
 
     /// <summary>
-    /// Measures a dataset version and its labels. The gold-set reviewer is the source's own labels (the
-    /// generator's ground truth for synthetic data): the audit checks the consensus against them.
+    /// The gold-audit sample of a label set: seeded by the label set's digest, so the sample a reviewer is shown
+    /// (GoldAuditRequested) and the one QC evaluates are the same items.
+    /// </summary>
+    public static IReadOnlyList<string> AuditSample(DatasetManifest manifest, IReadOnlyDictionary<string, string> consensus, string labelSetDigest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(consensus);
+        var items = manifest.Items.Where(i => consensus.ContainsKey(i.ItemId)).Select(i => (i.ItemId, consensus[i.ItemId])).ToList();
+        var seed = long.Parse(Digest.Parse(labelSetDigest).Hex.AsSpan(0, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return GoldAudit.Sample(items, GoldAuditSampleSize, seed);
+    }
+
+    /// <summary>
+    /// Measures a dataset version and its labels. The gold-set reviewer is a person when <paramref name="human"/> is given
+    /// (their submitted labels); otherwise, unless <paramref name="humanRequired"/>, the source's own labels (the generator's
+    /// ground truth for synthetic data), recorded as a simulated audit. A required human audit that was not submitted
+    /// leaves the audit unmeasured: the source's labels never stand in for it.
     /// </summary>
     public static QcMeasurement Of(DatasetManifest manifest, IReadOnlyDictionary<string, string> consensus,
-        IReadOnlyList<AnnotationRecord> annotations, int corruptCount, string labelSetDigest)
+        IReadOnlyList<AnnotationRecord> annotations, int corruptCount, string labelSetDigest, GoldAuditSubmission? human = null, bool humanRequired = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(labelSetDigest);
@@ -28,10 +43,15 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
         var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
         var checks = DatasetChecks.Run(manifest, splits, consensus);
 
-        var items = manifest.Items.Where(i => consensus.ContainsKey(i.ItemId)).Select(i => (i.ItemId, consensus[i.ItemId])).ToList();
-        var seed = long.Parse(Digest.Parse(labelSetDigest).Hex.AsSpan(0, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var sample = GoldAudit.Sample(items, GoldAuditSampleSize, seed);
-        var audit = GoldAudit.Evaluate(sample, consensus, manifest.Items.ToDictionary(i => i.ItemId, i => i.Label, StringComparer.Ordinal));
+        var sample = AuditSample(manifest, consensus, labelSetDigest);
+        var reviewer = human is not null ? human.Labels.ToDictionary(l => l.ItemId, l => l.Label, StringComparer.Ordinal)
+            : humanRequired ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : manifest.Items.ToDictionary(i => i.ItemId, i => i.Label, StringComparer.Ordinal);
+        var audit = GoldAudit.Evaluate(sample, consensus, reviewer);
+        var auditEvidence = audit.Reviewed == 0 ? null : human is null
+            ? new GoldAuditEvidence(audit.Reviewed, audit.PassRate, audit.Lower, audit.Upper)
+            : new GoldAuditEvidence(audit.Reviewed, audit.PassRate, audit.Lower, audit.Upper, GoldAuditKinds.Human, human.Reviewer,
+                $"{human.Entry.StreamId}@{human.Entry.Version}");
 
         var evidence = new QcEvidence(
             manifest.Items.Count,
@@ -40,7 +60,7 @@ public sealed record QcMeasurement(QcEvidence Evidence, int AuditFailures, int D
             KrippendorffAlpha.Nominal(set),
             PerClassAgreement.Compute(set),
             manifest.Items.Count == 0 ? 0 : labelled.Flags.Count / (double)manifest.Items.Count,
-            audit.Reviewed == 0 ? null : new GoldAuditEvidence(audit.Reviewed, audit.PassRate, audit.Lower, audit.Upper),
+            auditEvidence,
             checks.ClassCounts,
             checks.ImbalanceRatio,
             checks.ExactDuplicateFraction,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Orchestrator.Activities.Annotate;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
@@ -22,13 +21,6 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
 {
     /// <summary>Media type of the stored QC evidence.</summary>
     public const string EvidenceMediaType = "application/vnd.orchestrator.qc-evidence.v2+json";
-
-    // Undefined statistics are NaN and an empty class makes the imbalance infinite: store them as such.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-    };
 
     public async Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
     {
@@ -56,13 +48,14 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
         var annotations = LabelJsonLines.ReadAnnotations(await store.GetAsync(annotationsDigest, cancellationToken).ConfigureAwait(false));
         context.Heartbeat("loaded");
 
-        var measured = QcMeasurement.Of(manifest, consensus, annotations, input.Dataset.CorruptCount, input.Labels.LabelSetDigest);
+        var measured = QcMeasurement.Of(manifest, consensus, annotations, input.Dataset.CorruptCount, input.Labels.LabelSetDigest,
+            input.HumanAudit, qcPolicy.GoldAudit == GoldAuditMode.Human);
         var verdict = QualityGate.Evaluate(measured.Evidence, qcPolicy, PolicyCatalog.Terms(policy).Waivers);
         context.Heartbeat("measured");
 
         // The evidence document holds what was measured and every check's outcome (waivers with their reasons).
         var document = new QcEvidenceDocument(measured.Evidence, verdict.Passed, verdict.Findings);
-        var stored = await store.PutAsync(JsonSerializer.SerializeToUtf8Bytes(document, Json), EvidenceMediaType, cancellationToken).ConfigureAwait(false);
+        var stored = await store.PutAsync(JsonSerializer.SerializeToUtf8Bytes(document, QcEvidenceJson.Options), EvidenceMediaType, cancellationToken).ConfigureAwait(false);
         var evidence = measured.Evidence;
         await audit.RecordAsync(input.RunId,
             new QualityEvaluated(Agreement(evidence), evidence.GoldAudit?.Reviewed ?? 0, measured.AuditFailures, measured.Duplicates, evidence.LeakingItems,

@@ -23,6 +23,7 @@ public static class RunFold
             DatasetAcquired e => state with { DatasetDigest = e.ManifestDigest, Stage = "acquired" },
             AnnotationsImported e => state with { LabelSetDigest = e.LabelSetDigest, Stage = "annotated" },
             QualityEvaluated e => state with { QualityVerdict = e.Verdict, Stage = "qc" },
+            GoldAuditRequested => state with { Stage = "awaiting-gold-audit" },
             TrainingStarted => state with { Stage = "training" },
             TrainingEpochCompleted e => state with { EpochsCompleted = Math.Max(state.EpochsCompleted, e.Epoch), CheckpointDigest = e.CheckpointDigest },
             TrainingDeviceUsage => state with { },

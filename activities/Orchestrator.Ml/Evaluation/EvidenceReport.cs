@@ -10,7 +10,10 @@ namespace Orchestrator.Ml.Evaluation;
 /// <param name="OutOfScope">Uses the model is not meant for.</param>
 /// <param name="TrainingData">Dataset name, version/digest, size and class balance in a sentence or two.</param>
 /// <param name="Training">How the model was trained, as the run's training evidence recorded it (recipe, base model, preprocessing); null when unknown.</param>
-public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData, IReadOnlyDictionary<string, string>? Training = null);
+/// <param name="LabelAudit">Who reviewed the labels' gold-set spot audit, as the QC evidence recorded it: a person (named) or a simulated
+/// audit (the source's own labels), said in so many words; null when the run recorded none.</param>
+public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData, IReadOnlyDictionary<string, string>? Training = null,
+    string? LabelAudit = null);
 
 /// <summary>One check of the evaluation gate as the report shows it.</summary>
 /// <param name="Check">The check's name (as a policy waiver names it after "evaluation.").</param>

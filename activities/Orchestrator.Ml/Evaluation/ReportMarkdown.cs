@@ -12,6 +12,11 @@ internal static class ReportMarkdown
         var s = new StringBuilder();
         Line(s, $"# Evaluation evidence: {r.ModelName} {r.ModelVersion}");
         Line(s, $"Model `{r.ModelDigest}` on test split of dataset `{r.DatasetDigest}` ({m.Count} images).");
+        if (r.Card.LabelAudit is { } labelAudit)
+        {
+            Line(s, $"\nLabel audit: {labelAudit}");
+        }
+
         Gate(s, r.Gate);
         Line(s, $"\n## Summary\n\n| metric | value |\n|---|---|");
         Line(s, $"| accuracy | {m.Accuracy:0.0000} |\n| macro precision / recall / F1 | {m.MacroPrecision:0.0000} / {m.MacroRecall:0.0000} / {m.MacroF1:0.0000} |");
@@ -65,6 +70,11 @@ internal static class ReportMarkdown
         Line(s, $"# Model card: {r.ModelName} {r.ModelVersion}\n\nDigest `{r.ModelDigest}`; classes: {string.Join(", ", r.ClassNames)}.");
         Line(s, $"\n## Intended use\n\n{r.Card.IntendedUse}\n\nOut of scope: {r.Card.OutOfScope}");
         Line(s, $"\n## Training data\n\n{r.Card.TrainingData}");
+        if (r.Card.LabelAudit is { } labelAudit)
+        {
+            Line(s, $"\nLabel audit: {labelAudit}");
+        }
+
         if (r.Card.Training is { Count: > 0 } training)
         {
             // Every setting the run's training evidence recorded, verbatim: the recipe, the base model and the preprocessing.

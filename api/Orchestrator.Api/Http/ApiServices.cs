@@ -13,6 +13,7 @@ public static class ApiServices
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
         services.AddScoped<Approvals.ApprovalService>();
+        services.AddScoped<GoldAudits.GoldAuditService>();
         services.AddOptions<Approvals.ApprovalOptions>().BindConfiguration(Approvals.ApprovalOptions.Section);
         services.AddScoped<Models.ModelOperator>();
         services.AddSingleton<Audit.ExportJobs>();

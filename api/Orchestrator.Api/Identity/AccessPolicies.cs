@@ -6,6 +6,9 @@ public static class AccessPolicies
     public const string Read = "read";
     public const string StartRuns = "start-runs";
     public const string Approve = "approve";
+
+    /// <summary>Submits gold-audit labels (<see cref="Orchestrator.Client.Roles.Reviewer"/>).</summary>
+    public const string Review = "review";
     public const string Audit = "audit";
     public const string Operate = "operate";
 

@@ -41,6 +41,7 @@ public static class IdentityExtensions
             .AddPolicy(AccessPolicies.Read, p => p.RequireRole(Roles.All))
             .AddPolicy(AccessPolicies.StartRuns, p => p.RequireRole(Roles.MlEngineer, Roles.Admin))
             .AddPolicy(AccessPolicies.Approve, p => p.RequireRole(Roles.Approver))
+            .AddPolicy(AccessPolicies.Review, p => p.RequireRole(Roles.Reviewer))
             .AddPolicy(AccessPolicies.Audit, p => p.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(AccessPolicies.Operate, p => p.RequireRole(Roles.Approver, Roles.Admin))
             .AddPolicy(AccessPolicies.Predict, p => p.RequireRole(Roles.Predictors))

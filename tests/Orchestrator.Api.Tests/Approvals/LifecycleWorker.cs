@@ -23,7 +23,8 @@ public static class LifecycleWorker
         var runLedger = new RunLedgerActivities(new StageAudit(ledger, new WorkerIdentity("orchestrator-worker", "api-tests")));
         var policies = new PolicyActivities(api.Services.GetRequiredService<PolicyCatalog>());
         var stages = new StandInStages();
-        using var cpu = new TemporalWorker(api.Temporal, Add(new TemporalWorkerOptions(api.TaskQueue).AddWorkflow<ModelLifecycleWorkflow>(), runLedger, policies, stages));
+        var goldAudit = new GoldAudits.GoldAuditStandIn(new StageAudit(ledger, new WorkerIdentity("orchestrator-worker", "api-tests")));
+        using var cpu = new TemporalWorker(api.Temporal, Add(new TemporalWorkerOptions(api.TaskQueue).AddWorkflow<ModelLifecycleWorkflow>(), runLedger, policies, stages, goldAudit));
         using var gpu = new TemporalWorker(api.Temporal, Add(new TemporalWorkerOptions(api.GpuTaskQueue), stages));
         await gpu.ExecuteAsync(() => cpu.ExecuteAsync(body));
     }

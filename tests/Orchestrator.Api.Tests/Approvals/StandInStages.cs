@@ -22,7 +22,14 @@ public sealed class StandInStages : IAcquireActivities, IAnnotateActivities, IQu
 
     public Task<LabelSet> AnnotateAsync(IAnnotateActivities.Input input) => Task.FromResult(new LabelSet(Hex, "blob://labels", ["ann-1", "ann-2", "ann-3"], 1200, 4));
 
-    public Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input) => Task.FromResult(new GateOutcome(true, [], Hex, "blob://qc"));
+    /// <summary>The human gold audit each run's QC stage was given (null: none), by run id.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, GoldAuditSubmission?> QcAudits { get; } = new();
+
+    public Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
+    {
+        QcAudits[input.RunId] = input.HumanAudit;
+        return Task.FromResult(new GateOutcome(true, [], Hex, "blob://qc"));
+    }
 
     public Task<TrainedModel> TrainAsync(ITrainActivities.Input input) => Task.FromResult(new TrainedModel(Hex, "blob://checkpoint", "resnet-small", 3, 0.95, "cpu"));
 

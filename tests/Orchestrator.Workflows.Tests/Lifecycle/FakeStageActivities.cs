@@ -21,7 +21,7 @@ namespace Orchestrator.Workflows.Tests.Lifecycle;
 /// orchestration is tested without ML or storage. Each records what it was asked in <see cref="Calls"/>, in order.
 /// </summary>
 public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivities, IAcquireActivities, IAnnotateActivities, IQualityControlActivities,
-    ITrainActivities, IExportActivities, IEvaluateActivities, IRegistryActivities, IDeployActivities, IHandOverActivities
+    ITrainActivities, IExportActivities, IEvaluateActivities, IRegistryActivities, IDeployActivities, IHandOverActivities, IGoldAuditActivities
 {
     public const string EvidenceDigest = "sha256:evidence";
 
@@ -78,7 +78,40 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
 
     private Task<PinnedPolicy> LoadPinnedAsync(IPolicyActivities.Input input) =>
         Done(new PinnedPolicy(input.Policy.Name, input.Policy.Version ?? 1, "sha256:policy",
-            new GovernanceTerms(Approval, new CanaryPolicy(0.1, TimeSpan.FromMinutes(5)), 1, new TrainingSpec("resnet-small", 3, 32, 0.001, 7))));
+            new GovernanceTerms(Approval, new CanaryPolicy(0.1, TimeSpan.FromMinutes(5)), 1, new TrainingSpec("resnet-small", 3, 32, 0.001, 7), Quality: Quality)));
+
+    /// <summary>The policy's "quality" section the run sees (null: none, so no human gold audit).</summary>
+    public QcPolicy? Quality { get; set; }
+
+    /// <summary>The QC inputs, in order (a human audit arrives in <see cref="IQualityControlActivities.Input.HumanAudit"/>).</summary>
+    public ConcurrentQueue<IQualityControlActivities.Input> QcInputs { get; } = new();
+
+    /// <summary>What ConfirmGoldAudit reads back from "the ledger".</summary>
+    public ConcurrentDictionary<LedgerEntryRef, GoldAuditSubmission> Audits { get; } = new();
+
+    public ConcurrentQueue<IGoldAuditActivities.RefusedInput> AuditRefusals { get; } = new();
+
+    public Task<GoldAuditRequest> RequestAsync(IGoldAuditActivities.RequestInput input) =>
+        Done(new GoldAuditRequest(input.Labels.LabelSetDigest, ["i1", "i2", "i3"], ["circle", "square"], [.. input.Labels.Annotators], input.Deadline));
+
+    public Task<GoldAuditSubmission> ConfirmAsync(IGoldAuditActivities.ConfirmInput input) =>
+        Audits.TryGetValue(input.Entry, out var submission)
+            ? Done(submission)
+            : throw new ApplicationFailureException($"no ledger entry {input.Entry.StreamId}@{input.Entry.Version}", "NotFound", nonRetryable: true);
+
+    public Task RecordRefusedAsync(IGoldAuditActivities.RefusedInput input)
+    {
+        AuditRefusals.Enqueue(input);
+        return Done(input);
+    }
+
+    /// <summary>Puts a reviewer's audit of label set <paramref name="labelSet"/> in the fake ledger and returns its reference.</summary>
+    public LedgerEntryRef SubmitAudit(string reviewer, long version, string labelSet = "sha256:labels-0")
+    {
+        var entry = new LedgerEntryRef(StreamId, version, $"hash-{version}");
+        Audits[entry] = new GoldAuditSubmission(entry, reviewer, labelSet, [new GoldAuditLabel("i1", "circle"), new GoldAuditLabel("i2", "square")]);
+        return entry;
+    }
 
     public Task RecordStartedAsync(IRunLedgerActivities.StartedInput input) => Done(input);
 
@@ -96,6 +129,7 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
 
     public Task<GateOutcome> EvaluateAsync(IQualityControlActivities.Input input)
     {
+        QcInputs.Enqueue(input);
         var passed = QcVerdicts.Count == 0 || QcVerdicts.Dequeue();
         return Done(new GateOutcome(passed, passed ? [] : ["Fleiss' kappa 0.41 is below 0.60"], "sha256:qc", "blob://qc"));
     }

@@ -104,8 +104,8 @@ public sealed class QualityGateTests
         var reasons = QualityGate.Evaluate(evidence, Strict).Reasons;
 
         reasons.ShouldBe([
-            "reviewed audit items 20 is below the minimum 50",
-            "gold-audit pass rate 0.95 (95% interval 0.764-0.991), lower bound 0.7639 is below the minimum 0.9",
+            "reviewed audit items (simulated audit (the source's own labels as reviewer)) 20 is below the minimum 50",
+            "simulated audit (the source's own labels as reviewer): gold-audit pass rate 0.95 (95% interval 0.764-0.991), lower bound 0.7639 is below the minimum 0.9",
         ]);
     }
 

@@ -157,7 +157,7 @@ public sealed partial class ModelLifecycleWorkflow
 
     /// <summary>Where the run is, which stages it went through, and any open approval request.</summary>
     [WorkflowQuery]
-    public RunStatus Status() => new(_input?.RunId ?? "", _stage, _stages.ToList(), _pendingApproval);
+    public RunStatus Status() => new(_input?.RunId ?? "", _stage, _stages.ToList(), _pendingApproval, _pendingGoldAudit);
 
     private string _qcFailure = "";
 
@@ -167,7 +167,14 @@ public sealed partial class ModelLifecycleWorkflow
         {
             var annotate = new IAnnotateActivities.Input(input.RunId, dataset, input.Annotation, round);
             var labels = await StageAsync(Stages.Annotate, (IAnnotateActivities a) => a.AnnotateAsync(annotate));
-            var check = new IQualityControlActivities.Input(input.RunId, dataset, labels, policy.Digest);
+            // Only policies with "quality.goldAudit": "human" take this path, and no run pinned one before the patch.
+            GoldAuditSubmission? human = null;
+            if (policy.Terms.Quality is { GoldAudit: GoldAuditMode.Human } quality && Workflow.Patched(Patches.HumanGoldAudit))
+            {
+                human = await AwaitGoldAuditAsync(input, dataset, labels, quality.GoldAuditDeadline ?? DefaultGoldAuditDeadline);
+            }
+
+            var check = new IQualityControlActivities.Input(input.RunId, dataset, labels, policy.Digest, human);
             var gate = await StageAsync(Stages.QualityControl, (IQualityControlActivities a) => a.EvaluateAsync(check));
             if (gate.Passed)
             {

@@ -19,4 +19,7 @@ public static class Patches
 
     /// <summary>A cancellation while the run pins its policy or records its start is recorded as RunCancelled (was: the run closed with no ledger record).</summary>
     public const string CancelledWhileStarting = "cancelled-while-starting";
+
+    /// <summary>Under a policy with "quality.goldAudit": "human" the run waits (until the policy's deadline) for a reviewer's gold audit before QC (was: QC always audited with the source's own labels).</summary>
+    public const string HumanGoldAudit = "human-gold-audit";
 }

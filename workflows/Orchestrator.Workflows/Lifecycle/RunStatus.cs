@@ -15,4 +15,10 @@ public sealed record PendingApproval(
     IReadOnlyList<string> RolesStillNeeded, IReadOnlyList<string> Refusals);
 
 /// <summary>The answer to the lifecycle workflow's status query.</summary>
-public sealed record RunStatus(string RunId, string CurrentStage, IReadOnlyList<StageRecord> Stages, PendingApproval? Approval);
+/// <param name="RunId">The run.</param>
+/// <param name="CurrentStage">The stage it is in.</param>
+/// <param name="Stages">The stages it went through.</param>
+/// <param name="Approval">The open approval request, when it waits for approvers.</param>
+/// <param name="GoldAudit">The open request for a human gold audit, when the run waits for one.</param>
+public sealed record RunStatus(string RunId, string CurrentStage, IReadOnlyList<StageRecord> Stages, PendingApproval? Approval,
+    QualityControl.PendingGoldAudit? GoldAudit = null);

@@ -7,6 +7,7 @@ public static class Stages
     public const string Acquire = "acquire";
     public const string Annotate = "annotate";
     public const string QualityControl = "quality-control";
+    public const string GoldAudit = "gold-audit";
     public const string Train = "train";
     public const string Export = "export";
     public const string Evaluate = "evaluate";

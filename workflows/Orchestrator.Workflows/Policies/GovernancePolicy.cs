@@ -19,9 +19,11 @@ public sealed record PolicyRef(string Name, int? Version = null);
 /// <param name="Drift">The "drift" section: how the monitor judges the production version (null: policies or histories from before monitoring; the monitor then uses <see cref="DriftTermsDefaults.Value"/>).</param>
 /// <param name="Retention">The "retention" section: the grace period before a superseded version is retired (null: older policies or histories; defaults apply).</param>
 /// <param name="Waivers">The checks the policy does not require, each with its reason (null or empty: every check is required).</param>
+/// <param name="Quality">The "quality" section: the workflow reads whether the gold audit must be human and its deadline (null: waived, or
+/// histories from before ADR 0039, whose runs never wait for a human audit).</param>
 public sealed record GovernanceTerms(
     ApprovalPolicy Approval, CanaryPolicy Canary, int MaxAnnotationRounds, TrainingSpec Training, DriftTerms? Drift = null, RetentionPolicy? Retention = null,
-    IReadOnlyList<PolicyWaiver>? Waivers = null);
+    IReadOnlyList<PolicyWaiver>? Waivers = null, QualityControl.QcPolicy? Quality = null);
 
 /// <summary>How a new version is rolled out, and what counts as a healthy canary.</summary>
 /// <param name="TrafficShare">Share of traffic (0-1) the canary receives.</param>

@@ -77,6 +77,9 @@ internal static partial class SectionRules
         at.Fraction(Key(nameof(quality.MaxNearDuplicateFraction)), quality.MaxNearDuplicateFraction);
         at.AtLeast(Key(nameof(quality.MaxLeakingItems)), quality.MaxLeakingItems, 0);
         at.AtLeast(Key(nameof(quality.MinSliceCount)), quality.MinSliceCount, 1);
+        at.Positive(Key(nameof(quality.GoldAuditDeadline)), quality.GoldAuditDeadline);
+        at.Require(Key(nameof(quality.GoldAuditDeadline)), quality.GoldAudit != GoldAuditMode.Human || quality.GoldAuditDeadline is not null,
+            "must be set when goldAudit is \"human\": the run waits for a reviewer until then");
     }
 
     public static void Evaluation(EvaluationPolicy evaluation, RuleScope at)

@@ -5,7 +5,16 @@ namespace Orchestrator.Workflows.QualityControl;
 /// <param name="PassRate">Share of reviewed items whose label the reviewer confirmed.</param>
 /// <param name="Lower">Lower bound of the 95% Wilson interval of the pass rate.</param>
 /// <param name="Upper">Upper bound of that interval.</param>
-public sealed record GoldAuditEvidence(int Reviewed, double PassRate, double Lower, double Upper);
+/// <param name="Kind">Who reviewed: <see cref="GoldAuditKinds.Simulated"/> (the source's own labels; evidence stored before this field was
+/// recorded was always simulated) or <see cref="GoldAuditKinds.Human"/>.</param>
+/// <param name="Reviewer">The verified identity of the human reviewer (null when simulated).</param>
+/// <param name="Submission">The GoldAuditSubmitted ledger entry ("stream@version") the human labels came from (null when simulated).</param>
+public sealed record GoldAuditEvidence(int Reviewed, double PassRate, double Lower, double Upper, string Kind = GoldAuditKinds.Simulated, string? Reviewer = null,
+    string? Submission = null)
+{
+    /// <summary>True when no person reviewed the sample.</summary>
+    public bool Simulated => Kind != GoldAuditKinds.Human;
+}
 
 /// <summary>
 /// What the QC stage measured on a dataset version and its labels; the gate decides on this alone.

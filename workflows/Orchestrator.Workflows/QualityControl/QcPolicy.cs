@@ -20,6 +20,9 @@ namespace Orchestrator.Workflows.QualityControl;
 /// <param name="MaxNearDuplicateFraction">Largest tolerated share of redundant near-copies.</param>
 /// <param name="MaxLeakingItems">Most items allowed in duplicate groups spanning splits (normally 0).</param>
 /// <param name="MinSliceCount">Fewest items any slice may have.</param>
+/// <param name="GoldAudit">Who may review the gold-set spot audit: "simulated-allowed" (absent: the source's own labels may, for
+/// synthetic data) or "human" (the run waits for a reviewer's submission; a simulated audit is not measured).</param>
+/// <param name="GoldAuditDeadline">How long a run waits for a human gold audit before QC judges without it (required with "human").</param>
 public sealed record QcPolicy(
     int? MinItems = null,
     double? MaxCorruptFraction = null,
@@ -34,4 +37,6 @@ public sealed record QcPolicy(
     double? MaxExactDuplicateFraction = null,
     double? MaxNearDuplicateFraction = null,
     int? MaxLeakingItems = null,
-    int? MinSliceCount = null);
+    int? MinSliceCount = null,
+    GoldAuditMode? GoldAudit = null,
+    TimeSpan? GoldAuditDeadline = null);

@@ -12,7 +12,13 @@ public interface IQualityControlActivities
     public const string Name = "QualityControl";
 
     /// <summary>The labels of a dataset version to check under the pinned policy's "quality" section.</summary>
-    public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, string PolicyDigest);
+    /// <param name="RunId">The run.</param>
+    /// <param name="Dataset">The acquired dataset version.</param>
+    /// <param name="Labels">The label set of this annotation round.</param>
+    /// <param name="PolicyDigest">The pinned policy document.</param>
+    /// <param name="HumanAudit">The reviewer's confirmed gold-audit submission when the policy requires a human audit (null: none was
+    /// submitted by the deadline, or the policy allows a simulated audit; histories from before ADR 0039 never carry it).</param>
+    public sealed record Input(string RunId, DatasetVersion Dataset, LabelSet Labels, string PolicyDigest, GoldAuditSubmission? HumanAudit = null);
 
     /// <summary>Measures, applies the QC gate, stores the evidence and records QualityEvaluated.</summary>
     [Activity(Name)]

@@ -58,8 +58,28 @@ public static class QualityGate
             : Format($"Dawid-Skene consensus did not converge within {iterations} iterations: the consensus labels are not measured"));
     }
 
+    /// <summary>
+    /// The spot audit. Under "goldAudit": "human" the reviewer must be a person (check "gold-audit-reviewer"): a simulated
+    /// audit is not measured and its figures are not used, so the source's own labels can never pass for a review.
+    /// </summary>
     private static void GoldAudit(Findings findings, GoldAuditEvidence? audit, QcPolicy policy)
     {
+        if (policy.GoldAudit == GoldAuditMode.Human)
+        {
+            findings.Add("gold-audit-reviewer", QcArea.Labels, audit switch
+            {
+                null => CheckOutcome.NotMeasured,
+                { Simulated: true } => CheckOutcome.NotMeasured,
+                _ => CheckOutcome.Passed,
+            }, audit switch
+            {
+                null => "the policy requires a human gold audit and no reviewer submitted one",
+                { Simulated: true } => "the policy requires a human gold audit; this audit was simulated (the data source's own labels reviewed the sample), so it is not evidence",
+                _ => $"gold audit reviewed by {audit.Reviewer} (human, ledger entry {audit.Submission})",
+            });
+            audit = audit is { Simulated: true } ? null : audit;
+        }
+
         if (policy.MinGoldAuditReviewed is null && policy.MinGoldAuditLowerBound is null)
         {
             return;
@@ -67,12 +87,15 @@ public static class QualityGate
 
         if (audit is null)
         {
-            findings.Add("gold-audit", QcArea.Labels, CheckOutcome.NotMeasured, "gold-set audit required by the policy but not reviewed");
+            findings.Add("gold-audit", QcArea.Labels, CheckOutcome.NotMeasured, policy.GoldAudit == GoldAuditMode.Human
+                ? "gold-set audit required by the policy but no human audit was reviewed"
+                : "gold-set audit required by the policy but not reviewed");
             return;
         }
 
-        findings.AtLeast("gold-audit-size", QcArea.Labels, "reviewed audit items", audit.Reviewed, policy.MinGoldAuditReviewed);
-        findings.AtLeast("gold-audit", QcArea.Labels, Format($"gold-audit pass rate {audit.PassRate:0.###} (95% interval {audit.Lower:0.###}-{audit.Upper:0.###}), lower bound"),
+        var who = audit.Simulated ? "simulated audit (the source's own labels as reviewer)" : $"human audit by {audit.Reviewer}";
+        findings.AtLeast("gold-audit-size", QcArea.Labels, $"reviewed audit items ({who})", audit.Reviewed, policy.MinGoldAuditReviewed);
+        findings.AtLeast("gold-audit", QcArea.Labels, Format($"{who}: gold-audit pass rate {audit.PassRate:0.###} (95% interval {audit.Lower:0.###}-{audit.Upper:0.###}), lower bound"),
             audit.Lower, policy.MinGoldAuditLowerBound);
     }
 
