@@ -51,6 +51,7 @@ app.MapOrchestratorApiReference();
 app.MapMeEndpoints();
 app.MapRunEndpoints();
 app.MapApprovalEndpoints();
+app.MapCanaryDecisionEndpoints();
 app.MapModelEndpoints();
 app.MapPredictionEndpoints();
 app.MapAuditEndpoints();

@@ -13,6 +13,7 @@ public static class ApiServices
         services.AddSingleton<ApiMetrics>();
         services.AddScoped<RunStarter>();
         services.AddScoped<Approvals.ApprovalService>();
+        services.AddScoped<Approvals.CanaryDecisionService>();
         services.AddOptions<Approvals.ApprovalOptions>().BindConfiguration(Approvals.ApprovalOptions.Section);
         services.AddSingleton<Audit.ExportJobs>();
         services.AddSingleton<Datasets.DatasetRegistry>();

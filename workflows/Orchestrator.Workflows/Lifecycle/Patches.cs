@@ -19,4 +19,7 @@ public static class Patches
 
     /// <summary>A cancellation while the run pins its policy or records its start is recorded as RunCancelled (was: the run closed with no ledger record).</summary>
     public const string CancelledWhileStarting = "cancelled-while-starting";
+
+    /// <summary>A canary held for too little traffic waits for a person's signed promote/rollback decision until the approval deadline, then rolls back (was: the run failed at once with the canary left at its share).</summary>
+    public const string CanaryHoldDecision = "canary-hold-decision";
 }

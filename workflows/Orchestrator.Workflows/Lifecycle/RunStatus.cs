@@ -15,4 +15,9 @@ public sealed record PendingApproval(
     IReadOnlyList<string> RolesStillNeeded, IReadOnlyList<string> Refusals);
 
 /// <summary>The answer to the lifecycle workflow's status query.</summary>
-public sealed record RunStatus(string RunId, string CurrentStage, IReadOnlyList<StageRecord> Stages, PendingApproval? Approval);
+/// <param name="RunId">The run.</param>
+/// <param name="CurrentStage">Where it is.</param>
+/// <param name="Stages">The stages it went through.</param>
+/// <param name="Approval">The open approval request, if any.</param>
+/// <param name="CanaryDecision">The held canary waiting for a person's decision, if any.</param>
+public sealed record RunStatus(string RunId, string CurrentStage, IReadOnlyList<StageRecord> Stages, PendingApproval? Approval, Deploy.PendingCanaryDecision? CanaryDecision = null);
