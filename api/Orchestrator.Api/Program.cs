@@ -55,6 +55,7 @@ app.MapMeEndpoints();
 app.MapRunEndpoints();
 app.MapApprovalEndpoints();
 app.MapGoldAuditEndpoints();
+app.MapCanaryDecisionEndpoints();
 app.MapModelEndpoints();
 app.MapPredictionEndpoints();
 app.MapAuditEndpoints();

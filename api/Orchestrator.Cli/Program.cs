@@ -35,6 +35,7 @@ namespace Orchestrator.Cli
             root.Subcommands.Add(RunsCommand.Create());
             root.Subcommands.Add(ApprovalsCommand.Create());
             root.Subcommands.Add(GoldAuditCommand.Create());
+            root.Subcommands.Add(CanaryCommand.Create());
             root.Subcommands.Add(AuditCommand.Create());
             root.Subcommands.Add(ModelsCommand.Create());
             root.Subcommands.Add(BaseModelsCommand.Create());

@@ -142,6 +142,14 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     }
 
     [Fact]
+    public async Task CanaryPromote_RunWithNoHeldCanary_ExitsWithConflictAndSignsNothing()
+    {
+        var result = await Cli.RunAsync(api, "canary", "promote", "no-such-run", "--reason", "traffic is fine", "--token", api.Token("paula", "approver"));
+
+        result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
+    }
+
+    [Fact]
     public async Task ArtifactsGet_StoredReport_WritesTheVerifiedBytes()
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes($"# Evidence report {Guid.NewGuid()}\n");

@@ -56,6 +56,7 @@ public static class ModelFold
                 NotJudgedNeeded = e.MinSamples,
             }),
             CanaryHeld e => Update(state, e.Version, v => v with { CanaryHeld = e.Reason }),
+            CanaryHoldResolved e => Update(state, e.Version, v => v with { CanaryHeld = null }),
             DriftDetected e => Update(state, e.Version, v => v with { LastDrift = e.Value, DriftDetected = true }),
             RetrainRequested e => Update(state, e.Version, v => v with { RetrainRequested = true }),
             ModelDecommissioned e => Decommission(state, e.Version, at),

@@ -43,6 +43,17 @@ public static class RunFold
             // A refused signature leaves the request open: the stage stays awaiting-approval.
             ApprovalRefused e => state with { RefusedSignatures = e.Signature is { } s ? [.. state.RefusedSignatures, s] : state.RefusedSignatures },
             ApprovalExpired => state with { Stage = "approval-expired" },
+            CanaryDecisionRequested e => state with
+            {
+                Stage = "canary-held",
+                CanaryHold = new CanaryHoldRecord(e.ModelVersion, e.EvidenceDigest, e.Deadline, e.CanaryRequests, e.ProductionRequests, e.Reason, []),
+            },
+            CanaryDecisionSigned e => state with
+            {
+                CanaryHold = state.CanaryHold is { } hold
+                    ? hold with { Decisions = [.. hold.Decisions, new CanaryDecisionRecord(e.Approver, e.Roles, e.Decision, e.Reason, e.EvidenceDigest, meta.RecordedAt, meta.Reference)] }
+                    : null,
+            },
             RunCompleted e => state with { Status = RunStatus.Completed, Stage = "completed", ModelVersion = e.ModelVersion ?? state.ModelVersion },
             RunFailed e => state with { Status = RunStatus.Failed, Stage = e.Stage, FailureReason = e.Reason },
             RunCancellationRequested e => state with { Cancellation = new CancellationRecord(e.RequestedBy, e.Reason, meta.RecordedAt) },

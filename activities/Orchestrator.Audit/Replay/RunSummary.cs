@@ -80,6 +80,9 @@ public sealed record RunSummary
 
     public string? FailureReason { get; init; }
 
+    /// <summary>The run's canary held for a person's decision (CanaryDecisionRequested), with the decisions signed on it; null when none was held.</summary>
+    public CanaryHoldRecord? CanaryHold { get; init; }
+
     /// <summary>The stream version this state reflects (not named Version: Marten would treat that as its own revision).</summary>
     public long StreamVersion { get; init; }
 }
@@ -89,3 +92,10 @@ public sealed record ApprovalRecord(string Approver, IReadOnlyList<string> Roles
 
 /// <summary>A cancellation request: who asked (verified identity), why, and when the API recorded it.</summary>
 public sealed record CancellationRecord(string RequestedBy, string? Reason, DateTimeOffset RequestedAt);
+
+/// <summary>A canary held for a person's decision: what approvers sign, until when, the counts it was held with and the decisions signed so far.</summary>
+public sealed record CanaryHoldRecord(
+    int ModelVersion, string EvidenceDigest, DateTimeOffset Deadline, int CanaryRequests, int ProductionRequests, string Reason, IReadOnlyList<CanaryDecisionRecord> Decisions);
+
+/// <summary>One signed canary decision ("promote" or "rollback") and the ledger entry that records it.</summary>
+public sealed record CanaryDecisionRecord(string Approver, IReadOnlyList<string> Roles, string Decision, string Reason, string EvidenceDigest, DateTimeOffset SignedAt, LedgerReference Entry);

@@ -54,3 +54,11 @@ public sealed record StartCanary(string RunId, int Version, double Share) : IMod
 public sealed record JudgeCanary(string RunId, int Version, long CanaryEntry, int? ProductionBefore, CanaryVerdict Verdict, DateTimeOffset WindowEnd,
     InsufficientEvidenceAction OnInsufficientEvidence = InsufficientEvidenceAction.Rollback, CanaryObservation? Observed = null, int MinRequests = 0)
     : IModelCommand<DeploymentOutcome>;
+
+/// <summary>
+/// Decide run <paramref name="RunId"/>'s held canary of <paramref name="Version"/>: promote or roll back as <paramref name="DecidedBy"/>
+/// signed at <paramref name="Signature"/>, or roll back because nobody decided by the deadline (both null). The counts are those it was held with.
+/// </summary>
+public sealed record ResolveHeldCanary(
+    string RunId, int Version, CanaryDecisionKind Decision, string Reason, string? DecidedBy, LedgerReference? Signature, int CanaryRequests, int ProductionRequests)
+    : IModelCommand<DeploymentOutcome>;

@@ -161,6 +161,7 @@ public static class ModelDecider
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(command);
         var keys = new CanaryKeys(command.RunId, command.Version);
+        DeploymentOutcome? heldOutcome = null;
         for (var i = 0; i < state.Entries.Count; i++)
         {
             var entry = state.Entries[i];
@@ -174,11 +175,16 @@ public static class ModelDecider
                 return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, rolledBack.Reason, null));
             }
 
+            // A hold decided later (ResolveHeldCanary) reports the promotion or rollback after it, found above on a later entry.
             if (entry.IdempotencyKey == keys.Held && entry.Data is CanaryHeld held)
             {
-                return ModelDecision.Done<DeploymentOutcome?>(new DeploymentOutcome(false, "canary held for a person's decision: " + held.Reason, null,
-                    held.CanaryRequests, held.ProductionRequests, Held: true));
+                heldOutcome = new DeploymentOutcome(false, "canary held for a person's decision: " + held.Reason, null, held.CanaryRequests, held.ProductionRequests, Held: true);
             }
+        }
+
+        if (heldOutcome is not null)
+        {
+            return ModelDecision.Done<DeploymentOutcome?>(heldOutcome);
         }
 
         var registered = state.Entries.Any(e => e.Data is ModelExported x && x.Version == command.Version && x.RunId == command.RunId && x.OnnxDigest == command.OnnxDigest);
@@ -246,6 +252,63 @@ public static class ModelDecider
             new ModelFact(new ModelRolledBack(command.Version, command.ProductionBefore ?? 0, Production, reason), keys.RolledBack));
     }
 
+    /// <summary>
+    /// A held canary decided by a person (or by the deadline): refused unless this run's canary of the version is held;
+    /// the outcome already recorded when it was decided before (a retried activity); nothing but that outcome when it was
+    /// rolled back by hand meanwhile; otherwise CanaryHoldResolved, then ModelPromoted or ModelRolledBack to the production
+    /// version serving beside it. The outcome names the person and the counts.
+    /// </summary>
+    public static ModelDecision<DeploymentOutcome> Decide(ModelState state, ResolveHeldCanary command, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(command);
+        var keys = new CanaryKeys(command.RunId, command.Version);
+        var (canaryRequests, productionRequests) = (command.CanaryRequests, command.ProductionRequests);
+        var heldAt = -1;
+        for (var i = 0; i < state.Entries.Count; i++)
+        {
+            var entry = state.Entries[i];
+            if (entry.IdempotencyKey == keys.Held)
+            {
+                heldAt = i;
+            }
+            else if (entry.IdempotencyKey == keys.Promoted)
+            {
+                return ModelDecision.Done(new DeploymentOutcome(true, $"canary promoted at {entry.RecordedAt:O}", state.ProductionAfter(i), canaryRequests, productionRequests));
+            }
+            else if (entry.IdempotencyKey == keys.RolledBack && entry.Data is ModelRolledBack recorded)
+            {
+                return ModelDecision.Done(new DeploymentOutcome(false, recorded.Reason, null, canaryRequests, productionRequests));
+            }
+        }
+
+        if (heldAt < 0)
+        {
+            return ModelDecision.Refuse<DeploymentOutcome>($"Model {state.Model} v{command.Version}: run {command.RunId} holds no canary of it for a decision.", notFound: true);
+        }
+
+        if (state.Entries.Skip(heldAt).Any(e => e.Data is ModelRolledBack r && r.FromVersion == command.Version))
+        {
+            return ModelDecision.Done(new DeploymentOutcome(false, "held canary rolled back by hand before a decision", null, canaryRequests, productionRequests));
+        }
+
+        var production = state.Production;
+        var by = command.DecidedBy is { } person ? $"by {person}" : "by the deadline";
+        var counts = FormattableString.Invariant($"canary {canaryRequests} requests, production {productionRequests}");
+        var resolved = new ModelFact(new CanaryHoldResolved(command.Version, CanaryDecisionRules.Name(command.Decision), command.DecidedBy, command.Reason,
+            canaryRequests, productionRequests, command.Signature), keys.HoldResolved);
+        if (command.Decision == CanaryDecisionKind.Promote)
+        {
+            return ModelDecision.Record(
+                new DeploymentOutcome(true, $"held canary promoted {by}: {command.Reason} ({counts})", production, canaryRequests, productionRequests),
+                resolved, new ModelFact(new ModelPromoted(command.Version, Production), keys.Promoted));
+        }
+
+        var reason = $"held canary rolled back {by}: {command.Reason} ({counts})";
+        return ModelDecision.Record(new DeploymentOutcome(false, reason, null, canaryRequests, productionRequests),
+            resolved, new ModelFact(new ModelRolledBack(command.Version, production ?? 0, Production, reason), keys.RolledBack));
+    }
+
     /// <summary>The waived checks of a promoted canary, so the recorded outcome says what was not required.</summary>
     private static string Waived(CanaryVerdict verdict) =>
         (verdict.Checks ?? []).Where(c => c.Outcome == CheckOutcome.Waived).Select(c => $"{c.Check} waived: {c.Waiver}").ToList() is { Count: > 0 } waived
@@ -287,4 +350,6 @@ public sealed record CanaryKeys(string RunId, int Version)
     public string RolledBack => $"deploy/{RunId}/v{Version}/rolled-back";
 
     public string Held => $"deploy/{RunId}/v{Version}/held";
+
+    public string HoldResolved => $"deploy/{RunId}/v{Version}/hold-resolved";
 }

@@ -17,10 +17,11 @@ public static class ApprovalEndpoints
             .Validated<SubmitApprovalRequest>()
             .WithSummary("Sign an approve/reject decision on a run's evidence: 200 with the workflow's judgement, 202 when it has not answered in time, "
                 + "403/409 when it does not count. Honours Idempotency-Key.");
-        app.MapGet("/api/approvals/pending", async (HttpContext http, ApprovalService approvals) =>
+        app.MapGet("/api/approvals/pending", async (HttpContext http, ApprovalService approvals, CanaryDecisionService canaries) =>
             {
                 var (user, roles) = http.Caller();
-                return TypedResults.Ok(await approvals.PendingAsync(user, roles, http.RequestAborted));
+                IReadOnlyList<PendingApprovalItem> pending = [.. await approvals.PendingAsync(user, roles, http.RequestAborted), .. await canaries.PendingAsync(user, roles, http.RequestAborted)];
+                return TypedResults.Ok(pending);
             })
             .WithTags("Approvals").RequireAuthorization(AccessPolicies.Approve).WithSummary("Runs waiting for the caller's decision.");
         return app;

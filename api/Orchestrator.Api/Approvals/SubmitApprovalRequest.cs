@@ -26,4 +26,25 @@ public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApp
 public sealed record ApprovalRecorded(string RunId, string StreamId, long Version, string Hash, string Decision, Orchestrator.Workflows.Approve.ApprovalJudgement? Judgement);
 
 /// <summary>A run waiting for the caller's decision.</summary>
-public sealed record PendingApprovalItem(string RunId, string? ModelName, int? ModelVersion, string? RequestedBy, string EvidenceDigest, int SignaturesSoFar, string Evidence);
+/// <param name="RunId">The run.</param>
+/// <param name="ModelName">Its model.</param>
+/// <param name="ModelVersion">The version to approve, or the held canary's version.</param>
+/// <param name="RequestedBy">Who requested the run.</param>
+/// <param name="EvidenceDigest">What a decision signs.</param>
+/// <param name="SignaturesSoFar">Signatures recorded on it so far.</param>
+/// <param name="Evidence">The run's view.</param>
+/// <param name="Kind">What is asked: <see cref="PendingKinds.Approval"/> (POST .../approvals) or <see cref="PendingKinds.CanaryDecision"/> (POST .../canary-decision).</param>
+/// <param name="Summary">A readable line for the list (held canaries: "canary held: waiting for a decision" and the counts).</param>
+public sealed record PendingApprovalItem(
+    string RunId, string? ModelName, int? ModelVersion, string? RequestedBy, string EvidenceDigest, int SignaturesSoFar, string Evidence,
+    string Kind = PendingKinds.Approval, string? Summary = null);
+
+/// <summary>The kinds of <see cref="PendingApprovalItem"/>.</summary>
+public static class PendingKinds
+{
+    /// <summary>A model version awaiting approval.</summary>
+    public const string Approval = "approval";
+
+    /// <summary>A canary held for too little traffic, awaiting a promote/rollback decision.</summary>
+    public const string CanaryDecision = "canary-decision";
+}

@@ -14,6 +14,7 @@ public static class ApiServices
         services.AddScoped<RunStarter>();
         services.AddScoped<Approvals.ApprovalService>();
         services.AddScoped<GoldAudits.GoldAuditService>();
+        services.AddScoped<Approvals.CanaryDecisionService>();
         services.AddOptions<Approvals.ApprovalOptions>().BindConfiguration(Approvals.ApprovalOptions.Section);
         services.AddScoped<Models.ModelOperator>();
         services.AddSingleton<Audit.ExportJobs>();

@@ -172,7 +172,7 @@ public static class RunEndpoints
 
         return TypedResults.Ok(new RunDetail(RunViewMapping.Item(summary), summary.PolicyVersion, summary.FailureReason, RunViewMapping.Evidence(summary),
             summary.Approvals, summary.Stage == "awaiting-approval" ? summary.ApprovalEvidenceDigest : null, workflow, unavailable, RunViewMapping.Links(runId),
-            summary.Cancellation, summary.RefusedSignatures, summary.Contributors));
+            summary.Cancellation, summary.RefusedSignatures, summary.Contributors, CanaryHoldView.Of(summary)));
     }
 
     private static async Task<IResult> CancelAsync(

@@ -30,6 +30,7 @@ public sealed record RunLinks(string Self, string Events, string State, string A
 /// <param name="Cancellation">Who asked to cancel it and why (RunCancellationRequested); null when nobody did.</param>
 /// <param name="RefusedSignatures">The signatures the workflow did not count (ApprovalRefused).</param>
 /// <param name="Contributors">Everyone who shaped the run (none of them may approve it).</param>
+/// <param name="CanaryHold">The canary held for a person's decision, if one was (ADR 0040).</param>
 public sealed record RunDetail(
     RunListItem Run,
     string? PolicyVersion,
@@ -42,7 +43,36 @@ public sealed record RunDetail(
     RunLinks Links,
     CancellationRecord? Cancellation = null,
     IReadOnlyList<LedgerReference>? RefusedSignatures = null,
-    IReadOnlyList<RunContribution>? Contributors = null);
+    IReadOnlyList<RunContribution>? Contributors = null,
+    CanaryHoldView? CanaryHold = null);
+
+/// <summary>A held canary in a run's view: "canary held: waiting for a decision" while it waits, the counts and the decisions signed.</summary>
+/// <param name="Status">"canary held: waiting for a decision" or "canary hold closed".</param>
+/// <param name="ModelVersion">The held version.</param>
+/// <param name="EvidenceDigest">What a decision signs.</param>
+/// <param name="Deadline">When it is rolled back if nobody decided.</param>
+/// <param name="CanaryRequests">Canary predictions seen.</param>
+/// <param name="ProductionRequests">Production predictions in the same window.</param>
+/// <param name="Reason">Why it was held.</param>
+/// <param name="Decisions">The signed decisions.</param>
+/// <param name="Decide">Where to post a decision.</param>
+public sealed record CanaryHoldView(
+    string Status, int ModelVersion, string EvidenceDigest, DateTimeOffset Deadline, int CanaryRequests, int ProductionRequests, string Reason,
+    IReadOnlyList<CanaryDecisionRecord> Decisions, string Decide)
+{
+    /// <summary>The status line while the canary waits.</summary>
+    public const string Waiting = "canary held: waiting for a decision";
+
+    /// <summary>The view of <paramref name="run"/>'s hold, null when none was recorded.</summary>
+    public static CanaryHoldView? Of(RunSummary run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.CanaryHold is not { } hold ? null : new CanaryHoldView(
+            run.Status == Orchestrator.Audit.Replay.RunStatus.Running && run.Stage == Approvals.CanaryDecisionService.HeldStage ? Waiting : "canary hold closed",
+            hold.ModelVersion, hold.EvidenceDigest, hold.Deadline, hold.CanaryRequests, hold.ProductionRequests, hold.Reason, hold.Decisions,
+            $"/api/runs/{run.RunId ?? run.Id}/canary-decision");
+    }
+}
 
 /// <summary>POST /api/runs/{id}/cancel.</summary>
 public sealed record CancelRunRequest(string? Reason);

@@ -14,7 +14,7 @@ public static class ApprovalsCommand
         list.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
             var pending = await api.GetAsync("/api/approvals/pending", cancellationToken);
-            output.Table(pending, pending.EnumerateArray(), ("run", e => Str(e, "runId")), ("model", e => Str(e, "modelName")),
+            output.Table(pending, pending.EnumerateArray(), ("run", e => Str(e, "runId")), ("kind", e => Str(e, "kind")), ("model", e => Str(e, "modelName")),
                 ("version", e => Str(e, "modelVersion")), ("requested by", e => Str(e, "requestedBy")), ("evidence", e => Str(e, "evidenceDigest")),
                 ("signed", e => Str(e, "signaturesSoFar")));
             return ExitCodes.Ok;

@@ -31,4 +31,27 @@ public sealed class ApprovalDeadlineTests(TimeSkippingTemporalEnvironment env)
             fakes.ApprovalOutcomes.Select(o => o.Kind).ShouldBe([Kind.Expired]);
         });
     }
+
+    [Fact]
+    public async Task CanaryDecision_NobodyDecidesByTheDeadline_RolledBackByTheDeadline()
+    {
+        var fakes = new FakeStageActivities { DeploymentHolds = true };
+        await LifecycleHarness.RunAsync(env, fakes, async () =>
+        {
+            var handle = await LifecycleHarness.StartAsync(env, fakes, Guid.NewGuid().ToString("N"));
+            await LifecycleHarness.ApprovalOpenAsync(handle);
+            await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("bob", 11)));
+            await handle.SignalAsync(wf => wf.SubmitApprovalAsync(fakes.Sign("carol", 12)));
+
+            var result = await handle.GetResultAsync();
+
+            var held = (await handle.QueryAsync(wf => wf.Status())).Stages.Single(s => s.Stage == Stages.CanaryDecision);
+            (held.Ended!.Value - held.Started).ShouldBeGreaterThanOrEqualTo(FakeStageActivities.Approval.Deadline);
+            held.Outcome.ShouldBe("rolled-back");
+            result.Outcome.ShouldBe(RunOutcome.Failed);
+            result.Reason.ShouldContain("no decision on the held canary by the deadline");
+            var resolved = fakes.Resolutions.ShouldHaveSingleItem();
+            (resolved.Decision, resolved.DecidedBy, resolved.Signature).ShouldBe((Orchestrator.Workflows.Deploy.CanaryDecisionKind.Rollback, (string?)null, (Orchestrator.Workflows.Approve.LedgerEntryRef?)null));
+        });
+    }
 }

@@ -21,7 +21,7 @@ namespace Orchestrator.Workflows.Tests.Lifecycle;
 /// orchestration is tested without ML or storage. Each records what it was asked in <see cref="Calls"/>, in order.
 /// </summary>
 public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivities, IAcquireActivities, IAnnotateActivities, IQualityControlActivities,
-    ITrainActivities, IExportActivities, IEvaluateActivities, IRegistryActivities, IDeployActivities, IHandOverActivities, IGoldAuditActivities
+    ITrainActivities, IExportActivities, IEvaluateActivities, IRegistryActivities, IDeployActivities, IHandOverActivities, IGoldAuditActivities, ICanaryDecisionActivities
 {
     public const string EvidenceDigest = "sha256:evidence";
 
@@ -185,8 +185,44 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
 
     public Task<ModelVersion> RegisterAsync(IRegistryActivities.Input input) => Done(new ModelVersion(input.ModelName, 3, input.Model.OnnxDigest));
 
-    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input) =>
-        Done(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input) => DeploymentHolds
+        ? Done(new DeploymentOutcome(false, "canary held for a person's decision: too little traffic (canary 3 of 20)", null, 3, 0, Held: true))
+        : Done(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+
+    /// <summary>When true, Deploy reports the canary held for a person's decision (3 canary requests, no production).</summary>
+    public bool DeploymentHolds { get; set; }
+
+    public const string CanaryEvidenceDigest = "sha256:canary-evidence";
+
+    /// <summary>What ConfirmCanaryDecision reads back from "the ledger" for each reference.</summary>
+    public ConcurrentDictionary<LedgerEntryRef, SignedCanaryDecision> CanaryLedger { get; } = new();
+
+    /// <summary>How the held canary was resolved, in order.</summary>
+    public ConcurrentQueue<ICanaryDecisionActivities.ResolveInput> Resolutions { get; } = new();
+
+    public Task<ICanaryDecisionActivities.RequestRecord> RequestDecisionAsync(ICanaryDecisionActivities.RequestInput input) =>
+        Done(new ICanaryDecisionActivities.RequestRecord(CanaryEvidenceDigest, new LedgerEntryRef(StreamId, 20, "hash-canary-request")));
+
+    public Task<SignedCanaryDecision> ConfirmDecisionAsync(ICanaryDecisionActivities.ConfirmInput input) =>
+        CanaryLedger.TryGetValue(input.Entry, out var signed)
+            ? Done(signed)
+            : throw new ApplicationFailureException($"no ledger entry {input.Entry.StreamId}@{input.Entry.Version}", "NotFound", nonRetryable: true);
+
+    public Task<DeploymentOutcome> ResolveAsync(ICanaryDecisionActivities.ResolveInput input)
+    {
+        Resolutions.Enqueue(input);
+        var promoted = input.Decision == CanaryDecisionKind.Promote;
+        return Done(new DeploymentOutcome(promoted, $"held canary {(promoted ? "promoted" : "rolled back")} by {input.DecidedBy ?? "the deadline"}: {input.Reason}",
+            null, input.CanaryRequests, input.ProductionRequests));
+    }
+
+    /// <summary>Puts a signed canary decision in the fake ledger and returns its reference.</summary>
+    public LedgerEntryRef SignCanary(string approver, long version, CanaryDecisionKind decision, string evidence = CanaryEvidenceDigest, params string[] roles)
+    {
+        var entry = new LedgerEntryRef(StreamId, version, $"hash-{version}");
+        CanaryLedger[entry] = new SignedCanaryDecision(entry, approver, roles.Length == 0 ? ["approver"] : roles, decision, "traffic is low but errors are zero", evidence, DateTimeOffset.UtcNow);
+        return entry;
+    }
 
     /// <summary>What the run handed over to the model's monitor after a promotion.</summary>
     public ConcurrentQueue<IHandOverActivities.Input> HandOvers { get; } = new();

@@ -103,6 +103,11 @@ public sealed partial class ModelLifecycleWorkflow
             // (timeouts are not part of the replayed commands).
             var deployment = await StageAsync(Stages.Deploy, (IDeployActivities a) => a.DeployAsync(deploy),
                 canaryWindow: policy.Terms.Canary.Window + (policy.Terms.Canary.MaxExtension ?? TimeSpan.Zero));
+            if (deployment.Held && Workflow.Patched(Patches.CanaryHoldDecision))
+            {
+                deployment = await AwaitCanaryDecisionAsync(input, policy, version, deployment);
+            }
+
             if (!deployment.Promoted)
             {
                 // Only activities of this version report Held, so older histories never take this branch.
@@ -157,7 +162,7 @@ public sealed partial class ModelLifecycleWorkflow
 
     /// <summary>Where the run is, which stages it went through, and any open approval request.</summary>
     [WorkflowQuery]
-    public RunStatus Status() => new(_input?.RunId ?? "", _stage, _stages.ToList(), _pendingApproval, _pendingGoldAudit);
+    public RunStatus Status() => new(_input?.RunId ?? "", _stage, _stages.ToList(), _pendingApproval, _pendingGoldAudit, _pendingCanaryDecision);
 
     private string _qcFailure = "";
 

@@ -22,4 +22,6 @@ public static class Patches
 
     /// <summary>Under a policy with "quality.goldAudit": "human" the run waits (until the policy's deadline) for a reviewer's gold audit before QC (was: QC always audited with the source's own labels).</summary>
     public const string HumanGoldAudit = "human-gold-audit";
+    /// <summary>A canary held for too little traffic waits for a person's signed promote/rollback decision until the approval deadline, then rolls back (was: the run failed at once with the canary left at its share).</summary>
+    public const string CanaryHoldDecision = "canary-hold-decision";
 }

@@ -20,5 +20,6 @@ public sealed record PendingApproval(
 /// <param name="Stages">The stages it went through.</param>
 /// <param name="Approval">The open approval request, when it waits for approvers.</param>
 /// <param name="GoldAudit">The open request for a human gold audit, when the run waits for one.</param>
+/// <param name="CanaryDecision">The held canary waiting for a person's decision, if any.</param>
 public sealed record RunStatus(string RunId, string CurrentStage, IReadOnlyList<StageRecord> Stages, PendingApproval? Approval,
-    QualityControl.PendingGoldAudit? GoldAudit = null);
+    QualityControl.PendingGoldAudit? GoldAudit = null, Deploy.PendingCanaryDecision? CanaryDecision = null);

@@ -14,5 +14,6 @@ public static class Stages
     public const string Register = "register";
     public const string Approval = "approval";
     public const string Deploy = "deploy";
+    public const string CanaryDecision = "canary-decision";
     public const string Completed = "completed";
 }

@@ -63,6 +63,14 @@ public sealed record ModelArtifactsRetained(int Version, bool Deleted, bool Lega
 public sealed record CanaryHeld(int Version, string Reason, int CanaryRequests, int ProductionRequests, int MinRequests);
 
 /// <summary>
+/// A held canary was decided: "promote" or "rollback" by <paramref name="DecidedBy"/> (the verified approver whose
+/// CanaryDecisionSigned entry is <paramref name="Signature"/>), or "rollback" by the service when the deadline passed
+/// (both null). ModelPromoted or ModelRolledBack follows; the counts are those the canary was held with.
+/// </summary>
+public sealed record CanaryHoldResolved(
+    int Version, string Decision, string? DecidedBy, string Reason, int CanaryRequests, int ProductionRequests, LedgerReference? Signature);
+
+/// <summary>
 /// The production version has had too little traffic to be judged for longer than the policy allows: since
 /// <paramref name="Since"/>, <paramref name="Samples"/> predictions of the <paramref name="MinSamples"/> needed
 /// (and <paramref name="Feedback"/> labelled ones of <paramref name="MinFeedback"/>). Silence is recorded, not taken as health.

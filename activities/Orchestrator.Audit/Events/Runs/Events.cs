@@ -102,3 +102,20 @@ public sealed record RunContributorsRecorded(IReadOnlyList<RunContribution> Cont
 
 /// <summary>The run was cancelled.</summary>
 public sealed record RunCancelled(string Reason);
+
+/// <summary>
+/// The run's canary was held for too little traffic (policy "hold") and waits for a person's decision until
+/// <paramref name="Deadline"/> (then it is rolled back): approvers sign <paramref name="EvidenceDigest"/> (ADR 0040).
+/// </summary>
+/// <param name="ModelName">The model.</param>
+/// <param name="ModelVersion">The held canary's version.</param>
+/// <param name="EvidenceDigest">Digest of the hold's evidence (version, counts, reason), recomputable from this entry.</param>
+/// <param name="CanaryRequests">Canary predictions seen.</param>
+/// <param name="ProductionRequests">Production predictions in the same window (0 on a first deployment).</param>
+/// <param name="Reason">Why the canary could not be judged.</param>
+/// <param name="Deadline">When it is rolled back if nobody decided.</param>
+public sealed record CanaryDecisionRequested(
+    string ModelName, int ModelVersion, string EvidenceDigest, int CanaryRequests, int ProductionRequests, string Reason, DateTimeOffset Deadline);
+
+/// <summary>An authenticated approver decided a held canary: "promote" or "rollback" (appended by the API as the approver).</summary>
+public sealed record CanaryDecisionSigned(string Approver, IReadOnlyList<string> Roles, string Decision, string Reason, string EvidenceDigest);
