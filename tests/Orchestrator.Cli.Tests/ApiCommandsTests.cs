@@ -1,8 +1,12 @@
 using System.IO.Compression;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Cli.Client;
 using Orchestrator.Contracts;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Operations.BaseModels;
 
 namespace Orchestrator.Cli.Tests;
 
@@ -130,6 +134,50 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         gone.Out.ShouldStartWith("NOT VERIFIED");
         gone.Out.ShouldContain("PinnedCheckpointMissing");
         malformed.ExitCode.ShouldBe(ExitCodes.BadInput);
+    }
+
+    [Fact]
+    public async Task BaseModelsList_OneRegistered_PrintsItsRow()
+    {
+        var weights = Path.Combine(CheckoutRoot(), "tests", "Orchestrator.Ml.Tests", "Fixtures", "torchvision", "tv-mobilenet_v3_small-f16.pt");
+        var registry = new BaseModelRegistry(api.Services.GetRequiredService<IAuditLedger>(), api.Services.GetRequiredService<BlobArtifactStore>(),
+            api.Services.GetRequiredService<BlobContainerClient>(), [Path.GetDirectoryName(weights)!]);
+        var (_, record, _) = await registry.RegisterAsync(new BaseModelRequest("cli-mnv3", "mobilenet_v3_small", weights, "torchvision 0.14, random weights", "none (random weights)", null),
+            Actor.User("alice", "ml-engineer"), "test", TestContext.Current.CancellationToken);
+
+        var result = await Cli.RunAsync(api, "base-models", "list", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        var lines = result.Out.Split('\n');
+        lines[0].ShouldStartWith("NAME");
+        lines[0].ShouldContain("REGISTERED BY");
+        var row = lines.Single(l => l.StartsWith("cli-mnv3 ", StringComparison.Ordinal));
+        row.ShouldContain("mobilenet_v3_small");
+        row.ShouldContain(record.Registration.WeightsDigest);
+        row.ShouldContain("none (random weights)");
+        row.ShouldContain("alice");
+    }
+
+    [Fact]
+    public async Task BaseModelsList_TakeOutOfRange_ExitsBadInput()
+    {
+        var result = await Cli.RunAsync(api, "base-models", "list", "--take", "500", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.BadInput);
+        result.Error.ShouldContain("400");
+    }
+
+    private static string CheckoutRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the checkout.");
     }
 
     [Fact]
