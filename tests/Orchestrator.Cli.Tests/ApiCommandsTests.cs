@@ -2,7 +2,10 @@ using System.IO.Compression;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Cli.Client;
 using Orchestrator.Contracts;
+using Orchestrator.Audit.Events;
+using Orchestrator.Audit.Ledger;
 using Orchestrator.Operations.Artifacts;
+using Orchestrator.Audit.Events.BaseModels;
 
 namespace Orchestrator.Cli.Tests;
 
@@ -130,6 +133,41 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
         gone.Out.ShouldStartWith("NOT VERIFIED");
         gone.Out.ShouldContain("PinnedCheckpointMissing");
         malformed.ExitCode.ShouldBe(ExitCodes.BadInput);
+    }
+
+    [Fact]
+    public async Task BaseModelsList_OneRegistered_PrintsItsRow()
+    {
+        // The registration as the registry records it (the import itself needs libtorch, which this test host does not load):
+        // listing reads these entries.
+        var weights = Digest.Of("cli-mnv3 weights"u8).ToString();
+        var registered = new BaseModelRegistered("cli-mnv3", "mobilenet_v3_small", "MobileNetV3Small", weights, "blob://artifacts/x", "/data/mnv3.pt", "PyTorch",
+            [$"mnv3.pt={weights}"], "torchvision 0.14, random weights", "none (random weights)", null, 5, 312, 1_500_000, ["F16"],
+            new Dictionary<string, string> { ["preprocessing.input_size"] = "224" });
+        await api.Services.GetRequiredService<IAuditLedger>().AppendAsync(AuditStreams.BaseModel("cli-mnv3"), registered,
+            new AuditContext(Actor.User("alice", "ml-engineer"), new Correlation("api/base-models/cli-mnv3", ""), "test", []), "base-model-registered",
+            TestContext.Current.CancellationToken);
+
+        var result = await Cli.RunAsync(api, "base-models", "list", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.Error);
+        var lines = result.Out.Split('\n');
+        lines[0].ShouldStartWith("NAME");
+        lines[0].ShouldContain("REGISTERED BY");
+        var row = lines.Single(l => l.StartsWith("cli-mnv3 ", StringComparison.Ordinal));
+        row.ShouldContain("mobilenet_v3_small");
+        row.ShouldContain(weights);
+        row.ShouldContain("none (random weights)");
+        row.ShouldContain("alice");
+    }
+
+    [Fact]
+    public async Task BaseModelsList_TakeOutOfRange_ExitsBadInput()
+    {
+        var result = await Cli.RunAsync(api, "base-models", "list", "--take", "500", "--token", api.Token("audrey", "auditor"));
+
+        result.ExitCode.ShouldBe(ExitCodes.BadInput);
+        result.Error.ShouldContain("400");
     }
 
     [Fact]

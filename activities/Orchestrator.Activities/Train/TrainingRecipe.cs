@@ -29,7 +29,7 @@ public static class TrainingRecipe
         var optimizer = spec.Optimizer ?? new OptimizerSpec();
         var schedule = spec.Schedule ?? new ScheduleSpec();
         var augmentation = spec.Augmentation is { } a
-            ? new AugmentationOptions(a.HorizontalFlip, a.CropPadding, (float)a.Brightness, (float)a.Contrast, (float)a.Saturation, (float)a.RandomErasing)
+            ? new AugmentationOptions(a.HorizontalFlip, a.CropPadding, (float)a.Brightness, (float)a.Contrast, (float)a.Saturation, (float)a.RandomErasing, (float)a.Rotation)
             : defaults.Augmentation;
         return defaults with
         {
@@ -107,11 +107,14 @@ public static class TrainingRecipe
             ["training.unfreeze"] = o.UnfreezeLastStages > 0 ? Invariant($"last {o.UnfreezeLastStages} stages after {o.UnfreezeAfterEpochs} epochs") : "never",
             ["training.backbone-lr-multiplier"] = Text(o.BackboneLearningRateMultiplier),
             ["training.augmentation"] = a.IsIdentity ? "none" : Invariant(
-                $"flip {(a.HorizontalFlip ? "on" : "off")}, crop padding {a.CropPadding}, brightness {Text(a.Brightness)}, contrast {Text(a.Contrast)}, saturation {Text(a.Saturation)}, random erasing {Text(a.RandomErasing)}"),
+                $"flip {(a.HorizontalFlip ? "on" : "off")}, crop padding {a.CropPadding}, brightness {Text(a.Brightness)}, contrast {Text(a.Contrast)}, saturation {Text(a.Saturation)}, random erasing {Text(a.RandomErasing)}, rotation {Text(a.Rotation)} degrees"),
         };
     }
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    // The augmentation's amounts are float32 in the trainer: written as float32, 0.1 reads "0.1", not its double widening.
+    private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -43,6 +43,25 @@ public sealed class EntryRows(LedgerDatabase database)
         return entries;
     }
 
+    /// <summary>The entries of stored type <paramref name="type"/> across all streams, in stream then version order, one page.</summary>
+    public async Task<IReadOnlyList<StoredEntry>> OfTypeAsync(string type, int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        await using var command = database.DataSource.CreateCommand(EventTables.EntriesOfType(database, Columns));
+        command.Parameters.Add(new() { Value = type });
+        command.Parameters.Add(new() { Value = (long)skip });
+        command.Parameters.Add(new() { Value = (long)take });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<StoredEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(Read(reader));
+        }
+
+        return entries;
+    }
+
     /// <summary>The entry with event id <paramref name="eventId"/>, or null.</summary>
     public async Task<StoredEntry?> ByIdAsync(Guid eventId, CancellationToken cancellationToken)
     {

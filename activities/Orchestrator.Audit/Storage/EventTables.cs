@@ -14,6 +14,10 @@ public static class EventTables
         $"SELECT {columns} FROM {Events(database)} WHERE stream_id = $1 AND version >= $2 "
         + "AND ($3::timestamptz IS NULL OR timestamp <= $3) ORDER BY version LIMIT $4";
 
+    /// <summary>Every entry of stored type $1 in stream then version order: $3 of them after skipping $2 (a listing of one kind of fact across streams).</summary>
+    public static string EntriesOfType(LedgerDatabase database, string columns) =>
+        $"SELECT {columns} FROM {Events(database)} WHERE type = $1 ORDER BY stream_id, version OFFSET $2 LIMIT $3";
+
     /// <summary>The entry with event id $1.</summary>
     public static string EntryById(LedgerDatabase database, string columns) => $"SELECT {columns} FROM {Events(database)} WHERE id = $1";
 

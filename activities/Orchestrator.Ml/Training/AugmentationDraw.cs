@@ -4,9 +4,10 @@ namespace Orchestrator.Ml.Training;
 /// The random choices of one image's augmentation: colour factors (1 = unchanged), horizontal flip and
 /// translation. Drawn in one fixed order from the batch's seeded random source, so the CPU preprocessor and the
 /// on-device path (<see cref="DeviceInput"/>) apply exactly the same transform to the same image. <see cref="Erase"/> is the
-/// random-erasing rectangle as fractions of the image side (null: nothing erased).
+/// random-erasing rectangle as fractions of the image side (null: nothing erased); <see cref="Rotation"/> the angle in degrees
+/// (counter-clockwise; 0: not rotated).
 /// </summary>
-public readonly record struct AugmentationDraw(float Brightness, float Contrast, float Saturation, bool Flip, int Dx, int Dy, EraseRectangle? Erase = null)
+public readonly record struct AugmentationDraw(float Brightness, float Contrast, float Saturation, bool Flip, int Dx, int Dy, EraseRectangle? Erase = null, float Rotation = 0f)
 {
     /// <summary>No change at all.</summary>
     public static AugmentationDraw Identity { get; } = new(1, 1, 1, false, 0, 0);
@@ -14,7 +15,7 @@ public readonly record struct AugmentationDraw(float Brightness, float Contrast,
     /// <summary>Whether any colour factor differs from 1.</summary>
     public bool ChangesColour => Brightness != 1 || Contrast != 1 || Saturation != 1;
 
-    /// <summary>Draws the next image's choices: brightness, contrast, saturation, flip, dx, dy (each only when enabled).</summary>
+    /// <summary>Draws the next image's choices: brightness, contrast, saturation, flip, dx, dy, erasing, rotation (each only when enabled).</summary>
     public static AugmentationDraw Next(AugmentationOptions options, Random random)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +28,9 @@ public readonly record struct AugmentationDraw(float Brightness, float Contrast,
         var dy = options.CropPadding > 0 ? random.Next(-options.CropPadding, options.CropPadding + 1) : 0;
         // Drawn last and only when enabled, so policies without erasing draw exactly the sequence they always drew.
         var erase = options.RandomErasing > 0 && random.NextDouble() < options.RandomErasing ? EraseRectangle.Next(random) : (EraseRectangle?)null;
-        return new AugmentationDraw(brightness, contrast, saturation, flip, dx, dy, erase);
+        // The same for rotation, drawn after erasing: policies without it draw what they drew before it existed.
+        var rotation = options.Rotation > 0 ? (float)(((random.NextDouble() * 2) - 1) * options.Rotation) : 0f;
+        return new AugmentationDraw(brightness, contrast, saturation, flip, dx, dy, erase, rotation);
     }
 
     private static float Factor(float amount, Random random) =>

@@ -5,8 +5,8 @@ namespace Orchestrator.Ml.Training;
 
 /// <summary>
 /// Turns a batch of input-size RGB bytes (N x H x W x 3, uint8) into the model's input on its device: the same
-/// arithmetic as <see cref="ImagePreprocessor"/> (scaling, colour jitter, flip, pad-and-crop, per-channel
-/// normalisation), op for op, as a few tensor operations on the whole batch. Only bytes cross to the device
+/// arithmetic as <see cref="ImagePreprocessor"/> (scaling, colour jitter, flip, pad-and-crop, rotation, per-channel
+/// normalisation, random erasing), op for op, as a few tensor operations on the whole batch. Only bytes cross to the device
 /// (a quarter of the float32 volume) and the CPU does no per-pixel work. On the CPU the result equals the
 /// preprocessor's to float rounding (docs/adr/0032-gpu-data-path-and-precision.md).
 /// </summary>
@@ -58,6 +58,11 @@ public sealed class DeviceInput : IDisposable
         if (augmentation.HorizontalFlip || augmentation.CropPadding > 0)
         {
             x = FlipAndShift(x, draws);
+        }
+
+        if (augmentation.Rotation > 0)
+        {
+            x = Rotate(x, draws);
         }
 
         var normalised = (x - mean) * inverseStd;
@@ -129,6 +134,25 @@ public sealed class DeviceInput : IDisposable
             .gather(2, sourceY.clamp(0, h - 1).view(n, 1, h, 1).expand(n, 3, h, w));
         var inside = insideY.view(n, 1, h, 1).logical_and(insideX.view(n, 1, 1, w));
         return shifted.masked_fill(inside.logical_not(), 0f);
+    }
+
+    // RandomRotation.Source for every pixel of every image: the same float64 operations in the same order, so the same
+    // nearest source pixel; images drawn without a rotation (angle 0) map every pixel onto itself.
+    private Tensor Rotate(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    {
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var trigonometry = draws.Select(d => RandomRotation.Trigonometry(d.Rotation)).ToArray();
+        var cos = tensor(trigonometry.Select(t => t.Cos).ToArray()).to(device).view(-1, 1, 1);
+        var sin = tensor(trigonometry.Select(t => t.Sin).ToArray()).to(device).view(-1, 1, 1);
+        var centre = (w - 1) / 2.0;
+        var dx = (arange(w, ScalarType.Float64, device) - centre).view(1, 1, w);
+        var dy = (arange(h, ScalarType.Float64, device) - centre).view(1, h, 1);
+        var u = ((cos * dx) - (sin * dy) + centre + 0.5).floor().to(ScalarType.Int64);
+        var v = ((sin * dx) + (cos * dy) + centre + 0.5).floor().to(ScalarType.Int64);
+        var inside = u.ge(0).logical_and(u.lt(w)).logical_and(v.ge(0)).logical_and(v.lt(h)).view(n, 1, h * w);
+        var index = ((v.clamp(0, h - 1) * w) + u.clamp(0, w - 1)).view(n, 1, h * w).expand(n, 3, h * w);
+        var rotated = x.reshape(n, 3, h * w).gather(2, index).masked_fill(inside.logical_not(), 0f);
+        return rotated.view(n, 3, h, w);
     }
 
     private Tensor PerImage(IEnumerable<float> values) => tensor(values.ToArray()).to(device).view(-1, 1, 1, 1);

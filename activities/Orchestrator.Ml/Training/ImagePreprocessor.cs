@@ -5,7 +5,7 @@ namespace Orchestrator.Ml.Training;
 /// <summary>
 /// Turns a decoded RGB image into the model's input: bilinear resize to the input size (straight to the
 /// square, or shorter side to <see cref="Models.Preprocessing.ResizeShorterSide"/> then a centred crop),
-/// optional augmentation (colour jitter, horizontal flip, pad-and-crop), scaling to [0,1] and per-channel
+/// optional augmentation (colour jitter, horizontal flip, pad-and-crop, rotation, random erasing), scaling to [0,1] and per-channel
 /// normalisation, written as CHW floats into a caller-owned span (no allocation per image). The one
 /// implementation of <see cref="Models.Preprocessing"/>: training, evaluation and serving all call it.
 /// </summary>
@@ -70,25 +70,56 @@ public sealed class ImagePreprocessor
             return;
         }
 
+        WriteDrawn(width, height, pixels, destination, sampling, augmentation.IsIdentity ? AugmentationDraw.Identity : AugmentationDraw.Next(augmentation, random!));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="image"/> transformed by exactly <paramref name="draw"/> (no random source; always the general path,
+    /// not the direct one): what a training batch applies to one image, for tests and for comparing the device path.
+    /// </summary>
+    public void Write(LabeledImage image, Span<float> destination, AugmentationDraw draw)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pixels = image.Pixels.Span;
+        if (image.Width <= 0 || image.Height <= 0 || pixels.Length != image.Width * image.Height * 3)
+        {
+            throw new ArgumentException($"Image of {image.Width}x{image.Height} has {pixels.Length} bytes; expected {image.Width * image.Height * 3}.", nameof(image));
+        }
+
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {ValuesPerImage} needed.", nameof(destination));
+        }
+
+        WriteDrawn(image.Width, image.Height, pixels, destination, Geometry(image.Width, image.Height), draw);
+    }
+
+    // Resize, colour jitter, then the geometry (rotation of the flipped and shifted image), normalisation, erasing.
+    private void WriteDrawn(int width, int height, ReadOnlySpan<byte> pixels, Span<float> destination, Sampling sampling, AugmentationDraw draw)
+    {
         var hwc = scratch is { } s && s.Length == size * size * 3 ? s : scratch = new float[size * size * 3];
         Resize(width, height, pixels, hwc, sampling);
-        var draw = augmentation.IsIdentity ? AugmentationDraw.Identity : AugmentationDraw.Next(augmentation, random!);
         ColourJitter.Apply(hwc, draw);
         var (flip, dx, dy) = (draw.Flip, draw.Dx, draw.Dy);
+        var rotates = draw.Rotation != 0;
+        var (cos, sin) = rotates ? RandomRotation.Trigonometry(draw.Rotation) : (1.0, 0.0);
 
         var plane = size * size;
         for (var y = 0; y < size; y++)
         {
-            var sy = y + dy;
             for (var x = 0; x < size; x++)
             {
-                var sx = (flip ? size - 1 - x : x) + dx;
-                var inside = (uint)sx < (uint)size && (uint)sy < (uint)size;
-                var source = ((sy * size) + sx) * 3;
+                // The rotated image's pixel (x, y) is the flipped and shifted image's (u, v), zero outside it.
+                var (u, v) = (x, y);
+                var rotatedInside = !rotates || RandomRotation.Source(x, y, size, cos, sin, out u, out v);
+                var sy = v + dy;
+                var sx = (flip ? size - 1 - u : u) + dx;
+                var inside = rotatedInside && (uint)sx < (uint)size && (uint)sy < (uint)size;
+                var source = inside ? ((sy * size) + sx) * 3 : 0;
                 for (var c = 0; c < 3; c++)
                 {
-                    var v = inside ? hwc[source + c] : 0f;
-                    destination[(c * plane) + (y * size) + x] = (v - mean[c]) * inverseStd[c];
+                    var value = inside ? hwc[source + c] : 0f;
+                    destination[(c * plane) + (y * size) + x] = (value - mean[c]) * inverseStd[c];
                 }
             }
         }

@@ -134,6 +134,11 @@ public sealed record TrainingOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Augmentation), Augmentation.RandomErasing, "The random-erasing probability must be in [0, 1].");
         }
+
+        if (!(Augmentation.Rotation is >= 0 and <= 180))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Augmentation), Augmentation.Rotation, "The rotation range must be in [0, 180] degrees.");
+        }
     }
 
     /// <summary>Whether the backbone needs its own optimiser group: a different learning rate, or stages unfrozen during the run.</summary>

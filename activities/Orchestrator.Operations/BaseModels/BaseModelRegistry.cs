@@ -19,7 +19,15 @@ namespace Orchestrator.Operations.BaseModels;
 public sealed record BaseModelRequest(string Name, string Architecture, string Location, string Source, string Licence, string? Description);
 
 /// <summary>A registered base model: its registration entry's event and when it was recorded.</summary>
-public sealed record BaseModelRecord(BaseModelRegistered Registration, string RegisteredBy, DateTimeOffset RegisteredAt);
+public sealed record BaseModelRecord(BaseModelRegistered Registration, string RegisteredBy, DateTimeOffset RegisteredAt)
+{
+    /// <summary>The record of a <see cref="BaseModelRegistered"/> entry: its actor registered it, at the entry's time.</summary>
+    public static BaseModelRecord From(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new BaseModelRecord((BaseModelRegistered)entry.Data, entry.Context.Actor.Id, entry.RecordedAt);
+    }
+}
 
 /// <summary>Why weights were refused; <see cref="Key"/> names the first key that does not fit (null for a damaged or unreadable file).</summary>
 public sealed class BaseModelRefusedException(string message, string? key = null, string? problem = null, Exception? inner = null) : Exception(message, inner)
@@ -72,9 +80,7 @@ public sealed class BaseModelRegistry(IAuditLedger ledger, BlobArtifactStore sto
     public async Task<BaseModelRecord?> FindAsync(string name, CancellationToken cancellationToken)
     {
         var entries = await ledger.ReadStreamAsync(AuditStreams.BaseModel(name), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entries.FirstOrDefault(e => e.Data is BaseModelRegistered) is { } entry
-            ? new BaseModelRecord((BaseModelRegistered)entry.Data, entry.Context.Actor.Id, entry.RecordedAt)
-            : null;
+        return entries.FirstOrDefault(e => e.Data is BaseModelRegistered) is { } entry ? BaseModelRecord.From(entry) : null;
     }
 
     private async Task<ImportedWeights> ImportAsync(BaseModelRequest request, CancellationToken cancellationToken)

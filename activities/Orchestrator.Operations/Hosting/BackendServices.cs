@@ -76,6 +76,7 @@ public static class BackendServices
         services.TryAddSingleton(sp => new BaseModelRegistry(sp.GetRequiredService<IAuditLedger>(), sp.GetRequiredService<BlobArtifactStore>(),
             sp.GetRequiredService<BlobContainerClient>(),
             sp.GetService<LocalDataRoots>()?.Roots ?? configuration.GetSection("Orchestrator:Data:LocalRoots").Get<string[]>() ?? []));
+        services.TryAddSingleton<BaseModelList>();
 
         services.AddOptions<PolicyCatalogOptions>().Bind(configuration.GetSection(PolicyCatalogOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyCatalogOptions>, PolicyCatalogValidation>());

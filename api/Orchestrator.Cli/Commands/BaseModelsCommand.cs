@@ -4,13 +4,14 @@ using static Orchestrator.Cli.Client.Output;
 
 namespace Orchestrator.Cli.Commands;
 
-/// <summary>`orchestrator base-models register|show`: pretrained weights runs fine-tune from.</summary>
+/// <summary>`orchestrator base-models register|list|show`: pretrained weights runs fine-tune from.</summary>
 public static class BaseModelsCommand
 {
     public static Command Create()
     {
-        var group = new Command("base-models", "Register and show base models (pretrained weights, checked key by key).");
+        var group = new Command("base-models", "Register, list and show base models (pretrained weights, checked key by key).");
         group.Subcommands.Add(Register());
+        group.Subcommands.Add(List());
         group.Subcommands.Add(Show());
         return group;
     }
@@ -38,6 +39,23 @@ public static class BaseModelsCommand
             };
             var registered = await api.PostAsync("/api/base-models", body, cancellationToken);
             Print(registered, output);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var take = new Option<int>("--take") { Description = "Page size (1-200).", DefaultValueFactory = _ => 50 };
+        var skip = new Option<int>("--skip") { Description = "Base models to skip.", DefaultValueFactory = _ => 0 };
+        var command = new Command("list", "List the registered base models by name.") { take, skip };
+        command.SetApiAction(async (parse, api, output, cancellationToken) =>
+        {
+            var page = await api.GetAsync($"/api/base-models?take={parse.GetValue(take)}&skip={parse.GetValue(skip)}", cancellationToken);
+            output.Table(page, page.GetProperty("items").EnumerateArray(),
+                ("name", e => Str(e, "name")), ("architecture", e => Str(e, "architecture")), ("weights", e => Str(e, "weightsDigest")),
+                ("source", e => Str(e, "source")), ("licence", e => Str(e, "licence")),
+                ("registered by", e => Str(e, "registeredBy")), ("registered at", e => Str(e, "registeredAt")));
             return ExitCodes.Ok;
         });
         return command;

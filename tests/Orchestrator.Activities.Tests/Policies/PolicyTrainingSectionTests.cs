@@ -34,7 +34,7 @@ public sealed class PolicyTrainingSectionTests : IDisposable
               "labelSmoothing": 0.1, "gradientClipNorm": 2.5,
               "earlyStopping": { "patience": 3, "minDelta": 0.001 },
               "imbalance": { "strategy": "focal-loss", "focalGamma": 1.5 },
-              "augmentation": { "horizontalFlip": false, "cropPadding": 8, "brightness": 0.1, "contrast": 0.2, "saturation": 0.3, "randomErasing": 0.25 }
+              "augmentation": { "horizontalFlip": false, "cropPadding": 8, "brightness": 0.1, "contrast": 0.2, "saturation": 0.3, "randomErasing": 0.25, "rotation": 15 }
             }
             """)!.AsObject();
         training.Remove("labelSmoothing"); // focal loss takes none
@@ -49,7 +49,7 @@ public sealed class PolicyTrainingSectionTests : IDisposable
         spec.GradientClipNorm.ShouldBe(2.5);
         spec.EarlyStopping.ShouldBe(new EarlyStoppingSpec(3, 0.001));
         spec.Imbalance.ShouldBe(new ImbalanceSpec("focal-loss", 1.5));
-        spec.Augmentation.ShouldBe(new AugmentationSpec(false, 8, 0.1, 0.2, 0.3, 0.25));
+        spec.Augmentation.ShouldBe(new AugmentationSpec(false, 8, 0.1, 0.2, 0.3, 0.25, 15));
     }
 
     [Theory]
@@ -61,6 +61,8 @@ public sealed class PolicyTrainingSectionTests : IDisposable
     [InlineData("earlyStopping", """{"patience":0}""", "training.earlyStopping.patience")]
     [InlineData("imbalance", """{"strategy":"smote"}""", "training.imbalance.strategy")]
     [InlineData("augmentation", """{"randomErasing":2}""", "training.augmentation.randomErasing")]
+    [InlineData("augmentation", """{"rotation":181}""", "training.augmentation.rotation")]
+    [InlineData("augmentation", """{"rotation":-5}""", "training.augmentation.rotation")]
     public void Catalog_TrainingKeyOutOfRange_RefusesTheDocumentNamingTheKey(string key, string value, string named)
     {
         var training = new JsonObject { ["architecture"] = "resnet18", ["epochs"] = 3, ["batchSize"] = 8, ["learningRate"] = 0.01, ["seed"] = 1, [key] = JsonNode.Parse(value) };

@@ -36,7 +36,7 @@ public sealed class BaseModelTrainingTests(PostgresDatabase database, BlobContai
     private static readonly TrainingSpec Recipe = new("mobilenet_v3_small", Epochs: 2, BatchSize: 8, LearningRate: 0.01, Seed: 9, null,
         new FineTuningSpec(FreezeBackbone: true, UnfreezeLastStages: 1, UnfreezeAfterEpochs: 1, BackboneLearningRateMultiplier: 0.5),
         LabelSmoothing: 0.1, EarlyStopping: new EarlyStoppingSpec(Patience: 2, MinDelta: 0.001), Imbalance: new ImbalanceSpec(ImbalanceSpec.ClassWeights),
-        Augmentation: new AugmentationSpec(RandomErasing: 0.5));
+        Augmentation: new AugmentationSpec(RandomErasing: 0.5, Rotation: 10));
 
     public void Dispose()
     {
@@ -76,6 +76,7 @@ public sealed class BaseModelTrainingTests(PostgresDatabase database, BlobContai
         recorded["training.label-smoothing"].ShouldBe("0.1");
         recorded["training.early-stopping"].ShouldBe("patience 2, min-delta 0.001");
         recorded["training.imbalance"].ShouldBe("class-weights");
+        recorded["training.augmentation"].ShouldEndWith("random erasing 0.5, rotation 10 degrees");
         recorded["training.recipe"].ShouldBe(TrainingRecipe.Verbatim(Recipe));
         recorded["preprocessing.resize_shorter_side"].ShouldBe("256");
         entry.Context.Evidence.ShouldContain(e => e.Name == "base-model-weights");

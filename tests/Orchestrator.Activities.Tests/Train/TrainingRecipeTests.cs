@@ -12,7 +12,7 @@ public sealed class TrainingRecipeTests
         new OptimizerSpec(OptimizerSpec.Sgd, WeightDecay: 5e-4, Momentum: 0.8),
         new ScheduleSpec(ScheduleSpec.ReduceOnPlateau, WarmupEpochs: 1, StepEpochs: 4, StepGamma: 0.5, PlateauPatience: 3, PlateauFactor: 0.2),
         LabelSmoothing: 0.1, GradientClipNorm: 1.5, new EarlyStoppingSpec(Patience: 4, MinDelta: 0.01), new ImbalanceSpec(ImbalanceSpec.ClassWeights),
-        new AugmentationSpec(HorizontalFlip: false, CropPadding: 8, Brightness: 0.1, Contrast: 0.3, Saturation: 0.4, RandomErasing: 0.25));
+        new AugmentationSpec(HorizontalFlip: false, CropPadding: 8, Brightness: 0.1, Contrast: 0.3, Saturation: 0.4, RandomErasing: 0.25, Rotation: 15));
 
     [Fact]
     public void Options_EveryKeySet_ReachesItsTrainerOption()
@@ -25,7 +25,7 @@ public sealed class TrainingRecipeTests
         (o.Schedule, o.WarmupEpochs, o.StepEpochs, o.StepGamma, o.PlateauPatience, o.PlateauFactor).ShouldBe((ScheduleKind.ReduceOnPlateau, 1, 4, 0.5, 3, 0.2));
         (o.LabelSmoothing, o.GradientClipNorm, o.EarlyStoppingPatience, o.MinDelta).ShouldBe((0.1, 1.5, 4, 0.01));
         o.Imbalance.ShouldBe(ImbalanceHandling.ClassWeights);
-        o.Augmentation.ShouldBe(new AugmentationOptions(false, 8, 0.1f, 0.3f, 0.4f, 0.25f));
+        o.Augmentation.ShouldBe(new AugmentationOptions(false, 8, 0.1f, 0.3f, 0.4f, 0.25f, 15f));
         Should.NotThrow(o.Validate);
     }
 
@@ -87,9 +87,10 @@ public sealed class TrainingRecipeTests
         described["training.imbalance"].ShouldBe("class-weights");
         described["training.unfreeze"].ShouldBe("last 2 stages after 3 epochs");
         described["training.backbone-lr-multiplier"].ShouldBe("0.1");
-        described["training.augmentation"].ShouldContain("random erasing 0.25");
+        described["training.augmentation"].ShouldBe("flip off, crop padding 8, brightness 0.1, contrast 0.3, saturation 0.4, random erasing 0.25, rotation 15 degrees");
         verbatim.ShouldContain("\"fineTuning\":{\"freezeBackbone\":true,\"unfreezeLastStages\":2,\"unfreezeAfterEpochs\":3,\"backboneLearningRateMultiplier\":0.1}");
         verbatim.ShouldContain("\"labelSmoothing\":0.1");
+        verbatim.ShouldContain("\"randomErasing\":0.25,\"rotation\":15}");
         verbatim.ShouldNotContain("heartbeatTimeout");
     }
 }

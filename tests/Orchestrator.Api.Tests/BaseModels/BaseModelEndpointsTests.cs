@@ -46,6 +46,64 @@ public sealed class BaseModelEndpointsTests : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task List_TwoRegistered_ListsThemByNameWithTheirTermsPageByPage()
+    {
+        using var engineer = _api.ClientAs("alice", "ml-engineer");
+        using var auditor = _api.ClientAs("carol", "auditor");
+        // Names that sort before any other test's, so they are the first page whatever else this class registered.
+        using var second = await engineer.PostAsJsonAsync("/api/base-models", Body("aaa-list-2", BaseModelFiles.MobileNet, licence: "Apache-2.0"), Token);
+        using var first = await engineer.PostAsJsonAsync("/api/base-models", Body("aaa-list-1", BaseModelFiles.MobileNet), Token);
+
+        using var all = await auditor.GetAsync("/api/base-models", Token);
+        using var page = await auditor.GetAsync("/api/base-models?take=1", Token);
+
+        (first.StatusCode, second.StatusCode).ShouldBe((HttpStatusCode.Created, HttpStatusCode.Created));
+        all.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var items = (await ReadAsync(all)).GetProperty("items").EnumerateArray().ToList();
+        items.Select(i => i.GetProperty("name").GetString()).Take(2).ShouldBe(["aaa-list-1", "aaa-list-2"]);
+        var listed = items[1];
+        listed.GetProperty("architecture").GetString().ShouldBe("mobilenet_v3_small");
+        listed.GetProperty("weightsDigest").GetString()
+            .ShouldBe((await ReadAsync(second)).GetProperty("registration").GetProperty("weightsDigest").GetString());
+        listed.GetProperty("source").GetString().ShouldBe("torchvision 0.14, random weights");
+        listed.GetProperty("licence").GetString().ShouldBe("Apache-2.0");
+        listed.GetProperty("format").GetString().ShouldBe("PyTorch");
+        listed.GetProperty("registeredBy").GetString().ShouldBe("alice");
+        listed.GetProperty("registeredAt").GetDateTimeOffset().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-10));
+        var firstPage = await ReadAsync(page);
+        firstPage.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ShouldBe(["aaa-list-1"]);
+        using var next = await auditor.GetAsync(firstPage.GetProperty("next").GetString(), Token);
+        (await ReadAsync(next)).GetProperty("items")[0].GetProperty("name").GetString().ShouldBe("aaa-list-2");
+    }
+
+    [Theory]
+    [InlineData("take=0", "take")]
+    [InlineData("take=201", "take")]
+    [InlineData("skip=-1", "skip")]
+    public async Task List_PagingOutOfRange_Returns400ProblemNamingTheParameter(string query, string parameter)
+    {
+        using var client = _api.ClientAs("carol", "auditor");
+
+        using var refused = await client.GetAsync($"/api/base-models?{query}", Token);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await ReadAsync(refused);
+        problem.GetProperty("type").GetString().ShouldBe("https://orchestrator.dev/problems/validation");
+        problem.GetProperty("errors").TryGetProperty(parameter, out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task List_Anonymous_Returns401()
+    {
+        using var client = _api.CreateClient();
+
+        using var refused = await client.GetAsync("/api/base-models", Token);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Register_WeightsOfAnotherArchitecture_Returns400NamingTheFirstBadKeyAndRecordsNothing()
     {
         using var client = _api.ClientAs("alice", "ml-engineer");

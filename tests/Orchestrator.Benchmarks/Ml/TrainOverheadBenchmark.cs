@@ -24,7 +24,8 @@ namespace Orchestrator.Benchmarks.Ml;
 /// uploaded to Blob Storage and an audit entry in PostgreSQL every epoch, the background loader with
 /// augmentation) against <see cref="BareTrainingLoop"/> on the same training images and network. The
 /// activity's training phase is timed by its own ledger entries (TrainingStarted to TrainingCompleted);
-/// the end-to-end variant also counts loading and decoding the dataset version from Blob Storage.
+/// the end-to-end variant also counts loading and decoding the dataset version from Blob Storage. "/resnet18" is the same
+/// comparison for a torchvision-layout ResNet-18 fine-tuned from a registered base model at 224 px (<see cref="TorchvisionTrainOverhead"/>).
 /// </summary>
 public sealed class TrainOverheadBenchmark : IBenchmark
 {
@@ -79,6 +80,7 @@ public sealed class TrainOverheadBenchmark : IBenchmark
 
             context.Ratio(bestPhase, bestBare, "samples/s");
             context.Ratio(bestEndToEnd, bestBare, "samples/s", "end-to-end");
+            await TorchvisionTrainOverhead.MeasureAsync(context, store, container, ledger, audit, cancellationToken);
         }
         finally
         {

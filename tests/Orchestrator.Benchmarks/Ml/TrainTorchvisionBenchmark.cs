@@ -66,7 +66,8 @@ public sealed class TrainTorchvisionBenchmark : IBenchmark
         context.Ratio(bestTrainer, bestBare, "images/s", variant);
     }
 
-    private static string FixturePath()
+    /// <summary>The shared torchvision fixture's BasicBlock checkpoint, used as it is.</summary>
+    internal static string FixturePath()
     {
         var fixtures = Environment.GetEnvironmentVariable("ORCHESTRATOR_SHARED_FIXTURES") is { Length: > 0 } overridden
             ? overridden

@@ -68,6 +68,19 @@ public sealed class DevicePathTests
     }
 
     [Fact]
+    public void DevicePath_Rotation_EqualsTheCpuPathExactly()
+    {
+        // Nearest-pixel rotation picks the same source pixel on both paths (RandomRotation's float64 arithmetic, op for op).
+        var rotating = new AugmentationOptions(Brightness: 0, Contrast: 0, Saturation: 0, Rotation: 30);
+        var (device, cpu, labels, cpuLabels) = BothPaths(Images(21, Size, Size), rotating, shuffle: true);
+        var (unrotated, _, _, _) = BothPaths(Images(21, Size, Size), rotating with { Rotation = 0 }, shuffle: true);
+
+        labels.ShouldBe(cpuLabels);
+        MaxDifference(device, cpu).ShouldBe(0);
+        MaxDifference(device, unrotated).ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
     public void DevicePath_NoAugmentation_EqualsTheCpuPathExactly()
     {
         var (device, cpu, labels, cpuLabels) = BothPaths(Images(13, Size, Size), AugmentationOptions.None, shuffle: false);
@@ -98,7 +111,8 @@ public sealed class DevicePathTests
         }
 
         var device = Orchestrator.Ml.Devices.ComputeDevice.Select("cuda");
-        var (onGpu, cpu, labels, cpuLabels) = BothPaths(Images(21, Size, Size), new AugmentationOptions(), shuffle: true, device);
+        // Every transform at once; a rotation that picked another source pixel on the GPU would differ by far more than rounding.
+        var (onGpu, cpu, labels, cpuLabels) = BothPaths(Images(21, Size, Size), new AugmentationOptions(RandomErasing: 0.5f, Rotation: 30), shuffle: true, device);
 
         labels.ShouldBe(cpuLabels);
         MaxDifference(onGpu, cpu).ShouldBeLessThan(1e-4);

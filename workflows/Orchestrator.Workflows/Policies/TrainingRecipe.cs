@@ -53,7 +53,9 @@ public sealed record ImbalanceSpec(string Strategy = ImbalanceSpec.None, double 
 /// <param name="Contrast">Colour jitter: contrast factor from [1-c, 1+c], c in [0, 1].</param>
 /// <param name="Saturation">Colour jitter: saturation factor from [1-s, 1+s], s in [0, 1].</param>
 /// <param name="RandomErasing">Probability in [0, 1] of erasing one random rectangle (torchvision's RandomErasing).</param>
-public sealed record AugmentationSpec(bool HorizontalFlip = true, int CropPadding = 4, double Brightness = 0.2, double Contrast = 0.2, double Saturation = 0.2, double RandomErasing = 0);
+/// <param name="Rotation">Random rotation by an angle drawn from [-r, r] degrees, r in [0, 180] (torchvision's RandomRotation: nearest pixel, zero fill); 0 never rotates.</param>
+public sealed record AugmentationSpec(bool HorizontalFlip = true, int CropPadding = 4, double Brightness = 0.2, double Contrast = 0.2, double Saturation = 0.2, double RandomErasing = 0,
+    double Rotation = 0);
 
 /// <summary>The range rules of the "training" section, one message per broken rule, naming the key; empty when it is valid.</summary>
 public static class TrainingSpecRules
@@ -127,6 +129,7 @@ public static class TrainingSpecRules
             Check(a.Contrast is >= 0 and <= 1, "augmentation.contrast", "must be in [0, 1]");
             Check(a.Saturation is >= 0 and <= 1, "augmentation.saturation", "must be in [0, 1]");
             Check(a.RandomErasing is >= 0 and <= 1, "augmentation.randomErasing", "must be in [0, 1]");
+            Check(a.Rotation is >= 0 and <= 180, "augmentation.rotation", "must be in [0, 180] degrees");
         }
 
         return problems;
