@@ -62,7 +62,7 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
         var slices = sliceFile is { } f ? await store.PutAsync(f.Content, SliceMetadata.MediaType(f.Path), cancellationToken).ConfigureAwait(false) : null;
 
         var stored = await store.PutAsync(ManifestJson.ToCanonicalBytes(manifest), ManifestMediaType, cancellationToken).ConfigureAwait(false);
-        var classCounts = manifest.Classes.ToDictionary(c => c, c => manifest.Items.Count(i => i.Label == c), StringComparer.Ordinal);
+        var classCounts = manifest.Classes.ToDictionary(c => c, c => manifest.Items.Count(i => i.Labels?.Contains(c, StringComparer.Ordinal) ?? i.Label == c), StringComparer.Ordinal);
         await audit.RecordAsync(input.RunId,
             new DatasetAcquired(manifest.Source, stored.Digest, manifest.Items.Count, classCounts, terms.Licence, terms.Retention),
             "dataset-acquired",
@@ -107,13 +107,31 @@ public sealed class AcquireActivities(BlobArtifactStore store, StageAudit audit,
                 "synthetic" => new SyntheticShapesSource(SyntheticParameters.Parse(source.Parameters)),
                 "image-folder" => new ImageFolderSource(Tree(source), $"image-folder:{source.Location}"),
                 "cifar10" => await Cifar10Source.OpenAsync(Tree(source), cancellationToken).ConfigureAwait(false),
-                _ => throw new ArgumentException($"Unknown dataset source kind '{source.Kind}': use \"synthetic\", \"image-folder\" or \"cifar10\"."),
+                IAcquireActivities.MultiLabelKind => MultiLabel(source),
+                _ => throw new ArgumentException($"Unknown dataset source kind '{source.Kind}': use \"synthetic\", \"image-folder\", \"cifar10\" or \"{IAcquireActivities.MultiLabelKind}\"."),
             };
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException)
         {
             throw InvalidSource(e);
         }
+    }
+
+    /// <summary>A multi-label source: parameter "labels" names its label file, "delimiter" the labels column's separator, "classes" (comma-separated) its vocabulary.</summary>
+    private MultiLabelFolderSource MultiLabel(DatasetSource source)
+    {
+        var labels = source.Parameters.GetValueOrDefault(IAcquireActivities.LabelsParameter)
+            ?? throw new ArgumentException($"A {IAcquireActivities.MultiLabelKind} source needs the parameter \"{IAcquireActivities.LabelsParameter}\": its label file (.csv or .jsonl) inside the location.");
+        var delimiter = source.Parameters.GetValueOrDefault(IAcquireActivities.DelimiterParameter) switch
+        {
+            null => MultiLabelFile.DefaultDelimiter,
+            [var one] when one is not (',' or '"') && !char.IsWhiteSpace(one) => one,
+            _ => throw new ArgumentException($"The parameter \"{IAcquireActivities.DelimiterParameter}\" must be one character other than a comma, a quote or a space."),
+        };
+        var classes = source.Parameters.GetValueOrDefault(IAcquireActivities.ClassesParameter) is { } list
+            ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : null;
+        return new MultiLabelFolderSource(Tree(source), labels, delimiter, classes, $"{IAcquireActivities.MultiLabelKind}:{source.Location}");
     }
 
     private static ApplicationFailureException InvalidSource(Exception e) =>

@@ -59,10 +59,11 @@ public static class DatasetIngestor
             }
 
             items.Add(new ManifestItem(image.ItemId, digest, image.Content.LongLength, image.Label, image.Slices,
-                PerceptualHash.Format(PerceptualHash.DHash(pixels!))));
+                PerceptualHash.Format(PerceptualHash.DHash(pixels!)), image.Labels));
         }
 
-        var classes = source.Classes ?? [.. items.Select(i => i.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        return new IngestResult(new DatasetManifest(name, source.Description, classes, terms, items), corrupt);
+        var seenLabels = source.Task == TaskKind.MultiLabel ? items.SelectMany(i => i.Labels ?? []) : items.Select(i => i.Label);
+        var classes = source.Classes ?? [.. seenLabels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new IngestResult(new DatasetManifest(name, source.Description, classes, terms, items, source.Task), corrupt);
     }
 }

@@ -3,9 +3,11 @@ namespace Orchestrator.Ml.Data;
 /// <summary>
 /// One image as a source delivers it: the stored bytes plus what the source knows about it. A source
 /// that cannot produce an item's bytes (a truncated CIFAR record) sets <see cref="Problem"/> instead,
-/// so the corrupt-image report lists it rather than the whole load failing.
+/// so the corrupt-image report lists it rather than the whole load failing. A multi-label source sets
+/// <see cref="Labels"/> (the item's label set) and <see cref="Label"/> to the set joined with '|'.
 /// </summary>
-public sealed record SourceImage(string ItemId, string Label, IReadOnlyDictionary<string, string> Slices, byte[] Content, string? Problem = null);
+public sealed record SourceImage(
+    string ItemId, string Label, IReadOnlyDictionary<string, string> Slices, byte[] Content, string? Problem = null, IReadOnlyList<string>? Labels = null);
 
 /// <summary>Where a dataset's images come from: an image folder, CIFAR-10 batches, the synthetic generator.</summary>
 public interface IImageSource
@@ -15,6 +17,9 @@ public interface IImageSource
 
     /// <summary>The label vocabulary when the source fixes it (CIFAR-10, synthetic); null to use the labels seen.</summary>
     IReadOnlyList<string>? Classes { get; }
+
+    /// <summary>Single-label unless the source delivers label sets.</summary>
+    Contracts.TaskKind Task => Contracts.TaskKind.SingleLabel;
 
     /// <summary>The images, in a deterministic order.</summary>
     IAsyncEnumerable<SourceImage> ReadAsync(CancellationToken cancellationToken);

@@ -1,16 +1,21 @@
 using System.Text.Json;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Ml.Data;
 
 /// <summary>
 /// The canonical JSON of a manifest: fixed property order, items sorted by id (ordinal), slice keys
 /// sorted, no whitespace, UTF-8. Equal manifests give equal bytes, so the digest names the content,
-/// not the order in which a loader happened to list files.
+/// not the order in which a loader happened to list files. A multi-label manifest adds "task":"multi-label" and
+/// each item's "labels"; single-label manifests are written exactly as before, so their digests do not change.
 /// </summary>
 public static class ManifestJson
 {
     /// <summary>Version of this format, written into the document.</summary>
     public const int FormatVersion = 1;
+
+    /// <summary>The "task" value of a multi-label manifest.</summary>
+    public const string MultiLabelTask = "multi-label";
 
     public static byte[] ToCanonicalBytes(DatasetManifest manifest)
     {
@@ -22,6 +27,11 @@ public static class ManifestJson
             json.WriteNumber("format", FormatVersion);
             json.WriteString("name", manifest.Name);
             json.WriteString("source", manifest.Source);
+            if (manifest.Task == TaskKind.MultiLabel)
+            {
+                json.WriteString("task", MultiLabelTask);
+            }
+
             json.WriteStartArray("classes");
             foreach (var label in manifest.Classes)
             {
@@ -60,12 +70,16 @@ public static class ManifestJson
             }
 
             var terms = root.GetProperty("terms");
+            var task = !root.TryGetProperty("task", out var kind) ? TaskKind.SingleLabel
+                : kind.GetString() == MultiLabelTask ? TaskKind.MultiLabel
+                : throw new FormatException($"Unknown manifest task {kind}.");
             return new DatasetManifest(
                 Text(root, "name"),
                 Text(root, "source"),
                 [.. root.GetProperty("classes").EnumerateArray().Select(c => c.GetString() ?? throw new FormatException("null class"))],
                 new DatasetTerms(Text(terms, "licence"), Text(terms, "consent"), Text(terms, "retention")),
-                [.. root.GetProperty("items").EnumerateArray().Select(ReadItem)]);
+                [.. root.GetProperty("items").EnumerateArray().Select(ReadItem)],
+                task);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -88,6 +102,17 @@ public static class ManifestJson
 
         json.WriteEndObject();
         json.WriteString("dhash", item.PerceptualHash);
+        if (item.Labels is not null)
+        {
+            json.WriteStartArray("labels");
+            foreach (var label in item.Labels.Order(StringComparer.Ordinal))
+            {
+                json.WriteStringValue(label);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 
@@ -97,7 +122,8 @@ public static class ManifestJson
         item.GetProperty("bytes").GetInt64(),
         Text(item, "label"),
         item.GetProperty("slices").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal),
-        Text(item, "dhash"));
+        Text(item, "dhash"),
+        item.TryGetProperty("labels", out var labels) ? [.. labels.EnumerateArray().Select(l => l.GetString() ?? throw new FormatException("null label"))] : null);
 
     private static string Text(JsonElement element, string name) =>
         element.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null.");

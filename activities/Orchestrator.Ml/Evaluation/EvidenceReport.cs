@@ -15,6 +15,11 @@ namespace Orchestrator.Ml.Evaluation;
 public sealed record ModelCardFacts(string IntendedUse, string OutOfScope, string TrainingData, IReadOnlyDictionary<string, string>? Training = null,
     string? LabelAudit = null);
 
+/// <summary>A multi-label model's figures on the test split at the thresholds chosen on the validation split.</summary>
+/// <param name="Metrics">Per-label precision, recall, F1 and average precision, macro/micro F1 and mean average precision.</param>
+/// <param name="Thresholds">Each label's decision threshold and how it was chosen.</param>
+public sealed record MultiLabelEvidence(MultiLabel.MultiLabelMetrics Metrics, IReadOnlyList<MultiLabel.LabelThreshold> Thresholds);
+
 /// <summary>One check of the evaluation gate as the report shows it.</summary>
 /// <param name="Check">The check's name (as a policy waiver names it after "evaluation.").</param>
 /// <param name="Outcome">"passed", "failed", "not-measured" or "waived".</param>
@@ -26,7 +31,8 @@ public sealed record GateCheckLine(string Check, string Outcome, string Detail, 
 /// The evaluation evidence approvers review: identity of model and data, all metrics, slices,
 /// robustness, the champion comparison, parity, and the training history. Rendered as JSON (the
 /// machine-readable record whose digest goes into the audit event), Markdown, a model card and PNG plots.
-/// <see cref="Gate"/> holds the evaluation gate's checks with their outcomes (null in reports from before they were shown).
+/// <see cref="Gate"/> holds the evaluation gate's checks with their outcomes (null in reports from before they were shown);
+/// <see cref="MultiLabel"/> a multi-label model's per-label figures and thresholds (null for single-label models).
 /// </summary>
 public sealed record EvidenceReport(
     string ModelName,
@@ -42,7 +48,8 @@ public sealed record EvidenceReport(
     double ParityMaxAbsError,
     IReadOnlyList<EpochMetrics> TrainingHistory,
     ModelCardFacts Card,
-    IReadOnlyList<GateCheckLine>? Gate = null)
+    IReadOnlyList<GateCheckLine>? Gate = null,
+    MultiLabelEvidence? MultiLabel = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -57,6 +57,35 @@ public sealed class OnnxEvaluator : IDisposable
     /// </summary>
     public Predictions Evaluate(IReadOnlyList<LabeledImage> images, int batchSize = 32, IImagePerturbation? perturbation = null, CancellationToken cancellationToken = default)
     {
+        var (labels, probabilities) = Run(images, batchSize, perturbation, sigmoid: false, cancellationToken);
+        return new Predictions(ClassCount, labels, probabilities, images.Select(i => i.Slices).ToArray());
+    }
+
+    /// <summary>
+    /// A multi-label model's per-label sigmoid probabilities on <paramref name="images"/>, which must carry their multi-hot
+    /// <see cref="LabeledImage.Targets"/>. A row with any non-finite logit becomes a row of NaN (sigmoid would turn an
+    /// infinity into a confident 0 or 1), counted by <see cref="MultiLabel.MultiLabelPredictions.NonFiniteCount"/>.
+    /// </summary>
+    public MultiLabel.MultiLabelPredictions EvaluateMultiLabel(IReadOnlyList<LabeledImage> images, int batchSize = 32, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var truth = new bool[images.Count * ClassCount];
+        for (var i = 0; i < images.Count; i++)
+        {
+            var targets = images[i].Targets is { } t && t.Length == ClassCount ? t
+                : throw new ArgumentException($"Image {i} has {images[i].Targets?.Length ?? 0} multi-hot targets; the model has {ClassCount} labels.", nameof(images));
+            for (var k = 0; k < ClassCount; k++)
+            {
+                truth[(i * ClassCount) + k] = targets[k] > 0.5f;
+            }
+        }
+
+        var (_, probabilities) = Run(images, batchSize, null, sigmoid: true, cancellationToken);
+        return new MultiLabel.MultiLabelPredictions(ClassCount, truth, probabilities);
+    }
+
+    private (int[] Labels, float[] Probabilities) Run(IReadOnlyList<LabeledImage> images, int batchSize, IImagePerturbation? perturbation, bool sigmoid, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var perImage = Preprocessor.ValuesPerImage;
@@ -105,7 +134,14 @@ public sealed class OnnxEvaluator : IDisposable
                 }
 
                 session.Run(runOptions, [inputName], [batchIn], [outputName], [batchOut]);
-                Softmax.Rows(output.AsSpan(0, count * ClassCount), probabilities.AsSpan(start * ClassCount, count * ClassCount), ClassCount);
+                if (sigmoid)
+                {
+                    Sigmoid(output.AsSpan(0, count * ClassCount), probabilities.AsSpan(start * ClassCount, count * ClassCount), ClassCount);
+                }
+                else
+                {
+                    Softmax.Rows(output.AsSpan(0, count * ClassCount), probabilities.AsSpan(start * ClassCount, count * ClassCount), ClassCount);
+                }
             }
         }
         finally
@@ -114,7 +150,19 @@ public sealed class OnnxEvaluator : IDisposable
             partialOut?.Dispose();
         }
 
-        return new Predictions(ClassCount, labels, probabilities, images.Select(i => i.Slices).ToArray());
+        return (labels, probabilities);
+    }
+
+    private static void Sigmoid(ReadOnlySpan<float> logits, Span<float> probabilities, int labels)
+    {
+        for (var row = 0; row < logits.Length; row += labels)
+        {
+            var finite = InputChecks.IsFinite(logits.Slice(row, labels));
+            for (var k = row; k < row + labels; k++)
+            {
+                probabilities[k] = finite ? (float)(1 / (1 + Math.Exp(-logits[k]))) : float.NaN;
+            }
+        }
     }
 
     public void Dispose()

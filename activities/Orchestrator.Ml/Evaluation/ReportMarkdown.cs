@@ -18,6 +18,7 @@ internal static class ReportMarkdown
         }
 
         Gate(s, r.Gate);
+        MultiLabelTable(s, r);
         Line(s, $"\n## Summary\n\n| metric | value |\n|---|---|");
         Line(s, $"| accuracy | {m.Accuracy:0.0000} |\n| macro precision / recall / F1 | {m.MacroPrecision:0.0000} / {m.MacroRecall:0.0000} / {m.MacroF1:0.0000} |");
         Line(s, $"| micro precision / recall / F1 | {m.MicroPrecision:0.0000} / {m.MicroRecall:0.0000} / {m.MicroF1:0.0000} |");
@@ -85,6 +86,7 @@ internal static class ReportMarkdown
             }
         }
 
+        MultiLabelTable(s, r);
         Line(s, $"\n## Performance\n\nTest accuracy {r.Metrics.Accuracy:0.0000}, macro F1 {r.Metrics.MacroF1:0.0000}, ECE {r.Metrics.ExpectedCalibrationError:0.0000} on {r.Metrics.Count} images.");
         if (r.Gate is { } gate && gate.Any(c => c.Outcome is "waived" or "not-measured"))
         {
@@ -147,6 +149,34 @@ internal static class ReportMarkdown
     }
 
     private static string Slice(SliceResult? slice) => slice is null ? "no slice large enough" : $"{slice.Attribute}={slice.Value}";
+
+    /// <summary>Per-label figures and the thresholds they were taken at; a label absent from the test split shows "n/a" for AP.</summary>
+    private static void MultiLabelTable(StringBuilder s, EvidenceReport r)
+    {
+        if (r.MultiLabel is not { } ml)
+        {
+            return;
+        }
+
+        var m = ml.Metrics;
+        Line(s, $"\n## Multi-label tagging\n\nMean average precision {Figure(m.MeanAveragePrecision)} over {m.PerLabel.Count - m.LabelsWithoutPositives} of {m.PerLabel.Count} labels present in the test split; "
+            + $"macro F1 {m.MacroF1:0.0000}, micro F1 {m.MicroF1:0.0000}, subset accuracy {m.SubsetAccuracy:0.0000}, Hamming loss {m.HammingLoss:0.0000} on {m.Count} images.");
+        Line(s, "\n| label | threshold | chosen by | precision | recall | F1 | average precision | support |\n|---|---|---|---|---|---|---|---|");
+        foreach (var label in m.PerLabel)
+        {
+            var threshold = ml.Thresholds.FirstOrDefault(t => t.Label == label.Label);
+            var basis = threshold?.Basis switch
+            {
+                MultiLabel.ThresholdBasis.MaximisedValidationF1 => Invariant($"max validation F1 ({threshold.ValidationF1:0.0000})"),
+                MultiLabel.ThresholdBasis.NoValidationPositives => "default: no validation positive",
+                _ => "not recorded",
+            };
+            var name = label.Label < r.ClassNames.Count ? r.ClassNames[label.Label] : Invariant($"#{label.Label}");
+            Line(s, $"| {name} | {label.Threshold:0.0000} | {basis} | {label.Precision:0.0000} | {label.Recall:0.0000} | {label.F1:0.0000} | {Figure(label.AveragePrecision)} | {label.Support} |");
+        }
+    }
+
+    private static string Figure(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static void Line(StringBuilder s, FormattableString text) => s.AppendLine(text.ToString(CultureInfo.InvariantCulture));
 

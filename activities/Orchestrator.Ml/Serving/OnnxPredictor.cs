@@ -61,7 +61,13 @@ public sealed class OnnxPredictor : IDisposable
     /// Class probabilities for each image (row-major, <see cref="ClassCount"/> per image). Throws
     /// <see cref="NonFiniteOutputException"/> when the model's logits for any image are not finite.
     /// </summary>
-    public float[] Predict(IReadOnlyList<RgbImage> images)
+    public float[] Predict(IReadOnlyList<RgbImage> images) => Predict(images, Contracts.TaskKind.SingleLabel);
+
+    /// <summary>
+    /// Per image: class probabilities (single-label: softmax over <see cref="ClassCount"/>) or each label's own
+    /// probability (multi-label: a sigmoid per label). Throws <see cref="NonFiniteOutputException"/> like the overload above.
+    /// </summary>
+    public float[] Predict(IReadOnlyList<RgbImage> images, Contracts.TaskKind task)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
@@ -104,7 +110,18 @@ public sealed class OnnxPredictor : IDisposable
         }
 
         var probabilities = new float[logits.Length];
-        Softmax.Rows(logits, probabilities, ClassCount);
+        if (task == Contracts.TaskKind.MultiLabel)
+        {
+            for (var k = 0; k < logits.Length; k++)
+            {
+                probabilities[k] = (float)(1 / (1 + Math.Exp(-logits[k])));
+            }
+        }
+        else
+        {
+            Softmax.Rows(logits, probabilities, ClassCount);
+        }
+
         return probabilities;
     }
 

@@ -8,7 +8,7 @@ namespace Orchestrator.Ml.Training;
 /// <see cref="HostBufferPool"/>, <see cref="Draws"/> the images' augmentation choices (null for none), applied on the
 /// device by <see cref="DeviceInput"/>.
 /// </summary>
-public sealed record DeviceBatch(int Index, int Count, Tensor Pixels, long[] Labels, AugmentationDraw[]? Draws);
+public sealed record DeviceBatch(int Index, int Count, Tensor Pixels, long[] Labels, AugmentationDraw[]? Draws, float[]? Targets = null);
 
 /// <summary>
 /// Fills the batches of one epoch into pinned, reused host buffers on a background thread while the model trains
@@ -164,6 +164,9 @@ public sealed class DeviceBatchLoader : IDisposable
                 var start = b * pool.BatchSize;
                 var count = Math.Min(pool.BatchSize, images.Count - start);
                 var labels = new long[count];
+                // Multi-label images carry multi-hot targets (items x labels) instead of a class.
+                var labelCount = images[order[start]].Targets?.Length ?? 0;
+                var targets = labelCount > 0 ? new float[count * labelCount] : null;
                 var draws = augmentation.IsIdentity ? null : new AugmentationDraw[count];
                 var random = augmentation.IsIdentity ? null : new Random(SeedMix.Of(seed, epoch, b));
                 for (var i = 0; i < count; i++)
@@ -186,6 +189,11 @@ public sealed class DeviceBatchLoader : IDisposable
                     var image = images[order[start + i]];
                     preprocessor.WriteBytes(image, buffer.bytes.Slice(i * perImage, perImage));
                     labels[i] = image.Label;
+                    if (targets is not null)
+                    {
+                        (image.Targets is { } t && t.Length == labelCount ? t : throw new ArgumentException($"Image {order[start + i]} has {image.Targets?.Length ?? 0} targets; the batch has {labelCount} labels."))
+                            .CopyTo(targets, i * labelCount);
+                    }
                 }
 
                 // Streamed images may each wait for Blob Storage: fetch them side by side.
@@ -202,7 +210,7 @@ public sealed class DeviceBatchLoader : IDisposable
                 }
 
                 var pixels = count == pool.BatchSize ? buffer : buffer.narrow(0, 0, count).DetachFromDisposeScope();
-                writer.WriteAsync((new DeviceBatch(b, count, pixels, labels, draws), buffer), token).AsTask().GetAwaiter().GetResult();
+                writer.WriteAsync((new DeviceBatch(b, count, pixels, labels, draws, targets), buffer), token).AsTask().GetAwaiter().GetResult();
             }
 
             writer.Complete();

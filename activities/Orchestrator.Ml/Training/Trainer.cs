@@ -122,6 +122,34 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return Evaluate(model, images, device, buffers, input, "evaluation", cancellationToken);
     }
 
+    /// <summary>
+    /// A multi-label model's sigmoid probabilities on a split with the images' true label sets: the input of
+    /// <see cref="Evaluation.MultiLabel.DecisionThresholds.Choose"/> on the validation split and of the metrics.
+    /// </summary>
+    public Evaluation.MultiLabel.MultiLabelPredictions PredictMultiLabel(ImageClassifier model, IReadOnlyList<LabeledImage> images, Device device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(device);
+        Devices.BackendSelfCheck.EnsurePassed(device);
+        model.eval();
+        using var noGrad = no_grad();
+        using var buffers = new HostBufferPool(options.BatchSize, preprocessor.Preprocessing.InputSize, device);
+        using var input = new DeviceInput(preprocessor.Preprocessing, device);
+        using var loader = new DeviceBatchLoader(images, preprocessor, AugmentationOptions.None, buffers, false, options.Seed, 0, cancellationToken);
+        var truth = new List<float>();
+        var probabilities = new List<float>();
+        foreach (var batch in loader.ReadAll())
+        {
+            using var scope = NewDisposeScope();
+            var x = input.ToModelInput(batch.Pixels, batch.Draws, AugmentationOptions.None);
+            probabilities.AddRange(model.call(x).sigmoid().cpu().data<float>().ToArray());
+            truth.AddRange(batch.Targets ?? throw new ArgumentException("Multi-label predictions need images with multi-hot targets (LabeledImage.Targets)."));
+        }
+
+        return new Evaluation.MultiLabel.MultiLabelPredictions(model.Spec.NumClasses, [.. truth.Select(t => t > 0.5f)], [.. probabilities]);
+    }
+
     private (double Loss, double Accuracy) Evaluate(ImageClassifier model, IReadOnlyList<LabeledImage> images, Device device, HostBufferPool buffers, DeviceInput input,
         string where, CancellationToken cancellationToken)
     {
@@ -139,8 +167,17 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
                 using var scope = NewDisposeScope();
                 var (x, y) = ToTensors(batch, input, AugmentationOptions.None, device);
                 var logits = model.call(x);
-                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
-                correct += logits.argmax(1).eq(y).sum().item<long>();
+                if (MultiLabel)
+                {
+                    // Summed over labels and items, then divided by the labels: the per-image mean the training loss reports.
+                    lossSum += nn.functional.binary_cross_entropy_with_logits(logits, y, reduction: nn.Reduction.Sum).item<float>() / logits.shape[1];
+                    correct += ExactMatches(logits, y);
+                }
+                else
+                {
+                    lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                }
             }
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
@@ -196,7 +233,7 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         var (x, y) = ToTensors(batch, input, options.Augmentation, device);
         optimizer.zero_grad();
         var logits = model.call(x);
-        var loss = Losses.Compute(options, logits, y, classWeights);
+        var loss = MultiLabel ? nn.functional.binary_cross_entropy_with_logits(logits, y) : Losses.Compute(options, logits, y, classWeights);
         var batchLoss = loss.item<float>();
         if (!float.IsFinite(batchLoss))
         {
@@ -214,16 +251,23 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
 
         optimizer.step();
         totals.LossSum += batchLoss * batch.Count;
-        totals.Correct += logits.argmax(1).eq(y).sum().item<long>();
+        totals.Correct += MultiLabel ? ExactMatches(logits, y) : logits.argmax(1).eq(y).sum().item<long>();
         totals.Seen += batch.Count;
         totals.LearningRate = lr;
         callbacks.OnBatch?.Invoke(new TrainingProgress(epoch + 1, batch.Index + 1, batchCount, batchLoss, lr));
     }
 
-    private static (Tensor X, Tensor Y) ToTensors(DeviceBatch batch, DeviceInput input, AugmentationOptions augmentation, Device device)
+    private bool MultiLabel => options.Task == Contracts.TaskKind.MultiLabel;
+
+    // A multi-label image counts as correct when every label's decision at probability 0.5 (logit 0) matches (subset accuracy).
+    private static long ExactMatches(Tensor logits, Tensor targets) => logits.gt(0).eq(targets.gt(0.5f)).all(1).sum().item<long>();
+
+    private (Tensor X, Tensor Y) ToTensors(DeviceBatch batch, DeviceInput input, AugmentationOptions augmentation, Device device)
     {
         var x = input.ToModelInput(batch.Pixels, batch.Draws, augmentation);
-        var y = tensor(batch.Labels, [batch.Count]).to(device);
+        var y = !MultiLabel ? tensor(batch.Labels, [batch.Count]).to(device)
+            : batch.Targets is { } targets ? tensor(targets, [batch.Count, targets.Length / batch.Count]).to(device)
+            : throw new ArgumentException("A multi-label run needs images with multi-hot targets (LabeledImage.Targets).");
         return (x, y);
     }
 

@@ -46,6 +46,9 @@ public enum ImbalanceHandling
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Single-label: softmax head, cross-entropy. Multi-label: one sigmoid per label, binary cross-entropy on multi-hot targets.</summary>
+    public Contracts.TaskKind Task { get; init; } = Contracts.TaskKind.SingleLabel;
+
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
@@ -111,6 +114,11 @@ public sealed record TrainingOptions
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Label smoothing must be in [0, 1).");
+        }
+
+        if (Task == Contracts.TaskKind.MultiLabel && (Imbalance != ImbalanceHandling.None || LabelSmoothing > 0))
+        {
+            throw new ArgumentException("Class weights, focal loss, oversampling and label smoothing are defined over one class per image; a multi-label run takes none of them.", nameof(Task));
         }
 
         if (LabelSmoothing > 0 && Imbalance == ImbalanceHandling.FocalLoss)

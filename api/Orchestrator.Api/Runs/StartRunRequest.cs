@@ -2,6 +2,7 @@ using FluentValidation;
 using Orchestrator.Contracts;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Operations.Runs;
+using Orchestrator.Workflows.Acquire;
 using Orchestrator.Workflows.Policies;
 
 namespace Orchestrator.Api.Runs;
@@ -18,7 +19,7 @@ public sealed record StartRunRequest(
     string ModelName, DatasetSpec? Dataset, AnnotationSpec? Annotation = null, PolicySpec? Policy = null, string? BaseCheckpointDigest = null, string? DatasetName = null,
     string? BaseModel = null);
 
-/// <summary>A dataset source: "synthetic", "image-folder" or "cifar10", with its data-governance terms.</summary>
+/// <summary>A dataset source: "synthetic", "image-folder", "cifar10" or "multi-label", with its data-governance terms.</summary>
 public sealed record DatasetSpec(string Kind, string? Location, Dictionary<string, string>? Parameters, string Licence, string Consent, string Retention);
 
 /// <summary>A label source: "simulated", "csv" or "jsonl".</summary>
@@ -52,12 +53,16 @@ public sealed class StartRunRequestValidator : AbstractValidator<StartRunRequest
 /// <summary>Shape rules of a dataset source (also used by POST /api/datasets).</summary>
 public sealed class DatasetSpecValidator : AbstractValidator<DatasetSpec>
 {
-    public static readonly string[] Kinds = ["synthetic", "image-folder", "cifar10"];
+    public static readonly string[] Kinds = ["synthetic", "image-folder", "cifar10", IAcquireActivities.MultiLabelKind];
 
     public DatasetSpecValidator()
     {
         RuleFor(d => d.Kind).NotEmpty().Must(k => Kinds.Contains(k)).WithMessage($"Kind must be one of: {string.Join(", ", Kinds)}.");
-        RuleFor(d => d.Location).NotEmpty().When(d => d.Kind is "image-folder" or "cifar10").WithMessage("Location is required for this kind.");
+        RuleFor(d => d.Location).NotEmpty().When(d => d.Kind is "image-folder" or "cifar10" or IAcquireActivities.MultiLabelKind).WithMessage("Location is required for this kind.");
+        RuleFor(d => d.Parameters).Must(p => p is not null && p.TryGetValue(IAcquireActivities.LabelsParameter, out var file)
+                && (file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)))
+            .WithMessage($"A {IAcquireActivities.MultiLabelKind} source needs the parameter \"{IAcquireActivities.LabelsParameter}\": its .csv or .jsonl label file inside the location.")
+            .When(d => d.Kind == IAcquireActivities.MultiLabelKind);
         RuleFor(d => d.Location).Must(RequestRules.IsSafeLocation!).WithMessage(RequestRules.LocationMessage).When(d => d.Location is not null);
         RuleFor(d => d.Parameters).Must(RequestRules.AreParameters!).WithMessage(RequestRules.ParametersMessage).When(d => d.Parameters is not null);
         // The worker's own parser, here: a synthetic source without a seed (or with a count of a billion) is a 400 now, not a failed run later.

@@ -212,3 +212,57 @@ public sealed class EvaluationGateTests
         EvaluationGate.Evaluate(Good() with { Champion = new ChampionComparison("v3", 0.9, 0.9, double.NaN) }, Strict)
             .Findings.Single(f => f.Check == "champion-regression").Outcome.ShouldBe(CheckOutcome.NotMeasured);
 }
+
+/// <summary>The multi-label checks: mean average precision and each label's average precision, with the four outcomes.</summary>
+public sealed class MultiLabelEvaluationGateTests
+{
+    private static readonly EvaluationPolicy Policy = new(MinMacroF1: 0.6, MinMeanAveragePrecision: 0.8, MinLabelAveragePrecision: 0.7);
+
+    private static EvaluationEvidence Measured(double map, params (string Label, double Ap)[] perLabel) => new(
+        double.NaN, 0.7, new Dictionary<string, double>(), double.NaN, null, double.NaN, new Dictionary<string, double>(), 1e-6, null,
+        TestItems: 100, MeanAveragePrecision: map, LabelAveragePrecision: perLabel.ToDictionary(p => p.Label, p => p.Ap));
+
+    [Fact]
+    public void Evaluate_MeanAndEveryLabelAboveTheirMinimums_Passes()
+    {
+        var verdict = EvaluationGate.Evaluate(Measured(0.85, ("cat", 0.9), ("dog", 0.8)), Policy);
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Select(f => f.Check).ShouldBe(["finite-outputs", "macro-f1", "mean-average-precision", "label-average-precision", "label-average-precision"]);
+        verdict.Findings.Single(f => f.Check == "mean-average-precision").Detail.ShouldBe("mean average precision 0.85 >= 0.8");
+    }
+
+    [Fact]
+    public void Evaluate_OneLabelBelow_FailsNamingTheLabel()
+    {
+        var verdict = EvaluationGate.Evaluate(Measured(0.85, ("cat", 0.95), ("dog", 0.6)), Policy);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldBe(["average precision of label 'dog' 0.6 is below the minimum 0.7"]);
+    }
+
+    [Fact]
+    public void Evaluate_MeanAveragePrecisionNotMeasured_FailsAsNotMeasured()
+    {
+        // A single-label evidence (no labels, NaN mAP) under a multi-label policy must not pass on nothing.
+        var verdict = EvaluationGate.Evaluate(Measured(double.NaN), Policy);
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Single(f => f.Check == "mean-average-precision").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+        verdict.Findings.Single(f => f.Check == "label-average-precision").Outcome.ShouldBe(CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Evaluate_NotMeasuredAndWaived_PassesWithTheWaiverRecorded()
+    {
+        var verdict = EvaluationGate.Evaluate(Measured(double.NaN, ("cat", 0.9)), Policy,
+            [new PolicyWaiver("evaluation.mean-average-precision", "tiny pilot split")]);
+
+        verdict.Findings.Single(f => f.Check == "mean-average-precision").Outcome.ShouldBe(CheckOutcome.Waived);
+        verdict.Passed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_MeanBelow_Fails() =>
+        EvaluationGate.Evaluate(Measured(0.5, ("cat", 0.9)), Policy).Findings.Single(f => f.Check == "mean-average-precision").Outcome.ShouldBe(CheckOutcome.Failed);
+}

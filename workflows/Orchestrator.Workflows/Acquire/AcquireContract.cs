@@ -3,7 +3,7 @@ using Temporalio.Activities;
 namespace Orchestrator.Workflows.Acquire;
 
 /// <summary>Where a run's images come from.</summary>
-/// <param name="Kind">"synthetic", "image-folder" or "cifar10".</param>
+/// <param name="Kind">"synthetic", "image-folder", "cifar10" or "multi-label".</param>
 /// <param name="Location">For image-folder and cifar10: a Blob Storage prefix "blob://&lt;container&gt;/&lt;prefix&gt;" in the worker's storage account, or a directory the worker can see; null for synthetic.</param>
 /// <param name="Parameters">Source options (synthetic: seed, count, image-size, classes, drift...; image-folder and cifar10: "slices", a slice metadata file inside the location).</param>
 /// <param name="Licence">Licence of the data.</param>
@@ -32,6 +32,18 @@ public interface IAcquireActivities
 
     /// <summary>The source parameter naming a slice metadata file (.csv or .jsonl) inside the source's location.</summary>
     public const string SlicesParameter = "slices";
+
+    /// <summary>The source kind of a multi-label dataset: images under the location plus a label file naming each image's labels.</summary>
+    public const string MultiLabelKind = "multi-label";
+
+    /// <summary>A multi-label source's label file (.csv with columns path,labels, or .jsonl with path and a labels array) inside its location.</summary>
+    public const string LabelsParameter = "labels";
+
+    /// <summary>The separator of a multi-label CSV's labels column ("|" when absent).</summary>
+    public const string DelimiterParameter = "delimiter";
+
+    /// <summary>A multi-label source's vocabulary, comma-separated; absent: the labels the file uses.</summary>
+    public const string ClassesParameter = "classes";
 
     /// <summary>How many corrupt items a <see cref="DatasetVersion"/> names; the count is always complete.</summary>
     public const int MaxReportedCorrupt = 100;

@@ -22,6 +22,8 @@ public sealed record ChampionComparison(string ChampionVersion, double ChampionA
 /// <param name="Champion">Comparison with the production model; null when there is none yet.</param>
 /// <param name="TestItems">How many test items the model was evaluated on.</param>
 /// <param name="NonFiniteOutputs">How many of them got NaN or infinite outputs from the model.</param>
+/// <param name="MeanAveragePrecision">Multi-label models: mean average precision over the labels present in the test split; NaN otherwise or when none is.</param>
+/// <param name="LabelAveragePrecision">Multi-label models: average precision per label present in the test split; null for single-label models.</param>
 public sealed record EvaluationEvidence(
     double Accuracy,
     double MacroF1,
@@ -33,4 +35,6 @@ public sealed record EvaluationEvidence(
     double ParityMaxAbsError,
     ChampionComparison? Champion,
     int TestItems = 0,
-    int NonFiniteOutputs = 0);
+    int NonFiniteOutputs = 0,
+    double MeanAveragePrecision = double.NaN,
+    IReadOnlyDictionary<string, double>? LabelAveragePrecision = null);

@@ -34,6 +34,9 @@ public static class EvaluationGate
             new FindingBound(evidence.TestItems == 0 ? double.NaN : evidence.NonFiniteOutputs, AtMostWords, 0));
         findings.AtLeast("accuracy", "accuracy", evidence.Accuracy, policy.MinAccuracy);
         findings.AtLeast("macro-f1", "macro F1", evidence.MacroF1, policy.MinMacroF1);
+        findings.AtLeast("mean-average-precision", "mean average precision", evidence.MeanAveragePrecision, policy.MinMeanAveragePrecision);
+        findings.Each("label-average-precision", evidence.LabelAveragePrecision ?? new Dictionary<string, double>(), policy.MinLabelAveragePrecision,
+            name => $"average precision of label '{name}'", atLeast: true, "no label's average precision was measured (not a multi-label model, or no label present in the test split)");
         findings.Each("class-recall", evidence.ClassRecall, policy.MinClassRecall, name => $"recall of class '{name}'", atLeast: true, "no class recall was measured");
         findings.AtMost("calibration", "expected calibration error", evidence.ExpectedCalibrationError, policy.MaxCalibrationError);
         if (policy.MaxWorstSliceGap is { } maxGap && evidence.WorstSlice is null)

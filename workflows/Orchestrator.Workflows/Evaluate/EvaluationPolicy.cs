@@ -18,6 +18,8 @@ namespace Orchestrator.Workflows.Evaluate;
 /// <param name="RequireSignificantImprovement">Fail unless the challenger is better than the champion
 /// with p below <paramref name="SignificanceLevel"/> (a stricter bar for replacing a production model).</param>
 /// <param name="SignificanceLevel">Alpha of the champion/challenger tests.</param>
+/// <param name="MinMeanAveragePrecision">Multi-label models: lowest acceptable mean average precision over the labels present in the test split.</param>
+/// <param name="MinLabelAveragePrecision">Multi-label models: lowest acceptable average precision of any label present in the test split.</param>
 public sealed record EvaluationPolicy(
     double? MinAccuracy = null,
     double? MinMacroF1 = null,
@@ -28,7 +30,9 @@ public sealed record EvaluationPolicy(
     double? MaxParityError = null,
     bool ForbidSignificantRegression = false,
     bool RequireSignificantImprovement = false,
-    double SignificanceLevel = 0.05);
+    double SignificanceLevel = 0.05,
+    double? MinMeanAveragePrecision = null,
+    double? MinLabelAveragePrecision = null);
 
 /// <summary>One check of the evaluation gate.</summary>
 /// <param name="Check">Stable check name (for example "accuracy"); "evaluation.&lt;check&gt;" names it in a policy waiver.</param>

@@ -86,6 +86,8 @@ internal static partial class SectionRules
     {
         at.Fraction(Key(nameof(evaluation.MinAccuracy)), evaluation.MinAccuracy);
         at.Fraction(Key(nameof(evaluation.MinMacroF1)), evaluation.MinMacroF1);
+        at.Fraction(Key(nameof(evaluation.MinMeanAveragePrecision)), evaluation.MinMeanAveragePrecision);
+        at.Fraction(Key(nameof(evaluation.MinLabelAveragePrecision)), evaluation.MinLabelAveragePrecision);
         at.Fraction(Key(nameof(evaluation.MinClassRecall)), evaluation.MinClassRecall);
         at.Fraction(Key(nameof(evaluation.MaxCalibrationError)), evaluation.MaxCalibrationError);
         at.Fraction(Key(nameof(evaluation.MaxWorstSliceGap)), evaluation.MaxWorstSliceGap);
