@@ -102,7 +102,7 @@ internal static class TorchvisionTrainOverhead
     /// <summary>A synthetic shapes dataset version of 224-pixel images with consensus labels, made by the data-stage activities.</summary>
     private static async Task<(DatasetVersion, LabelSet)> LabelledAsync(BlobArtifactStore store, StageAudit audit, int count, CancellationToken cancellationToken)
     {
-        var parameters = new Dictionary<string, string> { ["seed"] = "5", ["count"] = $"{count}", ["image-size"] = "224", ["classes"] = "4" };
+        var parameters = new Dictionary<string, string> { ["seed"] = "5", ["count"] = $"{count}", ["image-size"] = "224" };
         var source = new DatasetSource("synthetic", null, parameters, "CC0-1.0", "none", "P7Y");
         var environment = new ActivityEnvironment { Info = ActivityEnvironment.DefaultInfo with { WorkflowId = "bench-resnet18", WorkflowRunId = "setup", ActivityId = "acquire" } };
         var dataset = await environment.RunAsync(() => new AcquireActivities(store, audit).AcquireAsync(new("bench-resnet18-setup", source, "p")));
