@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Annotation;
 using Orchestrator.Ml.Data;
 using Orchestrator.Operations.Artifacts;
@@ -31,6 +32,11 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = ActivityExecutionContext.Current.CancellationToken;
         var manifest = ManifestJson.Parse(await store.GetAsync(input.Dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
+        if (manifest.Task == TaskKind.MultiLabel)
+        {
+            return await AnnotateSetsAsync(input, manifest, cancellationToken).ConfigureAwait(false);
+        }
+
         var records = input.Source.Kind switch
         {
             "simulated" => Simulate(manifest, input.Source, input.Round),
@@ -55,6 +61,48 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
             [StageAudit.Evidence("label-set", labels.Digest, labels.Uri), StageAudit.Evidence("annotations", annotations.Digest, annotations.Uri)])
             .ConfigureAwait(false);
         return new LabelSet(labels.Digest, labels.Uri, annotators, records.Count, consensus.Flags.Count, annotations.Digest);
+    }
+
+    /// <summary>
+    /// A multi-label dataset: every annotator gives each item a label set, the consensus is the per-label majority
+    /// (<see cref="MultiLabelAnnotations.Consensus"/>), and both are stored as label-set JSON Lines.
+    /// </summary>
+    private async Task<LabelSet> AnnotateSetsAsync(IAnnotateActivities.Input input, DatasetManifest manifest, CancellationToken cancellationToken)
+    {
+        var ratings = input.Source.Kind switch
+        {
+            "simulated" => SimulateSets(manifest, input.Source, input.Round),
+            _ => throw InvalidInput($"A multi-label dataset is annotated by the \"simulated\" source; importing label-set annotations from \"{input.Source.Kind}\" files is not supported yet."),
+        };
+        if (ratings.Count == 0)
+        {
+            throw InvalidInput($"The {input.Source.Kind} annotation source produced no label sets.");
+        }
+
+        ActivityExecutionContext.Current.Heartbeat("labelled");
+        var consensus = MultiLabelAnnotations.Consensus(ratings, manifest.Classes, MinimumSupport);
+        var annotations = await store.PutAsync(LabelJsonLines.WriteRatings(ratings), LabelJsonLines.MediaType, cancellationToken).ConfigureAwait(false);
+        var labels = await store.PutAsync(LabelJsonLines.WriteConsensusSets(consensus.Labels), LabelJsonLines.MediaType, cancellationToken).ConfigureAwait(false);
+        var annotators = ratings.Select(r => r.Annotator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        await audit.RecordAsync(input.RunId, new AnnotationsImported(annotators, labels.Digest, ratings.Count),
+            "annotations-imported-" + input.Round.ToString(CultureInfo.InvariantCulture),
+            [StageAudit.Evidence("label-set", labels.Digest, labels.Uri), StageAudit.Evidence("annotations", annotations.Digest, annotations.Uri)])
+            .ConfigureAwait(false);
+        return new LabelSet(labels.Digest, labels.Uri, annotators, ratings.Count, consensus.Flagged.Count, annotations.Digest);
+    }
+
+    private static IReadOnlyList<Ml.Quality.MultiLabelRating> SimulateSets(DatasetManifest manifest, AnnotationSource source, int round)
+    {
+        try
+        {
+            var simulation = SimulationParameters.Parse(source.Parameters);
+            var items = manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).Select(i => (i.ItemId, i.Labels ?? Array.Empty<string>())).ToList();
+            return MultiLabelAnnotations.Simulate(items, manifest.Classes, simulation.Annotators, simulation.AnnotatorsPerItem, simulation.Seed + round);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            throw InvalidInput($"Invalid annotation parameters: {e.Message}", e);
+        }
     }
 
     private static IReadOnlyList<AnnotationRecord> Simulate(DatasetManifest manifest, AnnotationSource source, int round)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Orchestrator.Ml.Annotation;
+using Orchestrator.Ml.Quality;
 
 namespace Orchestrator.Activities.Annotate;
 
@@ -36,6 +37,47 @@ public static class LabelJsonLines
     /// <summary>Reads individual annotations.</summary>
     public static IReadOnlyList<AnnotationRecord> ReadAnnotations(byte[] utf8) =>
         [.. Lines(utf8).Select(e => new AnnotationRecord(Text(e, "itemId"), Text(e, "annotator"), Text(e, "label")))];
+
+    /// <summary>Multi-label consensus, one {"itemId": "...", "labels": [...]} per line.</summary>
+    public static byte[] WriteConsensusSets(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> labels) =>
+        Write(labels.OrderBy(l => l.Key, StringComparer.Ordinal), (writer, l) =>
+        {
+            writer.WriteString("itemId", l.Key);
+            WriteSet(writer, l.Value);
+        });
+
+    /// <summary>Multi-label annotations, one {"itemId", "annotator", "labels": [...]} per line.</summary>
+    public static byte[] WriteRatings(IEnumerable<MultiLabelRating> ratings) =>
+        Write(ratings.OrderBy(r => r.ItemId, StringComparer.Ordinal).ThenBy(r => r.Annotator, StringComparer.Ordinal), (writer, r) =>
+        {
+            writer.WriteString("itemId", r.ItemId);
+            writer.WriteString("annotator", r.Annotator);
+            WriteSet(writer, r.Labels);
+        });
+
+    /// <summary>Reads multi-label consensus as item id -> label set.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadConsensusSets(byte[] utf8) =>
+        Lines(utf8).ToDictionary(e => Text(e, "itemId"), Set, StringComparer.Ordinal);
+
+    /// <summary>Reads multi-label annotations.</summary>
+    public static IReadOnlyList<MultiLabelRating> ReadRatings(byte[] utf8) =>
+        [.. Lines(utf8).Select(e => new MultiLabelRating(Text(e, "itemId"), Text(e, "annotator"), Set(e)))];
+
+    private static void WriteSet(Utf8JsonWriter writer, IReadOnlyList<string> labels)
+    {
+        writer.WriteStartArray("labels");
+        foreach (var label in labels.Order(StringComparer.Ordinal))
+        {
+            writer.WriteStringValue(label);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static IReadOnlyList<string> Set(JsonElement element) =>
+        element.TryGetProperty("labels", out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Select(l => l.ValueKind == JsonValueKind.String ? l.GetString()! : throw new FormatException("A label set holds a non-string."))]
+            : throw new FormatException("A label line lacks the array property 'labels'.");
 
     private static byte[] Write<T>(IEnumerable<T> rows, Action<Utf8JsonWriter, T> write)
     {

@@ -36,7 +36,10 @@ public sealed partial class RegistryActivities(ModelOperations models, StageAudi
         var version = await models.ClaimVersionAsync(input.ModelName, claim, context, token).ConfigureAwait(false);
 
         var policy = (await readModels.RunAsync(AuditStreams.Run(input.RunId), token).ConfigureAwait(false))?.PolicyVersion ?? "unknown";
-        var metrics = new Dictionary<string, double> { ["accuracy"] = input.Evaluation.Accuracy, ["macro-f1"] = input.Evaluation.MacroF1 };
+        // A multi-label version's summary names its figures for what they are: subset accuracy and mean average precision.
+        var metrics = input.Evaluation.MeanAveragePrecision is { } map
+            ? new Dictionary<string, double> { ["subset-accuracy"] = input.Evaluation.Accuracy, ["macro-f1"] = input.Evaluation.MacroF1, ["mean-average-precision"] = map }
+            : new Dictionary<string, double> { ["accuracy"] = input.Evaluation.Accuracy, ["macro-f1"] = input.Evaluation.MacroF1 };
         var registration = new RecordRegistration(version, metrics, input.Evaluation.Gate.Passed, policy);
         await models.ExecuteAsync(input.ModelName, (state, now) => ModelDecider.Decide(state, registration, now), context, token).ConfigureAwait(false);
         return new ModelVersion(input.ModelName, version, input.Model.OnnxDigest);

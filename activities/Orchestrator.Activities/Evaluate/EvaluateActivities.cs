@@ -8,6 +8,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Evaluation;
+using Orchestrator.Ml.Evaluation.MultiLabel;
 using Orchestrator.Ml.Monitoring;
 using Orchestrator.Ml.Training;
 using Orchestrator.Operations.Artifacts;
@@ -70,6 +71,16 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
             throw InvalidInput($"The model's classes ({string.Join(", ", evaluator.ClassNames ?? [])}) are not the dataset's ({string.Join(", ", data.Classes)}).");
         }
 
+        if (evaluator.Task != data.Task)
+        {
+            throw InvalidInput($"The model answers {Describe(evaluator.Task)} and the dataset is {Describe(data.Task)}: it cannot be evaluated on it.");
+        }
+
+        if (data.Task == TaskKind.MultiLabel)
+        {
+            return await EvaluateMultiLabelAsync(input, context, policy, evaluationPolicy, model, version.Version, data, history, evaluator, cancellationToken).ConfigureAwait(false);
+        }
+
         var predictions = evaluator.Evaluate(data.Test, BatchSize, cancellationToken: cancellationToken);
         var metrics = ClassificationMetrics.Compute(predictions);
         context.Heartbeat("evaluated");
@@ -89,14 +100,49 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false),
                 LabelAudit = await LabelAuditAsync(input.RunId, input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false),
             });
-        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, champion?.Version), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
+        var gate = await JudgeAndRecordAsync(input, policy, evaluationPolicy, version.Version, report, champion?.Version, reference, cancellationToken).ConfigureAwait(false);
+        return new Evaluation(gate, metrics.Accuracy, metrics.MacroF1);
+    }
+
+    /// <summary>
+    /// A multi-label model: sigmoid probabilities on the test split, figures at the thresholds recorded in the ONNX file (chosen on the
+    /// validation split when it was trained), and the gate on them. Accuracy, calibration, slices, robustness and the McNemar comparison are
+    /// single-label measurements: the report says they were not measured and the gate's checks on them are not measured (ADR 0042).
+    /// </summary>
+    private async Task<Evaluation> EvaluateMultiLabelAsync(IEvaluateActivities.Input input, ActivityExecutionContext context, PolicyDocument policy,
+        EvaluationPolicy evaluationPolicy, ModelState model, int version, TrainingData data, IReadOnlyList<EpochMetrics> history, OnnxEvaluator evaluator,
+        CancellationToken cancellationToken)
+    {
+        var thresholds = evaluator.Thresholds ?? throw InvalidInput("The multi-label model's ONNX file carries no decision thresholds.");
+        var predictions = evaluator.EvaluateMultiLabel(data.Test, BatchSize, cancellationToken);
+        var metrics = MultiLabelMetrics.Compute(predictions, [.. thresholds.Select(t => t.Threshold)]);
+        context.Heartbeat("evaluated");
+        // A production version exists but is not compared: the gate's champion checks, where the policy sets them, are not measured.
+        var production = model.ProductionRecord is { } p && p.Version != version ? p.Version : (int?)null;
+        var report = new EvidenceReport(input.ModelName, $"v{version}", input.Model.OnnxDigest, input.Dataset.ManifestDigest, data.Classes,
+            null, new SliceReport([], null, double.NaN), [], null, production is { } v ? $"v{v}" : null,
+            input.Model.ParityMaxAbsError, history, Card(input, data, evaluator.Provider) with
+            {
+                Training = await TrainingEvidenceAsync(input.RunId, cancellationToken).ConfigureAwait(false),
+                LabelAudit = await LabelAuditAsync(input.RunId, input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false),
+            },
+            MultiLabel: new MultiLabelEvidence(metrics, thresholds));
+        var gate = await JudgeAndRecordAsync(input, policy, evaluationPolicy, version, report, production, null, cancellationToken).ConfigureAwait(false);
+        return new Evaluation(gate, metrics.SubsetAccuracy, metrics.MacroF1, double.IsFinite(metrics.MeanAveragePrecision) ? metrics.MeanAveragePrecision : null);
+    }
+
+    /// <summary>Applies the gate to the report, stores the report with every check's outcome and records ModelEvaluated once.</summary>
+    private async Task<GateOutcome> JudgeAndRecordAsync(IEvaluateActivities.Input input, PolicyDocument policy, EvaluationPolicy evaluationPolicy, int version,
+        EvidenceReport report, int? championVersion, ArtifactRef? reference, CancellationToken cancellationToken)
+    {
+        var verdict = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, championVersion), evaluationPolicy, PolicyCatalog.Terms(policy).Waivers);
         // The report shows every check's outcome and the policy's waivers, so approvers see what was not measured.
         report = report with { Gate = [.. verdict.Findings.Select(EvaluationFacts.Line)] };
-        var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version.Version, input.Model.OnnxDigest, report.Render(), cancellationToken)
+        var (bundle, index) = await EvidenceBundle.StoreAsync(store, input.ModelName, version, input.Model.OnnxDigest, report.Render(), cancellationToken)
             .ConfigureAwait(false);
 
         var policyVersion = $"{policy.Name}/v{policy.Version}";
-        await audit.RecordModelAsync(input.ModelName, input.RunId, EvaluationFacts.Event(version.Version, report, champion?.Version, verdict, policyVersion), "model-evaluated",
+        await audit.RecordModelAsync(input.ModelName, input.RunId, EvaluationFacts.Event(version, report, championVersion, verdict, policyVersion), "model-evaluated",
             [
                 StageAudit.Evidence("evaluation-evidence", index.Digest, index.Uri),
                 .. bundle.Files.Select(f => StageAudit.Evidence(f.Key, f.Value.Digest, f.Value.Uri)),
@@ -105,8 +151,10 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
                 StageAudit.Evidence("dataset-manifest", input.Dataset.ManifestDigest, input.Dataset.ManifestUri),
                 StageAudit.Evidence($"policy:{policyVersion}", policy.Digest, null),
             ]).ConfigureAwait(false);
-        return new Evaluation(new GateOutcome(verdict.Passed, verdict.Reasons, index.Digest, index.Uri), metrics.Accuracy, metrics.MacroF1);
+        return new GateOutcome(verdict.Passed, verdict.Reasons, index.Digest, index.Uri);
     }
+
+    private static string Describe(TaskKind task) => task == TaskKind.MultiLabel ? "label sets (multi-label)" : "one class per image (single-label)";
 
     /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes differ.</summary>
     private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(ModelState model, int version, TrainingData data,
@@ -151,12 +199,16 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
     private static ModelCardFacts Card(IEvaluateActivities.Input input, TrainingData data, OnnxProvider provider)
     {
-        var balance = string.Join(", ", data.Classes.Select((name, index) => $"{name} {data.Test.Count(i => i.Label == index)}"));
+        var multiLabel = data.Task == TaskKind.MultiLabel;
+        var balance = string.Join(", ", data.Classes.Select((name, index) =>
+            $"{name} {data.Test.Count(i => multiLabel ? i.Targets?[index] > 0.5f : i.Label == index)}"));
         return new ModelCardFacts(
-            $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
+            multiLabel
+                ? $"Tags images with any subset of {string.Join(", ", data.Classes)} (each label decided at its own threshold) for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval."
+                : $"Classifies images into {string.Join(", ", data.Classes)} for the '{input.ModelName}' pipeline; a version serves only after the evaluation gate and human approval.",
             "Images of other classes, sources or resolutions than the training data; decisions with safety or legal consequences without human review.",
             $"Dataset {input.Dataset.ManifestDigest} with labels {input.Labels.LabelSetDigest}: {data.Labelled[DataSplit.Train]} training, "
-            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per class: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}; "
+            + $"{data.Labelled[DataSplit.Validation]} validation and {data.Test.Count} test images (test images per {(multiLabel ? "label" : "class")}: {balance}). Trained as {input.Trained.Architecture} for {input.Trained.Epochs} epochs on {input.Trained.Device}; "
             + $"evaluated with {provider.Describe()}.");
     }
 

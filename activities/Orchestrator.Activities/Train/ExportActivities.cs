@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Common;
 using Orchestrator.Contracts;
 using Orchestrator.Ml.Devices;
+using Orchestrator.Ml.Evaluation.MultiLabel;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Training;
@@ -41,7 +42,7 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         ComputeFailures.EnsureBackend(model.parameters().First().device);
         // The preprocessing the network was trained with travels in the ONNX metadata to evaluation and serving (older checkpoints: the neutral one they used).
         var preprocessing = checkpoint.Preprocessing ?? Preprocessing.Centered(checkpoint.Spec.InputSize);
-        var onnx = OnnxExporter.Export(model, preprocessing, classes);
+        var onnx = OnnxExporter.Export(model, preprocessing, classes, TaskMetadataOf(input.Model, classes));
 
         // Normalised inputs from a generator seeded by the export itself, so a retry checks the same batch.
         var size = checkpoint.Spec.InputSize;
@@ -63,6 +64,34 @@ public sealed class ExportActivities(BlobArtifactStore store, StageAudit audit, 
         var version = await models.ClaimVersionAsync(modelName, new ClaimVersion(input.RunId, dataset, stored.Digest, stored.Uri, parity),
             audit.Context(input.RunId, evidence), cancellationToken).ConfigureAwait(false);
         return new OnnxModel(stored.Digest, stored.Uri, parity, version);
+    }
+
+    /// <summary>
+    /// A multi-label model's task and thresholds for the ONNX metadata (evaluation and serving read them from the file); null for a
+    /// single-label model. A multi-label model without one threshold per class, in class order, is refused: it could decide no label.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string>? TaskMetadataOf(TrainedModel model, IReadOnlyList<string> classes)
+    {
+        if (!model.MultiLabel)
+        {
+            return null;
+        }
+
+        var thresholds = model.Thresholds ?? throw InvalidInput("The multi-label model carries no decision thresholds (the train activity chooses them on the validation split).");
+        try
+        {
+            if (!thresholds.Select(t => t.Label).SequenceEqual(classes, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"The thresholds name the labels {string.Join(", ", thresholds.Select(t => t.Label))}, not the model's classes {string.Join(", ", classes)} in order.");
+            }
+
+            return TaskMetadata.ForMultiLabel(
+                [.. thresholds.Select((t, k) => new LabelThreshold(k, t.Threshold, t.ValidationF1 ?? double.NaN, ThresholdBases.Parse(t.Basis)))], classes.Count);
+        }
+        catch (ArgumentException e)
+        {
+            throw InvalidInput($"The multi-label model's thresholds cannot be exported: {e.Message}", e);
+        }
     }
 
     /// <summary>The pinned policy's parity tolerance, else the library default (1e-4).</summary>

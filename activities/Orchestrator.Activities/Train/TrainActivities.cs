@@ -4,6 +4,8 @@ using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
+using Orchestrator.Ml.Evaluation.MultiLabel;
 using Orchestrator.Ml.Devices;
 using Orchestrator.Ml.Models;
 using Orchestrator.Ml.Training;
@@ -54,6 +56,22 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
         if (data.Train.Count == 0)
         {
             throw new ApplicationFailureException($"Dataset {input.Dataset.ManifestDigest} has no labelled training images.", "InvalidInput", nonRetryable: true);
+        }
+
+        if (data.Task == TaskKind.MultiLabel)
+        {
+            // The manifest decides the head: a multi-label dataset trains one sigmoid per label, and the recipe's options that are
+            // defined over one class per image (class weights, focal loss, oversampling, label smoothing) are refused, never ignored.
+            try
+            {
+                options = options with { Task = TaskKind.MultiLabel };
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ApplicationFailureException($"Dataset {input.Dataset.ManifestDigest} is multi-label and the policy's training recipe does not fit it: {e.Message}", e,
+                    "InvalidInput", nonRetryable: true);
+            }
         }
 
         ModelSpec spec;
@@ -117,10 +135,10 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
         };
 
         TrainingResult result;
+        var trainer = new Trainer(new ImagePreprocessor(preprocessing), options);
         try
         {
-            result = await new Trainer(new ImagePreprocessor(preprocessing), options)
-                .TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
+            result = await trainer.TrainAsync(model, data.Train, data.Validation, resumeFrom, callbacks, cancellationToken).ConfigureAwait(false);
         }
         catch (TrainingDivergedException e)
         {
@@ -138,7 +156,33 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
             new TrainingCompleted(history.Count, final.Digest, [.. history.Select(h => h.TrainLoss)], [.. history.Select(h => h.ValidationAccuracy)]),
             "training-completed", [StageAudit.Evidence("checkpoint", final.Digest, final.Uri)]).ConfigureAwait(false);
         var best = result.BestEpoch > 0 ? history[result.BestEpoch - 1] : history[^1];
-        return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription, data.Classes);
+        var thresholds = data.Task == TaskKind.MultiLabel
+            ? await ChooseThresholdsAsync(input.RunId, trainer, final, data, device, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new TrainedModel(final.Digest, final.Uri, input.Spec.Architecture, history.Count, best.ValidationAccuracy, deviceDescription, data.Classes,
+            data.Task == TaskKind.MultiLabel, thresholds);
+    }
+
+    /// <summary>
+    /// A multi-label model's per-label thresholds, chosen on the validation split (never the test split) with the weights the export
+    /// writes (the final checkpoint's best), and recorded as DecisionThresholdsChosen once.
+    /// </summary>
+    private async Task<IReadOnlyList<LabelDecisionThreshold>> ChooseThresholdsAsync(string runId, Trainer trainer, ArtifactRef final, TrainingData data,
+        torch.Device device, CancellationToken cancellationToken)
+    {
+        var checkpoint = TrainingCheckpoint.Load(await store.GetAsync(final.Digest, cancellationToken).ConfigureAwait(false));
+        using var weights = checkpoint.CreateClassifier();
+        weights.to(device);
+        var chosen = DecisionThresholds.Choose(trainer.PredictMultiLabel(weights, data.Validation, device, cancellationToken));
+        var thresholds = chosen.Select(t => new LabelDecisionThreshold(data.Classes[t.Label], t.Threshold, double.IsFinite(t.ValidationF1) ? t.ValidationF1 : null,
+            ThresholdBases.Name(t.Basis))).ToList();
+        await audit.RecordAsync(runId,
+            new DecisionThresholdsChosen(final.Digest,
+                thresholds.ToDictionary(t => t.Label, t => t.Threshold, StringComparer.Ordinal),
+                thresholds.ToDictionary(t => t.Label, t => t.Basis, StringComparer.Ordinal),
+                thresholds.Where(t => t.ValidationF1 is not null).ToDictionary(t => t.Label, t => t.ValidationF1!.Value, StringComparer.Ordinal)),
+            "decision-thresholds-chosen", [StageAudit.Evidence("checkpoint", final.Digest, final.Uri)]).ConfigureAwait(false);
+        return thresholds;
     }
 
     /// <summary>
@@ -170,6 +214,11 @@ public sealed class TrainActivities(BlobArtifactStore store, StageAudit audit, I
     {
         var recorded = Hyperparameters(input, spec);
         recorded["training.recipe"] = TrainingRecipe.Verbatim(input.Spec);
+        if (options.Task == TaskKind.MultiLabel)
+        {
+            recorded["task"] = "multi-label: a sigmoid per label, binary cross-entropy; per-label thresholds chosen on the validation split";
+        }
+
         foreach (var (key, value) in TrainingRecipe.Describe(options).Concat(preprocessing.ToMetadata()))
         {
             recorded[key] = value;

@@ -11,6 +11,9 @@ namespace Orchestrator.Activities.Train;
 /// <summary>The splits of a dataset version, decoded and labelled with the consensus labels.</summary>
 public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<LabeledImage> Train, IReadOnlyList<LabeledImage> Validation, IReadOnlyList<LabeledImage> Test)
 {
+    /// <summary>Single-label (each image's Label is its class) or multi-label (each image's Targets is its multi-hot label set), from the manifest.</summary>
+    public Contracts.TaskKind Task { get; init; } = Contracts.TaskKind.SingleLabel;
+
     /// <summary>Labelled items per split, including splits whose images were not loaded.</summary>
     public IReadOnlyDictionary<DataSplit, int> Labelled { get; init; } = new Dictionary<DataSplit, int>();
 
@@ -28,7 +31,10 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(labels);
         var manifest = ManifestJson.Parse(await store.GetAsync(dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
-        var consensus = LabelJsonLines.ReadConsensus(await store.GetAsync(labels.LabelSetDigest, cancellationToken).ConfigureAwait(false));
+        var stored = await store.GetAsync(labels.LabelSetDigest, cancellationToken).ConfigureAwait(false);
+        var multiLabel = manifest.Task == Contracts.TaskKind.MultiLabel;
+        var consensus = multiLabel ? new Dictionary<string, string>() : LabelJsonLines.ReadConsensus(stored);
+        var sets = multiLabel ? LabelJsonLines.ReadConsensusSets(stored) : new Dictionary<string, IReadOnlyList<string>>();
         var classes = manifest.Classes;
         var splits = DatasetSplitter.Assign(manifest, SplitFractions.Default);
         var bySplit = new Dictionary<DataSplit, List<LabeledImage>> { [DataSplit.Train] = [], [DataSplit.Validation] = [], [DataSplit.Test] = [] };
@@ -38,8 +44,20 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
         var held = new List<LabeledImage>();
         foreach (var item in manifest.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
         {
-            // Items without a consensus label (or with a label outside the vocabulary) cannot be learned from.
-            if (!consensus.TryGetValue(item.ItemId, out var label) || classes.ToList().IndexOf(label) is var index && index < 0)
+            // Items without a consensus label (or with a label outside the vocabulary) cannot be learned from; a multi-label item's
+            // consensus set (possibly empty) becomes its multi-hot targets, with class index 0 unused.
+            float[]? targets = null;
+            int index;
+            if (multiLabel)
+            {
+                if (!sets.TryGetValue(item.ItemId, out var set) || MultiHot(set, classes) is not { } hot)
+                {
+                    continue;
+                }
+
+                (targets, index) = (hot, 0);
+            }
+            else if (!consensus.TryGetValue(item.ItemId, out var label) || (index = IndexOf(classes, label)) < 0)
             {
                 continue;
             }
@@ -60,8 +78,8 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
             if (split == DataSplit.Train)
             {
                 cache.Add(item.ContentDigest, image);
-                streamed.Add(new StreamedItem(item.ContentDigest, index, item.Slices));
-                held.Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+                streamed.Add(new StreamedItem(item.ContentDigest, index, item.Slices, targets));
+                held.Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices, targets));
                 if (cache.Evictions > 0)
                 {
                     held.Clear(); // over the budget: the split streams, and the list must not keep what the cache let go
@@ -69,7 +87,7 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
             }
             else
             {
-                bySplit[split].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices));
+                bySplit[split].Add(new LabeledImage(image.Width, image.Height, image.Pixels, index, item.Slices, targets));
             }
         }
 
@@ -77,7 +95,38 @@ public sealed record TrainingData(IReadOnlyList<string> Classes, IReadOnlyList<L
         IReadOnlyList<LabeledImage> train = cache.Evictions == 0
             ? held
             : new StreamedImages(streamed, cache, digest => Reload(store, digest, cancellationToken));
-        return new TrainingData(classes, train, bySplit[DataSplit.Validation], bySplit[DataSplit.Test]) { Labelled = labelled };
+        return new TrainingData(classes, train, bySplit[DataSplit.Validation], bySplit[DataSplit.Test]) { Labelled = labelled, Task = manifest.Task };
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string label)
+    {
+        for (var k = 0; k < classes.Count; k++)
+        {
+            if (string.Equals(classes[k], label, StringComparison.Ordinal))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The multi-hot vector of a label set; null when it names a label outside the vocabulary (such an item cannot be learned from).</summary>
+    private static float[]? MultiHot(IReadOnlyList<string> set, IReadOnlyList<string> classes)
+    {
+        var hot = new float[classes.Count];
+        foreach (var label in set)
+        {
+            var k = IndexOf(classes, label);
+            if (k < 0)
+            {
+                return null;
+            }
+
+            hot[k] = 1;
+        }
+
+        return hot;
     }
 
     // On the trainer's loader threads: synchronous by design (they fill host buffers between training steps).

@@ -27,6 +27,7 @@ public static class RunFold
             TrainingStarted => state with { Stage = "training" },
             TrainingEpochCompleted e => state with { EpochsCompleted = Math.Max(state.EpochsCompleted, e.Epoch), CheckpointDigest = e.CheckpointDigest },
             TrainingDeviceUsage => state with { },
+            DecisionThresholdsChosen => state with { },
             TrainingCompleted e => state with { EpochsCompleted = e.Epochs, CheckpointDigest = e.FinalCheckpointDigest, Stage = "trained" },
             RunContributorsRecorded e => state with { Contributors = e.Contributors },
             ApprovalRequested e => state with

@@ -3,7 +3,7 @@ using Orchestrator.Ml.Training;
 namespace Orchestrator.Ml.Data;
 
 /// <summary>One image of a streamed split: its content digest, class index and slices; the pixels load on demand.</summary>
-public sealed record StreamedItem(string ContentDigest, int Label, IReadOnlyDictionary<string, string>? Slices);
+public sealed record StreamedItem(string ContentDigest, int Label, IReadOnlyDictionary<string, string>? Slices, float[]? Targets = null);
 
 /// <summary>
 /// A split whose decoded images do not all fit in memory: each image is decoded when asked for, through a bounded
@@ -29,7 +29,7 @@ public sealed class StreamedImages(IReadOnlyList<StreamedItem> items, DecodedIma
         {
             var item = items[index];
             var image = Cache.GetOrAdd(item.ContentDigest, load);
-            return new LabeledImage(image.Width, image.Height, image.Pixels, item.Label, item.Slices);
+            return new LabeledImage(image.Width, image.Height, image.Pixels, item.Label, item.Slices, item.Targets);
         }
     }
 

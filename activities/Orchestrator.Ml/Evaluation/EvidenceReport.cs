@@ -32,7 +32,8 @@ public sealed record GateCheckLine(string Check, string Outcome, string Detail, 
 /// robustness, the champion comparison, parity, and the training history. Rendered as JSON (the
 /// machine-readable record whose digest goes into the audit event), Markdown, a model card and PNG plots.
 /// <see cref="Gate"/> holds the evaluation gate's checks with their outcomes (null in reports from before they were shown);
-/// <see cref="MultiLabel"/> a multi-label model's per-label figures and thresholds (null for single-label models).
+/// <see cref="MultiLabel"/> a multi-label model's per-label figures and thresholds (null for single-label models). A multi-label
+/// report has no single-label figures: <see cref="Metrics"/> is null there (no accuracy, confusion matrix or calibration is claimed).
 /// </summary>
 public sealed record EvidenceReport(
     string ModelName,
@@ -40,7 +41,7 @@ public sealed record EvidenceReport(
     string ModelDigest,
     string DatasetDigest,
     IReadOnlyList<string> ClassNames,
-    ClassificationMetrics Metrics,
+    ClassificationMetrics? Metrics,
     SliceReport Slices,
     IReadOnlyList<RobustnessResult> Robustness,
     ChampionChallengerResult? Champion,
@@ -58,16 +59,27 @@ public sealed record EvidenceReport(
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    /// <summary>File name to bytes: report.json, report.md, model-card.md and the three PNG plots.</summary>
-    public IReadOnlyDictionary<string, byte[]> Render() => new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+    /// <summary>
+    /// File name to bytes: report.json, report.md, model-card.md and the PNG plots (training curves; single-label reports also the
+    /// confusion matrix and the reliability diagram, which a multi-label model does not have).
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> Render()
     {
-        ["report.json"] = ToJson(),
-        ["report.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.Report(this)),
-        ["model-card.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.ModelCard(this)),
-        ["confusion-matrix.png"] = Charts.ConfusionMatrix(Metrics.ConfusionMatrix, ClassNames),
-        ["training-curves.png"] = Charts.TrainingCurves(TrainingHistory),
-        ["reliability.png"] = Charts.ReliabilityDiagram(Metrics.Reliability, Metrics.ExpectedCalibrationError),
-    };
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["report.json"] = ToJson(),
+            ["report.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.Report(this)),
+            ["model-card.md"] = System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.ModelCard(this)),
+            ["training-curves.png"] = Charts.TrainingCurves(TrainingHistory),
+        };
+        if (Metrics is { } m)
+        {
+            files["confusion-matrix.png"] = Charts.ConfusionMatrix(m.ConfusionMatrix, ClassNames);
+            files["reliability.png"] = Charts.ReliabilityDiagram(m.Reliability, m.ExpectedCalibrationError);
+        }
+
+        return files;
+    }
 
     /// <summary>The JSON form (stable property order, camelCase, NaN spelled out).</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);

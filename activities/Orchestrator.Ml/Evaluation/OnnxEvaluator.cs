@@ -39,7 +39,14 @@ public sealed class OnnxEvaluator : IDisposable
         ClassNames = session.ModelMetadata.CustomMetadataMap.TryGetValue("model.classes", out var names)
             ? System.Text.Json.JsonSerializer.Deserialize<string[]>(names)
             : null;
+        (Task, Thresholds) = Onnx.TaskMetadata.Read(session.ModelMetadata.CustomMetadataMap, ClassCount);
     }
+
+    /// <summary>Single-label (softmax over classes) or multi-label (a sigmoid per label), from the model's metadata.</summary>
+    public Contracts.TaskKind Task { get; }
+
+    /// <summary>A multi-label model's per-label decision thresholds as recorded in its metadata; null for single-label models.</summary>
+    public IReadOnlyList<MultiLabel.LabelThreshold>? Thresholds { get; }
 
     public ImagePreprocessor Preprocessor { get; }
 

@@ -8,10 +8,9 @@ internal static class ReportMarkdown
 {
     public static string Report(EvidenceReport r)
     {
-        var m = r.Metrics;
         var s = new StringBuilder();
         Line(s, $"# Evaluation evidence: {r.ModelName} {r.ModelVersion}");
-        Line(s, $"Model `{r.ModelDigest}` on test split of dataset `{r.DatasetDigest}` ({m.Count} images).");
+        Line(s, $"Model `{r.ModelDigest}` on test split of dataset `{r.DatasetDigest}` ({r.Metrics?.Count ?? r.MultiLabel?.Metrics.Count ?? 0} images).");
         if (r.Card.LabelAudit is { } labelAudit)
         {
             Line(s, $"\nLabel audit: {labelAudit}");
@@ -19,6 +18,14 @@ internal static class ReportMarkdown
 
         Gate(s, r.Gate);
         MultiLabelTable(s, r);
+        if (r.Metrics is not { } m)
+        {
+            // A multi-label model: its figures are the table above; single-label figures (accuracy, confusion, calibration) do not exist for it.
+            Line(s, $"\nONNX parity (max abs logit error) {r.ParityMaxAbsError:0.###E+0}. Accuracy, the confusion matrix, calibration, slices, robustness and the champion comparison are single-label measurements and were not measured for this multi-label model.");
+            Line(s, "\n## Training\n\n![training curves](training-curves.png)");
+            return s.ToString();
+        }
+
         Line(s, $"\n## Summary\n\n| metric | value |\n|---|---|");
         Line(s, $"| accuracy | {m.Accuracy:0.0000} |\n| macro precision / recall / F1 | {m.MacroPrecision:0.0000} / {m.MacroRecall:0.0000} / {m.MacroF1:0.0000} |");
         Line(s, $"| micro precision / recall / F1 | {m.MicroPrecision:0.0000} / {m.MicroRecall:0.0000} / {m.MicroF1:0.0000} |");
@@ -87,7 +94,9 @@ internal static class ReportMarkdown
         }
 
         MultiLabelTable(s, r);
-        Line(s, $"\n## Performance\n\nTest accuracy {r.Metrics.Accuracy:0.0000}, macro F1 {r.Metrics.MacroF1:0.0000}, ECE {r.Metrics.ExpectedCalibrationError:0.0000} on {r.Metrics.Count} images.");
+        Line(s, r.Metrics is { } m
+            ? Invariant($"\n## Performance\n\nTest accuracy {m.Accuracy:0.0000}, macro F1 {m.MacroF1:0.0000}, ECE {m.ExpectedCalibrationError:0.0000} on {m.Count} images.")
+            : "\n## Performance\n\nA multi-label model: see the per-label figures above (accuracy and calibration are single-label measurements, not measured).");
         if (r.Gate is { } gate && gate.Any(c => c.Outcome is "waived" or "not-measured"))
         {
             Line(s, "\n## Checks not measured\n");
@@ -109,6 +118,17 @@ internal static class ReportMarkdown
     // Drawn from the measurements, so the card cannot claim more than the evidence shows.
     private static IEnumerable<string> Limitations(EvidenceReport r)
     {
+        if (r.Metrics is null)
+        {
+            foreach (var label in r.MultiLabel?.Metrics.PerLabel.Where(l => l.Support == 0) ?? [])
+            {
+                yield return Invariant($"Label '{Name(r, label.Label)}' has no positive in the test split: its figures say nothing about it.");
+            }
+
+            yield return "Evaluated only on the listed test split; performance on other image sources is unmeasured.";
+            yield break;
+        }
+
         var overall = r.Metrics.Accuracy;
         foreach (var slice in r.Slices.Slices.Where(x => overall - x.Accuracy > 0.02).OrderBy(x => x.Accuracy))
         {
@@ -171,10 +191,11 @@ internal static class ReportMarkdown
                 MultiLabel.ThresholdBasis.NoValidationPositives => "default: no validation positive",
                 _ => "not recorded",
             };
-            var name = label.Label < r.ClassNames.Count ? r.ClassNames[label.Label] : Invariant($"#{label.Label}");
-            Line(s, $"| {name} | {label.Threshold:0.0000} | {basis} | {label.Precision:0.0000} | {label.Recall:0.0000} | {label.F1:0.0000} | {Figure(label.AveragePrecision)} | {label.Support} |");
+            Line(s, $"| {Name(r, label.Label)} | {label.Threshold:0.0000} | {basis} | {label.Precision:0.0000} | {label.Recall:0.0000} | {label.F1:0.0000} | {Figure(label.AveragePrecision)} | {label.Support} |");
         }
     }
+
+    private static string Name(EvidenceReport r, int label) => label < r.ClassNames.Count ? r.ClassNames[label] : Invariant($"#{label}");
 
     private static string Figure(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.0000", CultureInfo.InvariantCulture);
 

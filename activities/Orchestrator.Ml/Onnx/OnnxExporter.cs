@@ -17,7 +17,8 @@ public static class OnnxExporter
     public const string OutputName = "logits";
 
     /// <summary>Builds the graph.</summary>
-    public static OnnxGraph ToGraph(ImageClassifier model, Preprocessing preprocessing, IReadOnlyList<string> classNames)
+    public static OnnxGraph ToGraph(ImageClassifier model, Preprocessing preprocessing, IReadOnlyList<string> classNames,
+        IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(preprocessing);
@@ -61,10 +62,15 @@ public static class OnnxExporter
         graph.Metadata["model.spec"] = JsonSerializer.Serialize(spec);
         graph.Metadata["model.classes"] = JsonSerializer.Serialize(classNames);
         graph.Metadata["model.num_classes"] = spec.NumClasses.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+        {
+            graph.Metadata[key] = value;
+        }
+
         return graph;
     }
 
-    /// <summary>The ModelProto bytes for <paramref name="model"/>.</summary>
-    public static byte[] Export(ImageClassifier model, Preprocessing preprocessing, IReadOnlyList<string> classNames) =>
-        OnnxModelWriter.ToBytes(ToGraph(model, preprocessing, classNames));
+    /// <summary>The ModelProto bytes for <paramref name="model"/>; <paramref name="extraMetadata"/> adds entries (a multi-label model's <see cref="TaskMetadata"/>).</summary>
+    public static byte[] Export(ImageClassifier model, Preprocessing preprocessing, IReadOnlyList<string> classNames, IReadOnlyDictionary<string, string>? extraMetadata = null) =>
+        OnnxModelWriter.ToBytes(ToGraph(model, preprocessing, classNames, extraMetadata));
 }

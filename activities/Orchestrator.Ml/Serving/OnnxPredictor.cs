@@ -36,7 +36,15 @@ public sealed class OnnxPredictor : IDisposable
         ClassNames = metadata.TryGetValue("model.classes", out var names) && JsonSerializer.Deserialize<string[]>(names) is { } parsed && parsed.Length == ClassCount
             ? parsed
             : [.. Enumerable.Range(0, ClassCount).Select(i => $"class-{i}")];
+        (Task, var thresholds) = Onnx.TaskMetadata.Read(metadata, ClassCount);
+        Thresholds = thresholds?.Select(t => t.Threshold).ToArray();
     }
+
+    /// <summary>Single-label (softmax: one class per image) or multi-label (a sigmoid per label: a label set per image), from the model's metadata.</summary>
+    public Contracts.TaskKind Task { get; }
+
+    /// <summary>A multi-label model's decision threshold per label (label order), from its metadata; null for single-label models.</summary>
+    public IReadOnlyList<double>? Thresholds { get; }
 
     /// <summary>The execution provider serving runs on.</summary>
     public Devices.OnnxProvider Provider { get; }

@@ -71,15 +71,23 @@ public sealed class EvidenceReader(BlobArtifactStore store)
     public static EvidencePage Page(EvidenceReport report, int? championVersion)
     {
         ArgumentNullException.ThrowIfNull(report);
+        // A multi-label report has no single-label figures: its page shows macro figures at the recorded thresholds and no accuracy
+        // or calibration (NaN), and its per-class rows are its labels at their thresholds.
         var m = report.Metrics;
+        var ml = report.MultiLabel?.Metrics;
         return new EvidencePage(
             report.ModelName,
             report.ModelVersion,
             report.ModelDigest,
             report.DatasetDigest,
             report.ClassNames,
-            new EvidenceMetrics(m.Count, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1, m.ExpectedCalibrationError, m.TopK, m.NonFiniteOutputs),
-            [.. m.PerClass.Select(c => new EvidenceClass(report.ClassNames[c.Class], c.Precision, c.Recall, c.F1, c.Support))],
+            m is not null
+                ? new EvidenceMetrics(m.Count, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1, m.ExpectedCalibrationError, m.TopK, m.NonFiniteOutputs)
+                : new EvidenceMetrics(ml?.Count ?? 0, double.NaN, ml?.MacroPrecision ?? double.NaN, ml?.MacroRecall ?? double.NaN, ml?.MacroF1 ?? double.NaN, double.NaN,
+                    new Dictionary<int, double>(), ml?.NonFiniteOutputs ?? 0),
+            m is not null
+                ? [.. m.PerClass.Select(c => new EvidenceClass(report.ClassNames[c.Class], c.Precision, c.Recall, c.F1, c.Support))]
+                : [.. (ml?.PerLabel ?? []).Select(l => new EvidenceClass(report.ClassNames[l.Label], l.Precision, l.Recall, l.F1, l.Support))],
             [.. report.Slices.Slices.Select(s => new EvidenceSlice(s.Attribute, s.Value, s.Count, s.Accuracy, s.MacroF1))],
             report.Slices.Worst is { } worst ? $"{worst.Attribute}={worst.Value}" : null,
             report.Slices.WorstSliceGap,

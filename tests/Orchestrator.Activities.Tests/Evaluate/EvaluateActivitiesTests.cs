@@ -59,7 +59,7 @@ public sealed class EvaluateActivitiesTests(PostgresDatabase database, BlobConta
         bundle.Version.ShouldBe(input.Model.Version!.Value);
         bundle.Files.Keys.ShouldBe(["confusion-matrix.png", "model-card.md", "reliability.png", "report.json", "report.md", "training-curves.png"]);
         var report = EvidenceReport.FromJson(await Stages.Store.GetAsync(bundle.Files["report.json"].Digest, Token));
-        report.Metrics.Accuracy.ShouldBe(first.Accuracy);
+        report.Metrics!.Accuracy.ShouldBe(first.Accuracy);
         report.Metrics.MacroF1.ShouldBe(first.MacroF1);
         report.Metrics.Count.ShouldBeGreaterThan(0);
         report.Robustness.Select(r => r.Perturbation).ShouldBe(["brightness-0.5", "brightness-1.5", "blur-1", "noise-20"]);
@@ -108,7 +108,7 @@ public sealed class EvaluateActivitiesTests(PostgresDatabase database, BlobConta
         report.ChampionVersion.ShouldBe($"v{championVersion}");
         var champion = report.Champion.ShouldNotBeNull();
         champion.ChallengerAccuracy.ShouldBe(evaluation.Accuracy);
-        (champion.BothCorrect + champion.OnlyChampionCorrect + champion.OnlyChallengerCorrect + champion.BothWrong).ShouldBe(report.Metrics.Count);
+        (champion.BothCorrect + champion.OnlyChampionCorrect + champion.OnlyChallengerCorrect + champion.BothWrong).ShouldBe(report.Metrics!.Count);
         champion.PValue.ShouldBeInRange(0, 1);
         var evaluated = (await EvaluatedAsync()).ShouldHaveSingleItem();
         evaluated.Version.ShouldBe(championVersion + 1);

@@ -48,7 +48,7 @@ public sealed class EvidenceReportTests
 
         var back = EvidenceReport.FromJson(report.ToJson());
 
-        back.Metrics.Accuracy.ShouldBe(report.Metrics.Accuracy);
+        back.Metrics!.Accuracy.ShouldBe(report.Metrics!.Accuracy);
         back.Metrics.ConfusionMatrix.Select(r => r.ToArray()).ShouldBe(report.Metrics.ConfusionMatrix.Select(r => r.ToArray()));
         back.Slices.Worst!.Value.ShouldBe("night");
         back.TrainingHistory.Count.ShouldBe(2);

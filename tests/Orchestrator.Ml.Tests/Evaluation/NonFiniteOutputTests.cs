@@ -129,7 +129,7 @@ public sealed class NonFiniteOutputTests
         var files = report.Render();
 
         Encoding.UTF8.GetString(files["report.md"]).ShouldContain("| non-finite model outputs (NaN or infinity, scored wrong) | 4 of 4 |");
-        EvidenceReport.FromJson(files["report.json"]).Metrics.NonFiniteOutputs.ShouldBe(4);
+        EvidenceReport.FromJson(files["report.json"]).Metrics!.NonFiniteOutputs.ShouldBe(4);
     }
 
     [Fact]
@@ -142,6 +142,6 @@ public sealed class NonFiniteOutputTests
         var older = Regex.Replace(json, @",\s*""nonFiniteOutputs"": 0", "");
 
         older.ShouldNotContain("nonFiniteOutputs");
-        EvidenceReport.FromJson(Encoding.UTF8.GetBytes(older)).Metrics.NonFiniteOutputs.ShouldBe(0);
+        EvidenceReport.FromJson(Encoding.UTF8.GetBytes(older)).Metrics!.NonFiniteOutputs.ShouldBe(0);
     }
 }

@@ -265,4 +265,39 @@ public sealed class MultiLabelEvaluationGateTests
     [Fact]
     public void Evaluate_MeanBelow_Fails() =>
         EvaluationGate.Evaluate(Measured(0.5, ("cat", 0.9)), Policy).Findings.Single(f => f.Check == "mean-average-precision").Outcome.ShouldBe(CheckOutcome.Failed);
+
+    [Fact]
+    public void Evaluate_MultiLabelModelUnderSingleLabelPolicy_AccuracyCalibrationAndRankingNotMeasuredSoItFails()
+    {
+        // A policy written for single-label models: a multi-label model has no accuracy or calibration, and no ranking bound is set.
+        var verdict = EvaluationGate.Evaluate(Measured(0.9, ("cat", 0.9)) with { MultiLabel = true },
+            new EvaluationPolicy(MinAccuracy: 0.5, MinMacroF1: 0.5, MaxCalibrationError: 0.1, MaxParityError: 1e-4));
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Where(f => f.Outcome == CheckOutcome.NotMeasured).Select(f => f.Check).ShouldBe(["accuracy", "multi-label-ranking", "calibration"]);
+        verdict.Findings.Where(f => f.Outcome == CheckOutcome.Passed).Select(f => f.Check).ShouldBe(["finite-outputs", "macro-f1", "onnx-parity"]);
+    }
+
+    [Fact]
+    public void Evaluate_MultiLabelModelUnderPolicyWithOnlyParity_DoesNotPassOnParityAlone()
+    {
+        var verdict = EvaluationGate.Evaluate(Measured(0.9, ("cat", 0.9)) with { MultiLabel = true }, new EvaluationPolicy(MaxParityError: 1e-4));
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Reasons.ShouldHaveSingleItem().ShouldContain("evaluation.minMeanAveragePrecision");
+    }
+
+    [Fact]
+    public void Evaluate_MultiLabelModelWithARankingBound_NeedsNoOtherCheck()
+    {
+        var verdict = EvaluationGate.Evaluate(Measured(0.9, ("cat", 0.9)) with { MultiLabel = true }, new EvaluationPolicy(MinLabelAveragePrecision: 0.5));
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Select(f => f.Check).ShouldNotContain("multi-label-ranking");
+    }
+
+    [Fact]
+    public void Evaluate_SingleLabelModelUnderSingleLabelPolicy_HasNoRankingCheck() =>
+        EvaluationGate.Evaluate(Measured(double.NaN) with { Accuracy = 0.9 }, new EvaluationPolicy(MinAccuracy: 0.5))
+            .Findings.Select(f => f.Check).ShouldNotContain("multi-label-ranking");
 }

@@ -8,9 +8,11 @@ namespace Orchestrator.Workflows.Evaluate;
 
 /// <summary>The evaluation gate's outcome; the evidence is the report approvers review.</summary>
 /// <param name="Gate">Pass or fail, reasons, and the report's digest and URI.</param>
-/// <param name="Accuracy">Test accuracy, for summaries.</param>
-/// <param name="MacroF1">Macro F1, for summaries.</param>
-public sealed record Evaluation(GateOutcome Gate, double Accuracy, double MacroF1);
+/// <param name="Accuracy">Test accuracy, for summaries (multi-label models: subset accuracy, the share of test images whose whole label set was right).</param>
+/// <param name="MacroF1">Macro F1, for summaries (multi-label models: at the per-label thresholds).</param>
+/// <param name="MeanAveragePrecision">Multi-label models: mean average precision over the labels present in the test split; null for single-label
+/// models and when no label was present.</param>
+public sealed record Evaluation(GateOutcome Gate, double Accuracy, double MacroF1, double? MeanAveragePrecision = null);
 
 /// <summary>The evaluate activity (GPU task queue).</summary>
 public interface IEvaluateActivities

@@ -24,6 +24,8 @@ public sealed record ChampionComparison(string ChampionVersion, double ChampionA
 /// <param name="NonFiniteOutputs">How many of them got NaN or infinite outputs from the model.</param>
 /// <param name="MeanAveragePrecision">Multi-label models: mean average precision over the labels present in the test split; NaN otherwise or when none is.</param>
 /// <param name="LabelAveragePrecision">Multi-label models: average precision per label present in the test split; null for single-label models.</param>
+/// <param name="MultiLabel">True for a multi-label model: its accuracy, calibration, slices, robustness and champion comparison are single-label
+/// measurements it does not have (NaN, none), and its gate needs a ranking check (<see cref="EvaluationGate"/>).</param>
 public sealed record EvaluationEvidence(
     double Accuracy,
     double MacroF1,
@@ -37,4 +39,5 @@ public sealed record EvaluationEvidence(
     int TestItems = 0,
     int NonFiniteOutputs = 0,
     double MeanAveragePrecision = double.NaN,
-    IReadOnlyDictionary<string, double>? LabelAveragePrecision = null);
+    IReadOnlyDictionary<string, double>? LabelAveragePrecision = null,
+    bool MultiLabel = false);

@@ -37,6 +37,14 @@ public static class EvaluationGate
         findings.AtLeast("mean-average-precision", "mean average precision", evidence.MeanAveragePrecision, policy.MinMeanAveragePrecision);
         findings.Each("label-average-precision", evidence.LabelAveragePrecision ?? new Dictionary<string, double>(), policy.MinLabelAveragePrecision,
             name => $"average precision of label '{name}'", atLeast: true, "no label's average precision was measured (not a multi-label model, or no label present in the test split)");
+        if (evidence.MultiLabel && policy.MinMeanAveragePrecision is null && policy.MinLabelAveragePrecision is null)
+        {
+            // A multi-label model is judged on how it ranks each label; a policy written for single-label models sets no such bound, and its
+            // accuracy/calibration checks are not measured here: without this check such a policy could pass on macro F1 or parity alone.
+            findings.Add("multi-label-ranking", CheckOutcome.NotMeasured,
+                "a multi-label model is judged on ranking quality, and the policy sets neither evaluation.minMeanAveragePrecision nor evaluation.minLabelAveragePrecision");
+        }
+
         findings.Each("class-recall", evidence.ClassRecall, policy.MinClassRecall, name => $"recall of class '{name}'", atLeast: true, "no class recall was measured");
         findings.AtMost("calibration", "expected calibration error", evidence.ExpectedCalibrationError, policy.MaxCalibrationError);
         if (policy.MaxWorstSliceGap is { } maxGap && evidence.WorstSlice is null)

@@ -5,8 +5,26 @@ using Temporalio.Activities;
 
 namespace Orchestrator.Workflows.Train;
 
-/// <summary>A trained model: its final checkpoint in Blob Storage and how training went; <paramref name="Classes"/> in class-index order (the export names the outputs with them).</summary>
-public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null);
+/// <summary>A trained model: its final checkpoint in Blob Storage and how training went.</summary>
+/// <param name="CheckpointDigest">"sha256:..." of the final checkpoint.</param>
+/// <param name="CheckpointUri">Where it is stored.</param>
+/// <param name="Architecture">The policy's architecture name.</param>
+/// <param name="Epochs">Epochs trained.</param>
+/// <param name="ValidationAccuracy">Validation accuracy of the best epoch (multi-label: subset accuracy at probability 0.5).</param>
+/// <param name="Device">The device trained on, described.</param>
+/// <param name="Classes">Class names in class-index order (the export names the outputs with them).</param>
+/// <param name="MultiLabel">True for a multi-label model (a sigmoid per label), as the dataset's manifest says; false for single-label (softmax) ones and in histories from before it.</param>
+/// <param name="Thresholds">A multi-label model's decision threshold per label in class order, chosen on the validation split (the export writes them into
+/// the ONNX file, which evaluation and serving read them from); null for single-label models.</param>
+public sealed record TrainedModel(string CheckpointDigest, string CheckpointUri, string Architecture, int Epochs, double ValidationAccuracy, string Device, IReadOnlyList<string>? Classes = null,
+    bool MultiLabel = false, IReadOnlyList<LabelDecisionThreshold>? Thresholds = null);
+
+/// <summary>A multi-label model's decision threshold for one label: the label is assigned when its probability is at least <paramref name="Threshold"/>.</summary>
+/// <param name="Label">The label.</param>
+/// <param name="Threshold">The cut-off in [0, 1].</param>
+/// <param name="ValidationF1">The label's F1 on the validation split at that cut-off; null when the split had no positive of it.</param>
+/// <param name="Basis">How it was chosen: "maximised-validation-f1", or "no-validation-positives" (0.5 is used and said so).</param>
+public sealed record LabelDecisionThreshold(string Label, double Threshold, double? ValidationF1, string Basis);
 
 /// <summary>A registered base model (POST /api/base-models) a run fine-tunes from, pinned by the digest of its canonical weights when the run was requested.</summary>
 /// <param name="Name">The base model's name.</param>

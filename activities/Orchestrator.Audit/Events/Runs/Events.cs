@@ -48,6 +48,14 @@ public sealed record TrainingDeviceUsage(int Epoch, string Device, double MeanUt
 /// <summary>Training finished; the curves hold one value per epoch.</summary>
 public sealed record TrainingCompleted(int Epochs, string FinalCheckpointDigest, IReadOnlyList<double> LossCurve, IReadOnlyList<double> AccuracyCurve);
 
+/// <summary>
+/// A multi-label model's per-label decision thresholds, chosen on the validation split from the final checkpoint's best weights (the
+/// weights the export writes): label to threshold, to how it was chosen ("maximised-validation-f1" or "no-validation-positives"), and
+/// to the label's validation F1 at it (left out where undefined).
+/// </summary>
+public sealed record DecisionThresholdsChosen(string CheckpointDigest, IReadOnlyDictionary<string, double> Thresholds, IReadOnlyDictionary<string, string> Basis,
+    IReadOnlyDictionary<string, double> ValidationF1);
+
 /// <summary>The run asked for human approval of a model version on the given evidence.</summary>
 public sealed record ApprovalRequested(
     string ModelName,

@@ -73,3 +73,23 @@ public static class DecisionThresholds
         return result;
     }
 }
+
+/// <summary>The names a <see cref="ThresholdBasis"/> has in the ledger and in activity contracts.</summary>
+public static class ThresholdBases
+{
+    /// <summary>"maximised-validation-f1" or "no-validation-positives".</summary>
+    public static string Name(ThresholdBasis basis) => basis switch
+    {
+        ThresholdBasis.MaximisedValidationF1 => "maximised-validation-f1",
+        ThresholdBasis.NoValidationPositives => "no-validation-positives",
+        _ => throw new ArgumentOutOfRangeException(nameof(basis), basis, "Unknown threshold basis."),
+    };
+
+    /// <summary>The basis named <paramref name="name"/>; throws <see cref="ArgumentException"/> on any other name.</summary>
+    public static ThresholdBasis Parse(string name) => name switch
+    {
+        "maximised-validation-f1" => ThresholdBasis.MaximisedValidationF1,
+        "no-validation-positives" => ThresholdBasis.NoValidationPositives,
+        _ => throw new ArgumentException($"Unknown threshold basis '{name}': use \"maximised-validation-f1\" or \"no-validation-positives\".", nameof(name)),
+    };
+}
