@@ -27,6 +27,12 @@ public sealed class GoldAuditActivities(BlobArtifactStore store, StageAudit audi
         }
 
         var manifest = ManifestJson.Parse(await store.GetAsync(input.Dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
+        if (manifest.Task == Contracts.TaskKind.MultiLabel)
+        {
+            throw new ApplicationFailureException("A human gold audit of a multi-label dataset (reviewers labelling whole label sets) is not supported yet; use \"simulated-allowed\".",
+                "InvalidInput", nonRetryable: true);
+        }
+
         var consensus = LabelJsonLines.ReadConsensus(await store.GetAsync(input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false));
         var annotations = LabelJsonLines.ReadAnnotations(await store.GetAsync(annotationsDigest, cancellationToken).ConfigureAwait(false));
         var sample = QcMeasurement.AuditSample(manifest, consensus, input.Labels.LabelSetDigest);

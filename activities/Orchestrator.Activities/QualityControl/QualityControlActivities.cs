@@ -3,6 +3,7 @@ using Orchestrator.Activities.Annotate;
 using Orchestrator.Activities.Common;
 using Orchestrator.Audit.Events;
 using Orchestrator.Audit.Events.Runs;
+using Orchestrator.Contracts;
 using Orchestrator.Ml.Data;
 using Orchestrator.Operations.Artifacts;
 using Orchestrator.Operations.Policies;
@@ -44,12 +45,16 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
 
         var qcPolicy = catalog.Section<QcPolicy>(policy.Digest, "quality") ?? new QcPolicy();
         var manifest = ManifestJson.Parse(await store.GetAsync(input.Dataset.ManifestDigest, cancellationToken).ConfigureAwait(false));
-        var consensus = LabelJsonLines.ReadConsensus(await store.GetAsync(input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false));
-        var annotations = LabelJsonLines.ReadAnnotations(await store.GetAsync(annotationsDigest, cancellationToken).ConfigureAwait(false));
+        var labels = await store.GetAsync(input.Labels.LabelSetDigest, cancellationToken).ConfigureAwait(false);
+        var annotations = await store.GetAsync(annotationsDigest, cancellationToken).ConfigureAwait(false);
         context.Heartbeat("loaded");
 
-        var measured = QcMeasurement.Of(manifest, consensus, annotations, input.Dataset.CorruptCount, input.Labels.LabelSetDigest,
-            input.HumanAudit, qcPolicy.GoldAudit == GoldAuditMode.Human);
+        // A multi-label dataset's labels are sets, and its agreement is measured per label (ADR 0042).
+        var measured = manifest.Task == TaskKind.MultiLabel
+            ? QcMeasurement.OfMultiLabel(manifest, LabelJsonLines.ReadConsensusSets(labels), LabelJsonLines.ReadRatings(annotations), input.Dataset.CorruptCount,
+                input.Labels.LabelSetDigest, input.HumanAudit, qcPolicy.GoldAudit == GoldAuditMode.Human)
+            : QcMeasurement.Of(manifest, LabelJsonLines.ReadConsensus(labels), LabelJsonLines.ReadAnnotations(annotations), input.Dataset.CorruptCount,
+                input.Labels.LabelSetDigest, input.HumanAudit, qcPolicy.GoldAudit == GoldAuditMode.Human);
         var verdict = QualityGate.Evaluate(measured.Evidence, qcPolicy, PolicyCatalog.Terms(policy).Waivers);
         context.Heartbeat("measured");
 
@@ -82,6 +87,11 @@ public sealed class QualityControlActivities(BlobArtifactStore store, StageAudit
         foreach (var (label, value) in evidence.ClassAgreement)
         {
             agreement[$"class-agreement:{label}"] = value;
+        }
+
+        foreach (var (label, value) in evidence.LabelAlpha ?? new Dictionary<string, double>())
+        {
+            agreement[$"label-alpha:{label}"] = value;
         }
 
         return agreement.Where(a => double.IsFinite(a.Value)).ToDictionary(StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Activities.Acquire;
 using Orchestrator.Activities.Annotate;
 using Orchestrator.Activities.Evaluate;
+using Orchestrator.Activities.QualityControl;
 using Orchestrator.Activities.Tests.Evaluate;
 using Orchestrator.Activities.Train;
 using Orchestrator.Audit.Events;
@@ -45,18 +46,23 @@ public sealed class MultiLabelStagesTests(PostgresDatabase database, BlobContain
     public void Dispose() => _directory.Delete(recursive: true);
 
     /// <summary>The shipped default policy with <paramref name="evaluation"/> as its evaluation section.</summary>
-    private PolicyCatalog Catalog(string name, JsonObject evaluation)
+    private PolicyCatalog Catalog(string name, JsonObject evaluation, JsonObject? quality = null)
     {
         var shipped = new PolicyCatalog(Options.Create(new PolicyCatalogOptions()));
         var document = JsonNode.Parse(shipped.Find(new PolicyRef("default", 1))!.Json)!.AsObject();
         document["name"] = name;
         document["evaluation"] = evaluation;
+        if (quality is not null)
+        {
+            document["quality"] = quality;
+        }
+
         var policies = _directory.CreateSubdirectory("policies");
         File.WriteAllText(Path.Combine(policies.FullName, $"{name}.v1.json"), document.ToJsonString());
         return new PolicyCatalog(Options.Create(new PolicyCatalogOptions { Directory = policies.FullName }));
     }
 
-    private async Task<(DatasetVersion Dataset, LabelSet Labels)> LabelledAsync(int count = 240)
+    private async Task<(DatasetVersion Dataset, LabelSet Labels)> LabelledAsync(int count = 240, string accuracy = "0.95")
     {
         var data = _directory.CreateSubdirectory("data");
         MultiLabelFolder.Write(data.FullName, count, seed: 3);
@@ -64,7 +70,7 @@ public sealed class MultiLabelStagesTests(PostgresDatabase database, BlobContain
             new Dictionary<string, string> { [IAcquireActivities.LabelsParameter] = MultiLabelFolder.LabelFile }, "CC0-1.0", "not-applicable: synthetic", "P1Y");
         var dataset = await ModelStages.Env($"setup-{_runId}", "acquire").RunAsync(() =>
             new AcquireActivities(Store, Audit, roots: new LocalDataRoots([_directory.FullName])).AcquireAsync(new(_runId, source, "p")));
-        var annotation = new AnnotationSource("simulated", null, new Dictionary<string, string> { ["annotators"] = "3", ["accuracy"] = "0.95", ["seed"] = "4" });
+        var annotation = new AnnotationSource("simulated", null, new Dictionary<string, string> { ["annotators"] = "3", ["accuracy"] = accuracy, ["seed"] = "4" });
         var labels = await ModelStages.Env($"setup-{_runId}", "annotate").RunAsync(() => new AnnotateActivities(Store, Audit).AnnotateAsync(new(_runId, dataset, annotation, 0)));
         return (dataset, labels);
     }
@@ -122,6 +128,40 @@ public sealed class MultiLabelStagesTests(PostgresDatabase database, BlobContain
         var single = EvaluationGate.Evaluate(EvaluationFacts.Evidence(report, null), new EvaluationPolicy(MinAccuracy: 0.5, MaxCalibrationError: 0.2, MaxParityError: 1e-4));
         single.Passed.ShouldBeFalse();
         single.Findings.Where(f => f.Outcome == CheckOutcome.NotMeasured).Select(f => f.Check).ShouldBe(["accuracy", "multi-label-ranking", "calibration"], ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("0.97", true)]
+    [InlineData("0.7", false)]
+    public async Task QualityControl_MultiLabelAnnotations_MeasuresAgreementPerLabelAndJudgesIt(string accuracy, bool passes)
+    {
+        var quality = new JsonObject
+        {
+            ["minItems"] = 100, ["minKrippendorffAlpha"] = 0.667, ["minLabelAlpha"] = 0.667, ["maxDisagreementFraction"] = 0.5,
+            ["minGoldAuditReviewed"] = 30, ["minGoldAuditLowerBound"] = 0.5, ["minClassCount"] = 20, ["maxLeakingItems"] = 0,
+        };
+        var catalog = Catalog("ml-qc", new JsonObject { ["minMeanAveragePrecision"] = 0.5 }, quality);
+        var (dataset, labels) = await LabelledAsync(count: 160, accuracy);
+
+        var gate = await ModelStages.Env($"qc-{_runId}", "qc").RunAsync(() => new QualityControlActivities(Store, Audit, catalog)
+            .EvaluateAsync(new(_runId, dataset, labels, catalog.Find(new PolicyRef("ml-qc", 1))!.Digest)));
+
+        gate.Passed.ShouldBe(passes, string.Join("; ", gate.Reasons));
+        var document = QcEvidenceJson.Read(await Store.GetAsync(gate.EvidenceDigest, Token))!;
+        var evidence = document.Evidence;
+        evidence.MultiLabel.ShouldBeTrue();
+        evidence.LabelAlpha!.Keys.ShouldBe(MultiLabelFolder.Labels, ignoreOrder: true);
+        evidence.KrippendorffAlpha.ShouldBe(evidence.LabelAlpha.Values.Average(), 1e-12);
+        evidence.ClassCounts.Keys.ShouldBe(MultiLabelFolder.Labels, ignoreOrder: true);
+        evidence.GoldAudit.ShouldNotBeNull().Simulated.ShouldBeTrue();
+        document.Checks.Count(c => c.Check == "label-agreement").ShouldBe(3);
+        if (!passes)
+        {
+            gate.Reasons.ShouldContain(r => r.Contains("Krippendorff's alpha on label"));
+        }
+
+        var recorded = (await Ledger.ReadStreamAsync(AuditStreams.Run(_runId), cancellationToken: Token)).Select(e => e.Data).OfType<QualityEvaluated>().ShouldHaveSingleItem();
+        recorded.Agreement.Keys.Where(k => k.StartsWith("label-alpha:", StringComparison.Ordinal)).Count().ShouldBe(3);
     }
 
     [Fact]

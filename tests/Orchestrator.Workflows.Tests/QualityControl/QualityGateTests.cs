@@ -229,3 +229,52 @@ public sealed class QualityGateTests
         LeakingItems: 0,
         SliceCounts: new Dictionary<string, int> { ["lighting=day"] = 1400, ["lighting=night"] = 600 });
 }
+
+/// <summary>QC of multi-label data (ADR 0042): agreement per label, and single-label agreement checks not measured rather than passed.</summary>
+public sealed class MultiLabelQualityGateTests
+{
+    private static QcEvidence MultiLabel(params (string Label, double Alpha)[] alphas) => new(
+        ItemCount: 240, CorruptCount: 0, FleissKappa: null, KrippendorffAlpha: alphas.Length == 0 ? double.NaN : alphas.Average(a => a.Alpha),
+        ClassAgreement: new Dictionary<string, double>(), DisagreementFraction: 0.05, GoldAudit: null,
+        ClassCounts: new Dictionary<string, int> { ["cat"] = 120, ["dog"] = 110 }, ImbalanceRatio: 1.09, ExactDuplicateFraction: 0, NearDuplicateFraction: 0,
+        LeakingItems: 0, SliceCounts: new Dictionary<string, int>(), MultiLabel: true, LabelAlpha: alphas.ToDictionary(a => a.Label, a => a.Alpha));
+
+    [Fact]
+    public void Evaluate_EveryLabelAgreesEnough_PassesWithOneFindingPerLabel()
+    {
+        var verdict = QualityGate.Evaluate(MultiLabel(("cat", 0.9), ("dog", 0.75)), new QcPolicy(MinKrippendorffAlpha: 0.7, MinLabelAlpha: 0.7));
+
+        verdict.Passed.ShouldBeTrue();
+        verdict.Findings.Select(f => f.Detail).ShouldBe([
+            "mean per-label Krippendorff's alpha 0.825 >= 0.7", "Krippendorff's alpha on label 'cat' 0.9 >= 0.7", "Krippendorff's alpha on label 'dog' 0.75 >= 0.7"]);
+    }
+
+    [Fact]
+    public void Evaluate_OneLabelBelow_FailsNamingIt() =>
+        QualityGate.Evaluate(MultiLabel(("cat", 0.9), ("dog", 0.4)), new QcPolicy(MinLabelAlpha: 0.667)).Reasons
+            .ShouldBe(["Krippendorff's alpha on label 'dog' 0.4 is below the minimum 0.667"]);
+
+    [Fact]
+    public void Evaluate_NoLabelWithDefinedAgreement_IsNotMeasuredAndFails()
+    {
+        var verdict = QualityGate.Evaluate(MultiLabel(), new QcPolicy(MinKrippendorffAlpha: 0.5, MinLabelAlpha: 0.5));
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.ShouldAllBe(f => f.Outcome == CheckOutcome.NotMeasured);
+    }
+
+    [Fact]
+    public void Evaluate_SingleLabelAgreementChecksOnMultiLabelData_AreNotMeasuredSaySoAndFail()
+    {
+        var verdict = QualityGate.Evaluate(MultiLabel(("cat", 0.9)), new QcPolicy(MinFleissKappa: 0.6, MinClassAgreement: 0.6));
+
+        verdict.Passed.ShouldBeFalse();
+        verdict.Findings.Select(f => f.Outcome).ShouldBe([CheckOutcome.NotMeasured, CheckOutcome.NotMeasured]);
+        verdict.Findings.ShouldAllBe(f => f.Detail.Contains("quality.minLabelAlpha"));
+    }
+
+    [Fact]
+    public void Evaluate_LabelAlphaOnSingleLabelData_IsNotMeasured() =>
+        QualityGate.Evaluate(MultiLabel() with { MultiLabel = false, LabelAlpha = null }, new QcPolicy(MinLabelAlpha: 0.5))
+            .Findings.ShouldHaveSingleItem().Outcome.ShouldBe(CheckOutcome.NotMeasured);
+}

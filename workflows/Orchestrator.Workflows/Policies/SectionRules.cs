@@ -67,6 +67,7 @@ internal static partial class SectionRules
         at.Fraction(Key(nameof(quality.MaxCorruptFraction)), quality.MaxCorruptFraction);
         at.Coefficient(Key(nameof(quality.MinFleissKappa)), quality.MinFleissKappa);
         at.Coefficient(Key(nameof(quality.MinKrippendorffAlpha)), quality.MinKrippendorffAlpha);
+        at.Coefficient(Key(nameof(quality.MinLabelAlpha)), quality.MinLabelAlpha);
         at.Fraction(Key(nameof(quality.MinClassAgreement)), quality.MinClassAgreement);
         at.Fraction(Key(nameof(quality.MaxDisagreementFraction)), quality.MaxDisagreementFraction);
         at.Fraction(Key(nameof(quality.MinGoldAuditLowerBound)), quality.MinGoldAuditLowerBound);

@@ -35,6 +35,10 @@ public sealed record GoldAuditEvidence(int Reviewed, double PassRate, double Low
 /// <param name="SliceCounts">Items per slice, keyed "attribute=value".</param>
 /// <param name="ConsensusIterations">EM iterations the Dawid-Skene consensus ran (null: evidence from before it was recorded).</param>
 /// <param name="ConsensusConverged">Whether the consensus reached its fixed point within its bound (null: not recorded; false: the consensus labels are not evidence).</param>
+/// <param name="MultiLabel">True for a multi-label dataset: <paramref name="KrippendorffAlpha"/> is then the mean of the per-label alphas where defined,
+/// <paramref name="FleissKappa"/> is null (there is one kappa per label, not one over label sets), <paramref name="ClassAgreement"/> is empty,
+/// <paramref name="ClassCounts"/> count items carrying each label, and the consensus is a per-label majority (no EM, so no convergence).</param>
+/// <param name="LabelAlpha">Multi-label data: Krippendorff's alpha (nominal) of each label rated present/absent, where defined; null for single-label data.</param>
 public sealed record QcEvidence(
     int ItemCount,
     int CorruptCount,
@@ -50,7 +54,9 @@ public sealed record QcEvidence(
     int LeakingItems,
     IReadOnlyDictionary<string, int> SliceCounts,
     int? ConsensusIterations = null,
-    bool? ConsensusConverged = null)
+    bool? ConsensusConverged = null,
+    bool MultiLabel = false,
+    IReadOnlyDictionary<string, double>? LabelAlpha = null)
 {
     /// <summary>Corrupt images as a share of all images the source delivered.</summary>
     public double CorruptFraction => ItemCount + CorruptCount == 0 ? 0 : CorruptCount / (double)(ItemCount + CorruptCount);

@@ -23,6 +23,8 @@ namespace Orchestrator.Workflows.QualityControl;
 /// <param name="GoldAudit">Who may review the gold-set spot audit: "simulated-allowed" (absent: the source's own labels may, for
 /// synthetic data) or "human" (the run waits for a reviewer's submission; a simulated audit is not measured).</param>
 /// <param name="GoldAuditDeadline">How long a run waits for a human gold audit before QC judges without it (required with "human").</param>
+/// <param name="MinLabelAlpha">Multi-label data: lowest acceptable Krippendorff's alpha of any label (each label rated present/absent; ADR 0042);
+/// not measured for single-label data.</param>
 public sealed record QcPolicy(
     int? MinItems = null,
     double? MaxCorruptFraction = null,
@@ -39,4 +41,5 @@ public sealed record QcPolicy(
     int? MaxLeakingItems = null,
     int? MinSliceCount = null,
     GoldAuditMode? GoldAudit = null,
-    TimeSpan? GoldAuditDeadline = null);
+    TimeSpan? GoldAuditDeadline = null,
+    double? MinLabelAlpha = null);

@@ -26,9 +26,16 @@ public static class QualityGate
         findings.AtLeast("dataset-size", QcArea.Data, "items", evidence.ItemCount, policy.MinItems);
         findings.AtMost("corrupt-images", QcArea.Data, "corrupt image share", evidence.CorruptFraction, policy.MaxCorruptFraction);
         findings.AtLeast("fleiss-kappa", QcArea.Labels, "Fleiss' kappa", evidence.FleissKappa ?? double.NaN, policy.MinFleissKappa,
-            evidence.FleissKappa is null ? "items received different numbers of labels" : null);
-        findings.AtLeast("krippendorff-alpha", QcArea.Labels, "Krippendorff's alpha", evidence.KrippendorffAlpha, policy.MinKrippendorffAlpha);
-        findings.Each("class-agreement", QcArea.Labels, evidence.ClassAgreement, policy.MinClassAgreement, label => $"agreement on '{label}'", "no class agreement was measured");
+            evidence.FleissKappa is not null ? null
+            : evidence.MultiLabel ? "a multi-label dataset has an agreement per label, not one over label sets: use quality.minLabelAlpha"
+            : "items received different numbers of labels");
+        findings.AtLeast("krippendorff-alpha", QcArea.Labels, evidence.MultiLabel ? "mean per-label Krippendorff's alpha" : "Krippendorff's alpha", evidence.KrippendorffAlpha,
+            policy.MinKrippendorffAlpha, evidence.MultiLabel ? "no label has a defined agreement: every rating of every label was the same" : null);
+        findings.Each("class-agreement", QcArea.Labels, evidence.ClassAgreement, policy.MinClassAgreement, label => $"agreement on '{label}'",
+            evidence.MultiLabel ? "a multi-label dataset's agreement is measured per label (quality.minLabelAlpha), not per class" : "no class agreement was measured");
+        findings.Each("label-agreement", QcArea.Labels, evidence.LabelAlpha ?? new Dictionary<string, double>(), policy.MinLabelAlpha,
+            label => $"Krippendorff's alpha on label '{label}'",
+            evidence.MultiLabel ? "no label has a defined agreement: every rating of every label was the same" : "not a multi-label dataset: label-set agreement does not apply");
         findings.AtMost("disagreement", QcArea.Labels, "share of items flagged for disagreement", evidence.DisagreementFraction, policy.MaxDisagreementFraction);
         Convergence(findings, evidence);
         GoldAudit(findings, evidence.GoldAudit, policy);
