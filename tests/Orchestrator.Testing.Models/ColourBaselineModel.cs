@@ -19,7 +19,10 @@ public static class ColourBaselineModel
     /// The ONNX bytes for square inputs of <paramref name="inputSize"/> pixels; <paramref name="bias"/> (one per
     /// class, zero by default) lets a test build a broken model, e.g. one that answers NaN.
     /// </summary>
-    public static byte[] Create(int inputSize = 32, float[]? bias = null)
+    /// <param name="inputSize">Square input size in pixels.</param>
+    /// <param name="bias">One offset per class (zero by default).</param>
+    /// <param name="metadata">Extra metadata entries (a multi-label model's task and thresholds).</param>
+    public static byte[] Create(int inputSize = 32, float[]? bias = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var graph = new OnnxGraph("colour-baseline");
         graph.AddInput("input", OnnxDim.Named("batch"), 3, inputSize, inputSize);
@@ -36,6 +39,11 @@ public static class ColourBaselineModel
         }
 
         graph.Metadata["model.classes"] = JsonSerializer.Serialize(Classes);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            graph.Metadata[key] = value;
+        }
+
         return OnnxModelWriter.ToBytes(graph);
     }
 }

@@ -9,7 +9,15 @@ using Orchestrator.Ml.Serving;
 namespace Orchestrator.Operations.Serving;
 
 /// <summary>One image's answer.</summary>
-public sealed record ImagePrediction(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities);
+/// <param name="PredictionId">The prediction's id (feedback refers to it).</param>
+/// <param name="Label">Single-label models: the most probable class. Multi-label models: the assigned label set, labels in ordinal order joined
+/// with '|' (empty when no label reaches its threshold).</param>
+/// <param name="Confidence">Single-label: the class's probability. Multi-label: the highest label probability.</param>
+/// <param name="Probabilities">Every class's (label's) probability.</param>
+/// <param name="Labels">Multi-label models: every label at or above its recorded threshold with its probability, most probable first (possibly
+/// none); null for single-label models.</param>
+public sealed record ImagePrediction(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities,
+    IReadOnlyList<AssignedLabel>? Labels = null);
 
 /// <summary>
 /// What serving answered: the route decision and, when served, the predictions; <paramref name="Error"/> when
@@ -64,7 +72,7 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
         try
         {
             predictor = await predictors.GetAsync(served.OnnxDigest, cancellationToken).ConfigureAwait(false);
-            probabilities = predictor.Predict(images);
+            probabilities = predictor.Predict(images, predictor.Task);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -96,10 +104,13 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
                 best = row[c] > row[best] ? c : best;
             }
 
-            results[i] = new ImagePrediction(Guid.CreateVersion7(at), classes[best], row[best], map);
+            // A multi-label model answers the labels at or above their recorded thresholds (read from its ONNX file), possibly none.
+            var assigned = predictor.Thresholds is { } thresholds ? LabelSetAnswer.Select(row, classes, thresholds) : null;
+            var label = assigned is null ? classes[best] : string.Join('|', assigned.Select(a => a.Label).Order(StringComparer.Ordinal));
+            results[i] = new ImagePrediction(Guid.CreateVersion7(at), label, row[best], map, assigned);
             if (sampled)
             {
-                records.Add(new PredictionRecord(results[i].PredictionId, model, served.Version, decision.Route, at, elapsed, true, classes[best], row[best],
+                records.Add(new PredictionRecord(results[i].PredictionId, model, served.Version, decision.Route, at, elapsed, true, label, row[best],
                     OnnxPredictor.ChannelMeans(images[i]), options.Value.StoreImages ? encoded?[i] : null));
             }
         }

@@ -17,8 +17,12 @@ public sealed class FeedbackRequestValidator : AbstractValidator<FeedbackRequest
         RuleFor(r => r.Label).NotEmpty().MaximumLength(200).Must(l => l is not null && !l.Any(char.IsControl)).WithMessage("Label must be 1-200 characters without control characters.");
 }
 
-/// <summary>One image's answer.</summary>
-public sealed record PredictionItem(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities);
+/// <summary>One image's answer; a multi-label model's also lists the labels it assigns (<paramref name="Labels"/>; Label is then that set joined with '|').</summary>
+public sealed record PredictionItem(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities,
+    IReadOnlyList<PredictedLabel>? Labels = null);
+
+/// <summary>A label a multi-label model assigns to an image (its probability reached the label's recorded threshold).</summary>
+public sealed record PredictedLabel(string Label, double Probability);
 
 /// <summary>The predict answer: the version that served (and by which route) and one prediction per image.</summary>
 public sealed record PredictResponse(string Model, int Version, string Route, IReadOnlyList<PredictionItem> Predictions);
@@ -91,7 +95,8 @@ public static class PredictionEndpoints
         }
 
         return TypedResults.Ok(new PredictResponse(name, result.Decision.Version!.Version, result.Decision.Route,
-            [.. result.Predictions.Select(p => new PredictionItem(p.PredictionId, p.Label, p.Confidence, p.Probabilities))]));
+            [.. result.Predictions.Select(p => new PredictionItem(p.PredictionId, p.Label, p.Confidence, p.Probabilities,
+                p.Labels?.Select(l => new PredictedLabel(l.Label, l.Probability)).ToList()))]));
     }
 
     private static async Task<IResult> FeedbackAsync(Guid id, FeedbackRequest request, HttpContext http, PredictionLog log, TimeProvider time)

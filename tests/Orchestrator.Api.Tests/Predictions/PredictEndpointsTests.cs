@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Evaluation.MultiLabel;
+using Orchestrator.Ml.Onnx;
 using Orchestrator.Ml.Serving;
 using Orchestrator.Testing.Models;
 
@@ -37,6 +39,47 @@ public sealed class PredictEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
         var labels = (await ReadAsync(batch)).GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()).ToList();
         labels.ShouldBe(["blue", "green"]);
         (await ServingFixture.Log(api).CountAsync(model, Token)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Predict_MultiLabelModel_AnswersTheLabelsAtOrAboveTheirThresholdsWithProbabilities()
+    {
+        // The colour baseline as a multi-label model: a sigmoid per colour, each label assigned at probability 0.6 or more.
+        var thresholds = ColourBaselineModel.Classes.Select((_, k) => new LabelThreshold(k, 0.6, 1, ThresholdBasis.MaximisedValidationF1)).ToList();
+        var model = ServingFixture.NewModel();
+        await ServingFixture.SeedAsync(api, model, onnxModel: ColourBaselineModel.Create(16, metadata: TaskMetadata.ForMultiLabel(thresholds, 3)));
+        using var client = api.ClientAs("carol", "predictor");
+        var magenta = Convert.ToBase64String(await ServingFixture.Png(230, 10, 230).ReadAsByteArrayAsync(Token));
+        var grey = Convert.ToBase64String(await ServingFixture.Png(90, 90, 90).ReadAsByteArrayAsync(Token));
+
+        using var response = await client.PostAsync($"/api/models/{model}/predict", ServingFixture.Json($$"""{"images":["{{magenta}}","{{grey}}"]}"""), Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var predictions = (await ReadAsync(response)).GetProperty("predictions");
+        var both = predictions[0];
+        both.GetProperty("label").GetString().ShouldBe("blue|red");
+        var assigned = both.GetProperty("labels").EnumerateArray().ToList();
+        assigned.Select(l => l.GetProperty("label").GetString()).ShouldBe(["blue", "red"]);
+        assigned.ShouldAllBe(l => l.GetProperty("probability").GetDouble() > 0.9);
+        both.GetProperty("probabilities").GetProperty("green").GetDouble().ShouldBeLessThan(0.01);
+        // Independent sigmoids, not a distribution: a grey image scores every colour 0.5, below every threshold, and gets no label.
+        var none = predictions[1];
+        none.GetProperty("labels").GetArrayLength().ShouldBe(0);
+        none.GetProperty("label").GetString().ShouldBe("");
+        none.GetProperty("probabilities").EnumerateObject().ShouldAllBe(p => Math.Abs(p.Value.GetDouble() - 0.5) < 1e-3);
+    }
+
+    [Fact]
+    public async Task Predict_MultiLabelModelWithoutThresholds_IsAnInferenceFailureNotAGuess()
+    {
+        var model = ServingFixture.NewModel();
+        await ServingFixture.SeedAsync(api, model, onnxModel: ColourBaselineModel.Create(16, metadata: new Dictionary<string, string> { [TaskMetadata.TaskKey] = TaskMetadata.MultiLabel }));
+        using var client = api.ClientAs("carol", "predictor");
+        using var red = ServingFixture.Png(230, 10, 10);
+
+        using var response = await client.PostAsync($"/api/models/{model}/predict", red, Token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]
