@@ -58,6 +58,8 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
     [InlineData("""{"name":"../x","source":{"kind":"synthetic","licence":"x","consent":"x","retention":"P1Y"}}""")]
     [InlineData("""{"name":"ok","source":{"kind":"image-folder","licence":"x","consent":"x","retention":"P1Y"}}""")]
     [InlineData("""{"name":"ok"}""")]
+    [InlineData("""{"name":"ok","source":{"kind":"multi-label","location":"blob://data/tags","licence":"x","consent":"x","retention":"P1Y"}}""")]
+    [InlineData("""{"name":"ok","source":{"kind":"multi-label","location":"blob://data/tags","parameters":{"labels":"labels.txt"},"licence":"x","consent":"x","retention":"P1Y"}}""")]
     public async Task Register_Invalid_Returns400AndRegistersNothing(string json)
     {
         using var client = api.ClientAs("alice", "ml-engineer");
@@ -67,6 +69,21 @@ public sealed class DatasetEndpointsTests(ApiFactory api) : IClassFixture<ApiFac
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         using var get = await client.GetAsync("/api/datasets/ok", Token);
         get.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Register_MultiLabelSourceWithItsLabelFile_Returns201()
+    {
+        using var client = api.ClientAs("alice", "ml-engineer");
+        var body = new
+        {
+            name = "tags-multi",
+            source = new { kind = "multi-label", location = "blob://data/tags", parameters = new Dictionary<string, string> { ["labels"] = "labels.jsonl" }, licence = "CC0-1.0", consent = "synthetic", retention = "P1Y" },
+        };
+
+        using var created = await client.PostAsJsonAsync("/api/datasets", body, Token);
+
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
     [Fact]
