@@ -17,7 +17,10 @@ namespace Orchestrator.Operations.Serving;
 /// <param name="Labels">Multi-label models: every label at or above its recorded threshold with its probability, most probable first (possibly
 /// none); null for single-label models.</param>
 public sealed record ImagePrediction(Guid PredictionId, string Label, double Confidence, IReadOnlyDictionary<string, double> Probabilities,
-    IReadOnlyList<AssignedLabel>? Labels = null);
+    IReadOnlyList<ImageLabel>? Labels = null);
+
+/// <summary>A label a multi-label model assigned to an image (its probability reached the label's recorded threshold).</summary>
+public sealed record ImageLabel(string Label, double Probability);
 
 /// <summary>
 /// What serving answered: the route decision and, when served, the predictions; <paramref name="Error"/> when
@@ -105,7 +108,9 @@ public sealed partial class ModelServer(AuditReadModels registry, PredictorCache
             }
 
             // A multi-label model answers the labels at or above their recorded thresholds (read from its ONNX file), possibly none.
-            var assigned = predictor.Thresholds is { } thresholds ? LabelSetAnswer.Select(row, classes, thresholds) : null;
+            var assigned = predictor.Thresholds is { } thresholds
+                ? LabelSetAnswer.Select(row, classes, thresholds).Select(a => new ImageLabel(a.Label, a.Probability)).ToList()
+                : null;
             var label = assigned is null ? classes[best] : string.Join('|', assigned.Select(a => a.Label).Order(StringComparer.Ordinal));
             results[i] = new ImagePrediction(Guid.CreateVersion7(at), label, row[best], map, assigned);
             if (sampled)
