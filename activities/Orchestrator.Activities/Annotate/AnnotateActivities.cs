@@ -72,7 +72,8 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
         var ratings = input.Source.Kind switch
         {
             "simulated" => SimulateSets(manifest, input.Source, input.Round),
-            _ => throw InvalidInput($"A multi-label dataset is annotated by the \"simulated\" source; importing label-set annotations from \"{input.Source.Kind}\" files is not supported yet."),
+            "csv" or "jsonl" => await ImportSetsAsync(manifest, input.Source, cancellationToken).ConfigureAwait(false),
+            _ => throw InvalidInput($"Unknown annotation source kind '{input.Source.Kind}': use \"simulated\", \"csv\" or \"jsonl\"."),
         };
         if (ratings.Count == 0)
         {
@@ -89,6 +90,23 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
             [StageAudit.Evidence("label-set", labels.Digest, labels.Uri), StageAudit.Evidence("annotations", annotations.Digest, annotations.Uri)])
             .ConfigureAwait(false);
         return new LabelSet(labels.Digest, labels.Uri, annotators, ratings.Count, consensus.Flagged.Count, annotations.Digest);
+    }
+
+    /// <summary>A label-set annotation file (<see cref="MultiLabelAnnotationFile"/>) under a local data root; any bad row rejects the whole file.</summary>
+    private async Task<IReadOnlyList<Ml.Quality.MultiLabelRating>> ImportSetsAsync(DatasetManifest manifest, AnnotationSource source, CancellationToken cancellationToken)
+    {
+        using var reader = new StringReader(await ReadLabelFileAsync(source, cancellationToken).ConfigureAwait(false));
+        var known = manifest.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        var result = source.Kind == "csv"
+            ? MultiLabelAnnotationFile.ReadCsv(reader, known, manifest.Classes)
+            : MultiLabelAnnotationFile.ReadJsonLines(reader, known, manifest.Classes);
+        if (!result.Succeeded)
+        {
+            var shown = string.Join("; ", result.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
+            throw InvalidInput($"The label-set file has {result.Errors.Count} bad row(s), so nothing was imported: {shown}");
+        }
+
+        return result.Ratings;
     }
 
     private static IReadOnlyList<Ml.Quality.MultiLabelRating> SimulateSets(DatasetManifest manifest, AnnotationSource source, int round)
@@ -127,6 +145,24 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
     /// </summary>
     private async Task<IReadOnlyList<AnnotationRecord>> ImportAsync(DatasetManifest manifest, AnnotationSource source, CancellationToken cancellationToken)
     {
+        var text = await ReadLabelFileAsync(source, cancellationToken).ConfigureAwait(false);
+        var known = manifest.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        using var reader = new StringReader(text);
+        var result = source.Kind == "csv"
+            ? LabelImporter.ImportCsv(reader, known, manifest.Classes)
+            : LabelImporter.ImportJsonLines(reader, known, manifest.Classes);
+        if (!result.Succeeded)
+        {
+            var shown = string.Join("; ", result.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
+            throw InvalidInput($"The label file has {result.Errors.Count} bad row(s), so nothing was imported: {shown}");
+        }
+
+        return result.Records;
+    }
+
+    /// <summary>The text of the source's label file, which must lie under a local data root and not exceed <see cref="MaxLabelFileBytes"/>.</summary>
+    private async Task<string> ReadLabelFileAsync(AnnotationSource source, CancellationToken cancellationToken)
+    {
         string path;
         try
         {
@@ -149,19 +185,7 @@ public sealed class AnnotateActivities(BlobArtifactStore store, StageAudit audit
             throw InvalidInput($"The label file has {file.Length} bytes, more than the {MaxLabelFileBytes} accepted.");
         }
 
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        var known = manifest.Items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
-        using var reader = new StringReader(text);
-        var result = source.Kind == "csv"
-            ? LabelImporter.ImportCsv(reader, known, manifest.Classes)
-            : LabelImporter.ImportJsonLines(reader, known, manifest.Classes);
-        if (!result.Succeeded)
-        {
-            var shown = string.Join("; ", result.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
-            throw InvalidInput($"The label file has {result.Errors.Count} bad row(s), so nothing was imported: {shown}");
-        }
-
-        return result.Records;
+        return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
     private static ApplicationFailureException InvalidInput(string message, Exception? inner = null) =>

@@ -165,6 +165,42 @@ public sealed class MultiLabelStagesTests(PostgresDatabase database, BlobContain
     }
 
     [Fact]
+    public async Task QualityControl_ImportedLabelSetAnnotations_MeasureAgreementOfThoseAnnotators()
+    {
+        var data = _directory.CreateSubdirectory("data");
+        var truth = MultiLabelFolder.Write(data.FullName, 60, seed: 5);
+        var source = new DatasetSource(IAcquireActivities.MultiLabelKind, data.FullName,
+            new Dictionary<string, string> { [IAcquireActivities.LabelsParameter] = MultiLabelFolder.LabelFile }, "CC0-1.0", "not-applicable: synthetic", "P1Y");
+        var dataset = await ModelStages.Env($"setup-{_runId}", "acquire").RunAsync(() =>
+            new AcquireActivities(Store, Audit, roots: new LocalDataRoots([_directory.FullName])).AcquireAsync(new(_runId, source, "p")));
+        // Two annotators: "ann" gives every true set; "bob" agrees except that he never tags a cross.
+        var csv = new System.Text.StringBuilder("item_id,annotator,labels\n");
+        foreach (var (item, shown) in truth)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{item},ann,{string.Join('|', shown)}\n");
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{item},bob,{string.Join('|', shown.Where(l => l != "cross"))}\n");
+        }
+
+        var file = Path.Combine(_directory.FullName, "annotations.csv");
+        await File.WriteAllTextAsync(file, csv.ToString(), Token);
+        var annotation = new AnnotationSource("csv", file, new Dictionary<string, string>());
+        var labels = await ModelStages.Env($"setup-{_runId}", "annotate").RunAsync(() =>
+            new AnnotateActivities(Store, Audit, new LocalDataRoots([_directory.FullName])).AnnotateAsync(new(_runId, dataset, annotation, 0)));
+        labels.Annotators.ShouldBe(["ann", "bob"]);
+        var catalog = Catalog("ml-qc-import", new JsonObject { ["minMeanAveragePrecision"] = 0.5 }, new JsonObject { ["minLabelAlpha"] = 0.667 });
+
+        var gate = await ModelStages.Env($"qc-{_runId}", "qc").RunAsync(() => new QualityControlActivities(Store, Audit, catalog)
+            .EvaluateAsync(new(_runId, dataset, labels, catalog.Find(new PolicyRef("ml-qc-import", 1))!.Digest)));
+
+        var evidence = QcEvidenceJson.Read(await Store.GetAsync(gate.EvidenceDigest, Token))!.Evidence;
+        evidence.LabelAlpha!["circle"].ShouldBe(1, 1e-12);
+        evidence.LabelAlpha["square"].ShouldBe(1, 1e-12);
+        evidence.LabelAlpha["cross"].ShouldBeLessThan(0);
+        gate.Passed.ShouldBeFalse();
+        gate.Reasons.ShouldHaveSingleItem().ShouldContain("label 'cross'");
+    }
+
+    [Fact]
     public async Task Train_MultiLabelDatasetWithClassWeights_FailsNonRetryableBeforeTraining()
     {
         var (dataset, labels) = await LabelledAsync(count: 40);
