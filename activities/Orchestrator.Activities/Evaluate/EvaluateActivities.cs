@@ -156,7 +156,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
 
     private static string Describe(TaskKind task) => task == TaskKind.MultiLabel ? "label sets (multi-label)" : "one class per image (single-label)";
 
-    /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes differ.</summary>
+    /// <summary>McNemar against the production version on the same test items; null when there is none, or it is this version, or its classes or task differ.</summary>
     private async Task<(int Version, ChampionChallengerResult Result)?> ChampionAsync(ModelState model, int version, TrainingData data,
         Predictions challenger, CancellationToken cancellationToken)
     {
@@ -166,7 +166,7 @@ public sealed class EvaluateActivities(BlobArtifactStore store, StageAudit audit
         }
 
         using var champion = new OnnxEvaluator(await store.GetAsync(production.OnnxDigest, cancellationToken).ConfigureAwait(false), preferCuda: preferCuda);
-        if (champion.ClassNames is not { } names || !names.SequenceEqual(data.Classes))
+        if (champion.ClassNames is not { } names || !names.SequenceEqual(data.Classes) || champion.Task != TaskKind.SingleLabel)
         {
             // A champion over another class set answers a different question; the report says there is no comparison.
             return null;
