@@ -24,4 +24,7 @@ public static class Patches
     public const string HumanGoldAudit = "human-gold-audit";
     /// <summary>A canary held for too little traffic waits for a person's signed promote/rollback decision until the approval deadline, then rolls back (was: the run failed at once with the canary left at its share).</summary>
     public const string CanaryHoldDecision = "canary-hold-decision";
+
+    /// <summary>When every approver of the quorum accepted deploying without a canary comparison, the deploy activity receives that acceptance and promotes a first deployment short of traffic (was: onInsufficientEvidence applied regardless).</summary>
+    public const string AcceptNoCanaryComparison = "accept-no-canary-comparison";
 }
