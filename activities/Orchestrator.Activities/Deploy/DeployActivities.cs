@@ -40,6 +40,8 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
             return decided;
         }
 
+        // Confirmed before the canary starts: an acceptance that is not what it claims stops the deployment with nothing changed.
+        var noComparison = input.NoCanaryComparison is { } acceptance ? await ConfirmAcceptanceAsync(input, acceptance, token).ConfigureAwait(false) : null;
         var approved = state.Recorded(keys.Approved) ?? await RecordApprovalAsync(input, state, token).ConfigureAwait(false);
         var causation = $"ledger:{approved.StreamId}@{approved.Version}#{approved.Hash}";
         var production = state.Production;
@@ -48,7 +50,6 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
             audit.Context(input.RunId, causation: causation), token).ConfigureAwait(false)).Entries.Single();
 
         var (verdict, observed, end) = await WatchAsync(input, production, canary.RecordedAt, token).ConfigureAwait(false);
-        var noComparison = input.NoCanaryComparison is { } acceptance ? await ConfirmAcceptanceAsync(input, acceptance, token).ConfigureAwait(false) : null;
         var latest = await models.LoadAsync(version.ModelName, token).ConfigureAwait(false);
         var judgement = ModelDecider.Decide(latest,
             new JudgeCanary(input.RunId, version.Version, canary.Version, production, verdict, end, input.Canary.OnInsufficientEvidence, observed, input.Canary.MinRequests,
