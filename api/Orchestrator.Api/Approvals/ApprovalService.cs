@@ -116,7 +116,7 @@ public sealed class ApprovalService(
         if (submission.AcceptNoCanaryComparison
             && NoCanaryComparison.CheckRequest(submission.Decision, run.ModelName ?? "", await ProductionVersionAsync(run.ModelName, cancellationToken)) is { } refusal)
         {
-            return new(ApprovalSubmissionStatus.Conflict, char.ToUpperInvariant(refusal[0]) + refusal[1..] + ".");
+            return new(ApprovalSubmissionStatus.Conflict, refusal + ".");
         }
 
         var key = LedgerKey(submission);
