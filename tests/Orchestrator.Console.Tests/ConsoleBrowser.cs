@@ -83,14 +83,15 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         var milliseconds = watch.Elapsed.TotalMilliseconds;
         // The Navigation Timing API, read through the DevTools protocol (the page's CSP allows no script of its own).
         var timing = await page.EvaluateAsync<double[]>(
-            "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? [n.responseStart - n.requestStart, (n.loadEventEnd || n.loadEventStart || performance.now()) - n.responseStart] : [-1, -1]; }");
+            "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? [n.responseStart - n.requestStart, (n.loadEventEnd || n.loadEventStart || performance.now()) - n.responseStart, n.domInteractive - n.responseEnd, Math.max(0, ...performance.getEntriesByType('resource').map(r => r.duration))] : [-1, -1, -1, -1]; }");
         lock (Loads)
         {
             Loads.Add((path, milliseconds, timing[0], timing[1]));
         }
 
         // Printed, never asserted: a timing is a figure to read, not a pass/fail condition.
-        TestContext.Current.TestOutputHelper?.WriteLine($"page load {milliseconds:0.0} ms (server {timing[0]:0.0} ms, browser {timing[1]:0.0} ms) {path}");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"page load {milliseconds:0.0} ms (server {timing[0]:0.0} ms, browser {timing[1]:0.0} ms: parsing {timing[2]:0.0} ms, slowest subresource {timing[3]:0.0} ms) {path}");
         return response!;
     }
 
