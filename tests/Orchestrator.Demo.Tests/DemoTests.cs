@@ -27,6 +27,9 @@ public sealed class DemoTests(DemoService service) : IClassFixture<DemoService>
         File.ReadAllText(report).ShouldContain("demo-ci");
         result.Out.ShouldContain($"evidence report: {report}");
         result.Out.ShouldMatch(@"verification:\s+VERIFIED: \d+ events in 2 streams");
+        // The summary ends with where a person looks at the run and the model in the console.
+        result.Out.ShouldMatch(@"console run:\s+http://[^/\s]+/console/runs/[0-9a-f]+\s");
+        result.Out.ShouldMatch(@"console model:\s+http://[^/\s]+/console/models/demo-ci\s");
     }
 
     [Fact]
