@@ -21,7 +21,8 @@ public sealed class TemporaryScalarTests
     [Fact]
     public void ProductAssemblies_LetNoScalarLiveOnlyAsATemporary()
     {
-        var product = IlCallGraph.Read(typeof(Trainer).Assembly.Location, typeof(Activities.Train.TrainActivities).Assembly.Location);
+        var product = IlCallGraph.Read(
+            typeof(Trainer).Assembly.Location, typeof(Activities.Train.TrainActivities).Assembly.Location, typeof(Operations.Policies.PolicyCatalog).Assembly.Location);
 
         var findings = Finder.Value.Find(product, name => name.StartsWith("Orchestrator.", StringComparison.Ordinal));
 
