@@ -41,8 +41,9 @@ public sealed class SliceGateEndToEndTests(TemporalEnvironment temporal, Postgre
         result.Outcome.ShouldBe(RunOutcome.Failed, result.Reason);
         result.Stage.ShouldBe(Stages.Evaluate);
         result.Reason.ShouldContain("worst-slice gap not measured");
-        var (evaluated, gate) = await EvaluationAsync(deployment, input);
+        var (evaluated, gate, markdown) = await EvaluationAsync(deployment, input);
         evaluated.Verdict.ShouldBe(GateVerdict.Failed);
+        markdown.ShouldContain("| worst-slice gap | not measured (no slice large enough) |");
         evaluated.PerSlice.ShouldBeEmpty();
         evaluated.Metrics.ContainsKey(Check).ShouldBeFalse("an unmeasured gap is not recorded as 0");
         gate.Single(l => l.Check == Check).ShouldSatisfyAllConditions(
@@ -69,7 +70,8 @@ public sealed class SliceGateEndToEndTests(TemporalEnvironment temporal, Postgre
 
         var acquired = (await E2eRuns.StreamAsync(deployment, AuditStreams.Run(input.RunId))).Single(e => e.Data is DatasetAcquired);
         acquired.Context.Evidence.ShouldContain(e => e.Name == "slice-metadata" && Digest.ParseEither(e.Sha256) == Digest.Of(Encoding.UTF8.GetBytes(folder.SliceCsv())));
-        var (evaluated, gate) = await EvaluationAsync(deployment, input);
+        var (evaluated, gate, markdown) = await EvaluationAsync(deployment, input);
+        markdown.ShouldContain("| site=north |");
         var sites = evaluated.PerSlice.Where(s => s.Key.StartsWith("site=", StringComparison.Ordinal)).ToList();
         sites.Select(s => s.Key).Order(StringComparer.Ordinal).ShouldBe(["site=north", "site=south"]);
         sites.ShouldAllBe(s => s.Value["count"] >= ShapesFolder.TestItemsPerSite);
@@ -95,15 +97,16 @@ public sealed class SliceGateEndToEndTests(TemporalEnvironment temporal, Postgre
                 "CC0-1.0", "none", "P7Y"),
         };
 
-    /// <summary>The ModelEvaluated entry of the run's version and the gate lines of the evidence report it names.</summary>
-    private static async Task<(ModelEvaluated Event, IReadOnlyList<GateCheckLine> Gate)> EvaluationAsync(E2eDeployment deployment, ModelLifecycleWorkflow.Input input)
+    /// <summary>The ModelEvaluated entry of the run's version, and the gate lines and Markdown of the evidence report it names.</summary>
+    private static async Task<(ModelEvaluated Event, IReadOnlyList<GateCheckLine> Gate, string Markdown)> EvaluationAsync(E2eDeployment deployment, ModelLifecycleWorkflow.Input input)
     {
         var entry = (await E2eRuns.StreamAsync(deployment, AuditStreams.Model(input.ModelName))).Single(e => e.Data is ModelEvaluated);
         var index = entry.Context.Evidence.Single(e => e.Name == "evaluation-evidence");
         var store = deployment.Services.GetRequiredService<BlobArtifactStore>();
         var files = EvidenceBundle.Parse(await store.GetAsync(Digest.ParseEither(index.Sha256).ToString(), TestContext.Current.CancellationToken)).Files;
         var report = EvidenceReport.FromJson(await store.GetAsync(files["report.json"].Digest, TestContext.Current.CancellationToken));
-        return ((ModelEvaluated)entry.Data, report.Gate.ShouldNotBeNull());
+        var markdown = Encoding.UTF8.GetString(await store.GetAsync(files["report.md"].Digest, TestContext.Current.CancellationToken));
+        return ((ModelEvaluated)entry.Data, report.Gate.ShouldNotBeNull(), markdown);
     }
 
     /// <summary>

@@ -64,6 +64,17 @@ public sealed class EvidenceReportTests
     }
 
     [Fact]
+    public void Render_NoSliceLargeEnough_ShowsTheGapAsNotMeasuredNotZero()
+    {
+        var measured = Encoding.UTF8.GetString(Sample().Render()["report.md"]);
+        var unmeasured = Encoding.UTF8.GetString((Sample() with { Slices = new SliceReport([], null, 0) }).Render()["report.md"]);
+
+        measured.ShouldContain("| worst-slice gap | 0.1250 (lighting=night) |");
+        unmeasured.ShouldContain("| worst-slice gap | not measured (no slice large enough) |");
+        unmeasured.ShouldNotContain("| worst-slice gap | 0.0000");
+    }
+
+    [Fact]
     public void ToJson_RoundTrips()
     {
         var report = Sample();
