@@ -28,6 +28,16 @@ public sealed class QcEvidenceJsonTests
         QcEvidenceJson.DescribeAudit(null).ShouldBe("no gold-set spot audit was reviewed.");
 
     [Fact]
+    public void DescribeAudit_SimulatedWithNoItemReviewed_SaysNotMeasuredWithoutAPassRate() =>
+        QcEvidenceJson.DescribeAudit(new GoldAuditEvidence(0, double.NaN, double.NaN, double.NaN))
+            .ShouldBe("not measured: the simulated gold-set audit reviewed no sampled item.");
+
+    [Fact]
+    public void DescribeAudit_HumanWithNoItemReviewed_SaysNotMeasuredNamingTheReviewer() =>
+        QcEvidenceJson.DescribeAudit(new GoldAuditEvidence(0, double.NaN, double.NaN, double.NaN, GoldAuditKinds.Human, "dave", "run-1@7"))
+            .ShouldBe("not measured: dave reviewed no sampled item (ledger entry run-1@7).");
+
+    [Fact]
     public void DescribeAudit_UnknownKind_IsTreatedAsSimulated() =>
         QcEvidenceJson.DescribeAudit(new GoldAuditEvidence(5, 1.0, 0.5, 1.0, "person"))!.ShouldStartWith("simulated:");
 }
