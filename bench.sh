@@ -32,9 +32,16 @@ log=$ORCH_LOCAL/bench-build.log
 dotnet build "$project" -c Release --nologo -v q >"$log" 2>&1 \
   || { grep -E ': error ' "$log" | sort -u | head -20 >&2; echo "bench.sh: build failed (log: $log)" >&2; exit 1; }
 dll=tests/Orchestrator.Benchmarks/bin/Release/net10.0/Orchestrator.Benchmarks.dll
+# console-pages runs the service itself (as ./run.sh serves it, on this checkout's ledger): its Release build and Temporal.
+servers=(postgres azurite)
+if [[ ${1:-} != --list ]] && { (($# == 0)) || [[ " $* " == *" console-pages "* ]]; }; then
+  servers+=(temporal)
+  dotnet build api/Orchestrator.Api/Orchestrator.Api.csproj -c Release --nologo -v q >"$ORCH_LOCAL/bench-api-build.log" 2>&1 \
+    || { grep -E ': error ' "$ORCH_LOCAL/bench-api-build.log" | sort -u | head -20 >&2; echo "bench.sh: building the service failed" >&2; exit 1; }
+fi
 if [[ ${1:-} != --list ]]; then
   cpu_backend_env "$dll"   # libtorch must compute correctly on this CPU (docs/adr/0021)
-  for s in postgres azurite; do
+  for s in "${servers[@]}"; do
     infra/"$s".sh status | grep -q running || started+=("$s")
     env_out=$(infra/"$s".sh start) || exit 1
     eval "$env_out"

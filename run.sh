@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./run.sh [--port P]   starts PostgreSQL, Azurite and Temporal on 127.0.0.1, then the service in the
 #                       foreground on http://127.0.0.1:P (default 5080); Ctrl-C stops it all.
-# ./run.sh demo         runs one governed pipeline end to end through the API.
+# ./run.sh demo         runs one governed pipeline end to end through the API, then (on a terminal, or
+#                       with --keep-serving) keeps the service up so the console shows the demo's run and model.
 set -uo pipefail
 cd "$(dirname "$0")"
 source infra/lib.sh
@@ -9,12 +10,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 mode=serve
 port=5080
+keep_serving=0
+[[ -t 0 && -t 1 ]] && keep_serving=1
 while (($#)); do
   case $1 in
     demo) mode=demo ;;
     --port) port=${2:?--port needs a value}; shift ;;
     --port=*) port=${1#--port=} ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --keep-serving) keep_serving=1 ;;
+    --no-keep-serving) keep_serving=0 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -80,7 +85,12 @@ else
   ./orchestrator demo --api "$exec_url"
   rc=$?
   echo "run.sh demo: wall time $((SECONDS / 60)) min $((SECONDS % 60)) s in all (build and servers included), $(((SECONDS - demo_started) / 60)) min $(((SECONDS - demo_started) % 60)) s from the service start; load$(uptime | sed 's/.*load average//')" >&2
-  # The demo's run and model stay in the ledger (.local/): `./run.sh` serves them again in the console.
-  echo "console: $exec_url/console (the demo's run and model are in the ledger; ./run.sh --port $port serves them there)"
+  # The demo's run and model stay in the ledger (.local/): the console shows them (the demo printed their pages).
+  if ((keep_serving)); then
+    echo "console: $exec_url/console (the demo's run and model are there, links above; Development sign-in). Ctrl-C stops the service and the servers"
+    wait "$service_pid"
+  else
+    echo "console: $exec_url/console (the demo's run and model are in the ledger; ./run.sh --port $port serves them there)"
+  fi
   exit $rc
 fi

@@ -180,6 +180,29 @@ public sealed class ApiCommandsTests(CliApi api) : IClassFixture<CliApi>
     }
 
     [Fact]
+    public async Task ApprovalsApprove_AcceptNoCanaryComparisonWhileTheModelServesProduction_ExitsConflictNamingItAndSignsNothing()
+    {
+        var model = "cli-first-" + Guid.NewGuid().ToString("N")[..8];
+        var started = await Cli.RunAsync(api, "runs", "start", "--model", model, "--synthetic-count", "40", "--token", api.Token("alice", "ml-engineer"), "--json");
+        var runId = System.Text.Json.JsonDocument.Parse(started.Out).RootElement.GetProperty("runId").GetString()!;
+        var ledger = api.Services.GetRequiredService<IAuditLedger>();
+        var worker = new AuditContext(Actor.Service("orchestrator-worker", "test@host"), new Correlation($"model-lifecycle-{runId}", runId), null, []);
+        var digest = Digest.FromHex(new string('c', 64)).ToString();
+        await ledger.AppendAsync(AuditStreams.Run(runId), new Audit.Events.Runs.RunStarted($"model-lifecycle-{runId}", "q"), worker, "run-started", TestContext.Current.CancellationToken);
+        await ledger.AppendAsync(AuditStreams.Run(runId), new Audit.Events.Runs.ApprovalRequested(model, 2, digest, ["approver"], 2, DateTimeOffset.UtcNow.AddHours(1)), worker,
+            "approval-requested", TestContext.Current.CancellationToken);
+        await ledger.AppendAsync(AuditStreams.Model(model), new Audit.Events.Models.ModelPromoted(1, "production"), worker, "promoted-1", TestContext.Current.CancellationToken);
+        var before = (await ledger.ReadStreamAsync(AuditStreams.Run(runId), cancellationToken: TestContext.Current.CancellationToken)).Count;
+
+        var result = await Cli.RunAsync(api, "approvals", "approve", runId, "--reason", "launching", "--evidence-digest", digest, "--accept-no-canary-comparison",
+            "--token", api.Token("paula", "approver"));
+
+        result.ExitCode.ShouldBe(ExitCodes.NotFoundOrConflict);
+        result.Error.ShouldContain($"{model} has production version 1");
+        (await ledger.ReadStreamAsync(AuditStreams.Run(runId), cancellationToken: TestContext.Current.CancellationToken)).Count.ShouldBe(before);
+    }
+
+    [Fact]
     public async Task CanaryPromote_RunWithNoHeldCanary_ExitsWithConflictAndSignsNothing()
     {
         var result = await Cli.RunAsync(api, "canary", "promote", "no-such-run", "--reason", "traffic is fine", "--token", api.Token("paula", "approver"));

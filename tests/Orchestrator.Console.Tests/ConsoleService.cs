@@ -14,7 +14,8 @@ namespace Orchestrator.Console.Tests;
 /// 127.0.0.1 on a free port so a real browser can reach it.
 /// </summary>
 /// <param name="environment">The host environment: Development (the Development sign-in exists) or another, where it must not.</param>
-public sealed class ConsoleService(string environment = "Development") : ServiceFactory("console")
+/// <param name="settings">More configuration (an identity provider, say), applied after the defaults.</param>
+public sealed class ConsoleService(string environment = "Development", IReadOnlyDictionary<string, string>? settings = null) : ServiceFactory("console")
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
 
@@ -47,6 +48,10 @@ public sealed class ConsoleService(string environment = "Development") : Service
         builder.UseSetting("Orchestrator:Temporal:GracefulShutdownTimeout", "00:00:00");
         builder.UseSetting("Orchestrator:Worker:Identity", $"console-tests-{_id}");
         builder.UseSetting("Orchestrator:Policies:Directory", Path.Combine(AppContext.BaseDirectory, "Policies"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override async Task CleanUpAsync()

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace Orchestrator.Console.Tests;
 
 /// <summary>
-/// The pages the flows above do not check with axe-core: the sign-in pages, the models list and the page that refuses a
-/// role. Each loads (a 200, or the 403 the roles call for) and has no serious or critical violation.
+/// The pages the flows above do not check with axe-core: the sign-in pages, the sign-out page, the models list and the page
+/// that refuses a role. Each loads (a 200, or the 403 the roles call for) and has no serious or critical violation.
 /// </summary>
 [Collection(SharedConsole.Name)]
 public sealed class PageAccessibilityTests(ConsoleBrowser console)
@@ -22,6 +22,22 @@ public sealed class PageAccessibilityTests(ConsoleBrowser console)
         }
 
         await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SignOut_SignedIn_EndsSessionAndPassesAxe()
+    {
+        var carol = await console.SignInAsync("carol");
+
+        await carol.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await carol.WaitForURLAsync("**/console/sign-out");
+
+        (await carol.Locator("h1").InnerTextAsync()).ShouldBe("Signed out");
+        (await carol.GetByTestId("signed-in-user").CountAsync()).ShouldBe(0);
+        await ConsoleBrowser.ExpectAccessibleAsync(carol);
+        // The session is gone: a page that needs one sends the person to sign in again.
+        await console.GotoAsync(carol, "/console/approvals");
+        carol.Url.ShouldContain("/console/sign-in?returnUrl=");
     }
 
     [Fact]

@@ -25,8 +25,13 @@ public sealed class DemoTests(DemoService service) : IClassFixture<DemoService>
         result.Out.ShouldContain($"export bundle:   {bundle}");
         var report = Path.Combine(service.Output, "evidence-report-demo-ci-v1.md");
         File.ReadAllText(report).ShouldContain("demo-ci");
+        // The demo's synthetic data is audited by its own labels, and the report says so in so many words (issue 17).
+        File.ReadAllText(report).ShouldContain("Label audit: simulated: the data source's own labels reviewed the");
         result.Out.ShouldContain($"evidence report: {report}");
         result.Out.ShouldMatch(@"verification:\s+VERIFIED: \d+ events in 2 streams");
+        // The summary ends with where a person looks at the run and the model in the console.
+        result.Out.ShouldMatch(@"console run:\s+http://[^/\s]+/console/runs/[0-9a-f]+\s");
+        result.Out.ShouldMatch(@"console model:\s+http://[^/\s]+/console/models/demo-ci\s");
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
             return decided;
         }
 
+        // Confirmed before the canary starts: an acceptance that is not what it claims stops the deployment with nothing changed.
+        var noComparison = input.NoCanaryComparison is { } acceptance ? await ConfirmAcceptanceAsync(input, acceptance, token).ConfigureAwait(false) : null;
         var approved = state.Recorded(keys.Approved) ?? await RecordApprovalAsync(input, state, token).ConfigureAwait(false);
         var causation = $"ledger:{approved.StreamId}@{approved.Version}#{approved.Hash}";
         var production = state.Production;
@@ -50,7 +52,8 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
         var (verdict, observed, end) = await WatchAsync(input, production, canary.RecordedAt, token).ConfigureAwait(false);
         var latest = await models.LoadAsync(version.ModelName, token).ConfigureAwait(false);
         var judgement = ModelDecider.Decide(latest,
-            new JudgeCanary(input.RunId, version.Version, canary.Version, production, verdict, end, input.Canary.OnInsufficientEvidence, observed, input.Canary.MinRequests),
+            new JudgeCanary(input.RunId, version.Version, canary.Version, production, verdict, end, input.Canary.OnInsufficientEvidence, observed, input.Canary.MinRequests,
+                noComparison),
             time.GetUtcNow());
         return (await models.RecordAsync(latest, judgement, audit.Context(input.RunId, causation: causation), token).ConfigureAwait(false)).Outcome;
     }
@@ -81,6 +84,40 @@ public sealed class DeployActivities(ModelOperations models, StageAudit audit, C
             var wait = until - now < poll ? until - now : poll;
             await Task.Delay(wait, time, token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Confirms each NoCanaryComparisonAccepted entry the workflow passed (ADR 0044): in the run's stream, written by the approver it
+    /// names, going with one of the approving signatures, and covering every one of them; anything else is an integrity violation.
+    /// </summary>
+    private async Task<NoCanaryComparisonAcceptance> ConfirmAcceptanceAsync(IDeployActivities.Input input, NoCanaryComparisonAcceptance acceptance, CancellationToken token)
+    {
+        var approvals = input.Approvals.Select(a => new LedgerReference(a.StreamId, a.Version, a.EventHash)).ToHashSet();
+        var covered = new HashSet<LedgerReference>();
+        var approvers = new List<string>();
+        foreach (var entry in acceptance.Entries)
+        {
+            var reference = new LedgerReference(entry.StreamId, entry.Version, entry.EventHash);
+            var check = await audit.Ledger.ConfirmAsync(reference, token).ConfigureAwait(false);
+            if (reference.StreamId != AuditStreams.Run(input.RunId) || check is not { IsConfirmed: true, Entry: { Data: NoCanaryComparisonAccepted accepted } written }
+                || written.Context.Actor.Kind != ActorKind.User || written.Context.Actor.Id != accepted.Approver || !approvals.Contains(accepted.Approval))
+            {
+                throw new ApplicationFailureException(
+                    $"Acceptance {entry.StreamId}@{entry.Version} is not a confirmed NoCanaryComparisonAccepted entry of run {input.RunId} going with one of its approvals ({check.Status}).",
+                    "IntegrityViolation", nonRetryable: true);
+            }
+
+            covered.Add(accepted.Approval);
+            approvers.Add(accepted.Approver);
+        }
+
+        if (!covered.SetEquals(approvals))
+        {
+            throw new ApplicationFailureException(
+                $"Run {input.RunId}: not every approval of v{input.Version.Version} accepted deploying without a canary comparison.", "IntegrityViolation", nonRetryable: true);
+        }
+
+        return acceptance with { AcceptedBy = [.. approvers.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)] };
     }
 
     /// <summary>Confirms every referenced ApprovalSigned entry and records the approval on the model's stream.</summary>

@@ -59,6 +59,11 @@ public sealed class RunLedgerActivities(StageAudit audit) : IRunLedgerActivities
             throw Refuse($"entry {reference.StreamId}@{reference.Version} with hash {reference.EventHash} is {check.Status.ToString().ToLowerInvariant()}");
         }
 
+        if (entry.Data is NoCanaryComparisonAccepted accepted)
+        {
+            return await ConfirmAcceptanceAsync(input, reference, entry, accepted).ConfigureAwait(false);
+        }
+
         if (entry.Data is not ApprovalSigned signed)
         {
             throw Refuse($"entry {reference.StreamId}@{reference.Version} is a {entry.EventType}, not an ApprovalSigned");
@@ -71,6 +76,34 @@ public sealed class RunLedgerActivities(StageAudit audit) : IRunLedgerActivities
 
         var decision = signed.Decision == Audit.Events.ApprovalDecision.Approve ? Workflows.Approve.ApprovalDecision.Approve : Workflows.Approve.ApprovalDecision.Reject;
         return new SignedApproval(reference, signed.Approver, signed.Roles, decision, signed.Reason, signed.EvidenceDigest, entry.RecordedAt);
+    }
+
+    /// <summary>
+    /// An approval that accepts deploying without a canary comparison (ADR 0044): the acceptance entry, written by the approver it
+    /// names, points at their approving ApprovalSigned entry in the same stream over the same evidence; the approval is that entry,
+    /// carrying the acceptance's reference.
+    /// </summary>
+    private async Task<SignedApproval> ConfirmAcceptanceAsync(Contract.ConfirmApprovalInput input, LedgerEntryRef reference, LedgerEntry entry, NoCanaryComparisonAccepted accepted)
+    {
+        if (entry.Context.Actor.Kind != ActorKind.User || entry.Context.Actor.Id != accepted.Approver)
+        {
+            throw Refuse($"entry {reference.StreamId}@{reference.Version} was not written by the approver it names");
+        }
+
+        if (accepted.Approval.StreamId != reference.StreamId)
+        {
+            throw Refuse($"entry {reference.StreamId}@{reference.Version} accepts an approval of another run ({accepted.Approval.StreamId})");
+        }
+
+        var approval = await ConfirmApprovalAsync(input with { Entry = new LedgerEntryRef(accepted.Approval.StreamId, accepted.Approval.Version, accepted.Approval.Hash) })
+            .ConfigureAwait(false);
+        if (approval.NoCanaryComparisonAccepted is not null || !string.Equals(approval.Approver, accepted.Approver, StringComparison.Ordinal)
+            || approval.Decision != Workflows.Approve.ApprovalDecision.Approve || approval.EvidenceDigest != accepted.EvidenceDigest)
+        {
+            throw Refuse($"entry {reference.StreamId}@{reference.Version} does not go with an approval by {accepted.Approver} of evidence {accepted.EvidenceDigest}");
+        }
+
+        return approval with { NoCanaryComparisonAccepted = input.Entry };
     }
 
     public async Task RecordApprovalOutcomeAsync(Contract.ApprovalOutcomeInput input)

@@ -20,11 +20,14 @@ public static class QcEvidenceJson
 
     /// <summary>
     /// The audit in one sentence that says who reviewed: a named person, or "simulated" when the source's own labels did (so
-    /// a simulated audit is never shown as a review); null when there was no audit.
+    /// a simulated audit is never shown as a review); says so when there was no audit, and when nobody reviewed a sampled
+    /// item (a pass rate of NaN is no figure, so none is shown).
     /// </summary>
     public static string? DescribeAudit(GoldAuditEvidence? audit) => audit switch
     {
         null => "no gold-set spot audit was reviewed.",
+        { Reviewed: 0, Simulated: true } => "not measured: the simulated gold-set audit reviewed no sampled item.",
+        { Reviewed: 0 } => $"not measured: {audit.Reviewer} reviewed no sampled item (ledger entry {audit.Submission}).",
         { Simulated: true } => string.Create(CultureInfo.InvariantCulture,
             $"simulated: the data source's own labels reviewed the {audit.Reviewed}-item gold-set sample (no person reviewed it); pass rate {audit.PassRate:0.###} (95% interval {audit.Lower:0.###}-{audit.Upper:0.###})."),
         _ => string.Create(CultureInfo.InvariantCulture,

@@ -38,6 +38,11 @@ public static class RunFold
             {
                 Approvals = [.. state.Approvals, new ApprovalRecord(e.Approver, e.Roles, e.Decision, e.Reason, e.EvidenceDigest, meta.RecordedAt, meta.Reference)],
             },
+            NoCanaryComparisonAccepted e => state with
+            {
+                Approvals = [.. state.Approvals.Select(a => a.Entry == e.Approval && string.Equals(a.Approver, e.Approver, StringComparison.Ordinal)
+                    ? a with { NoCanaryComparisonAccepted = meta.Reference } : a)],
+            },
             ApprovalAccepted => state with { Stage = "approved" },
             ApprovalRejected => state with { Stage = "approval-rejected" },
 

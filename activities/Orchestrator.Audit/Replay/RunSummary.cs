@@ -88,7 +88,11 @@ public sealed record RunSummary
 }
 
 /// <summary>One signed approval decision and the ledger entry that records it.</summary>
-public sealed record ApprovalRecord(string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, DateTimeOffset SignedAt, LedgerReference Entry);
+/// <remarks><c>NoCanaryComparisonAccepted</c>: the approver's NoCanaryComparisonAccepted entry when the approval also accepted deploying a first
+/// version without a canary comparison (ADR 0044), else null.</remarks>
+public sealed record ApprovalRecord(
+    string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, DateTimeOffset SignedAt, LedgerReference Entry,
+    LedgerReference? NoCanaryComparisonAccepted = null);
 
 /// <summary>A cancellation request: who asked (verified identity), why, and when the API recorded it.</summary>
 public sealed record CancellationRecord(string RequestedBy, string? Reason, DateTimeOffset RequestedAt);

@@ -40,7 +40,8 @@ internal static class ReportMarkdown
         }
 
         Line(s, $"| expected calibration error | {m.ExpectedCalibrationError:0.0000} |\n| ONNX parity (max abs logit error) | {r.ParityMaxAbsError:0.###E+0} |");
-        Line(s, $"| worst-slice gap | {r.Slices.WorstSliceGap:0.0000} ({Slice(r.Slices.Worst)}) |");
+        // Without a slice large enough to judge, the report's gap of 0 is no measurement: it is not shown as one.
+        Line(s, r.Slices.Worst is null ? "| worst-slice gap | not measured (no slice large enough) |" : Invariant($"| worst-slice gap | {r.Slices.WorstSliceGap:0.0000} ({Slice(r.Slices.Worst)}) |"));
         Line(s, $"\n## Per class\n\n| class | precision | recall | F1 | support |\n|---|---|---|---|---|");
         foreach (var c in m.PerClass)
         {

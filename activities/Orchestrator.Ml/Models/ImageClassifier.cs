@@ -89,5 +89,5 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>
     }
 
     /// <summary>Every batch-norm layer, e.g. to keep a frozen backbone's statistics in inference mode.</summary>
-    public IEnumerable<BatchNorm2d> BatchNorms() => modules().OfType<BatchNorm2d>();
+    public IEnumerable<CountedBatchNorm2d> BatchNorms() => modules().OfType<CountedBatchNorm2d>();
 }

@@ -15,7 +15,7 @@ public sealed class ResNet : ImageClassifier
     public const string HeadPrefix = "head.";
 
     private readonly Conv2d stem_conv;
-    private readonly BatchNorm2d stem_bn;
+    private readonly CountedBatchNorm2d stem_bn;
     private readonly MaxPool2d? stem_pool;
     private readonly ModuleList<ResidualBlock> blocks;
     private readonly Linear head;
@@ -38,7 +38,7 @@ public sealed class ResNet : ImageClassifier
             stem_conv = Conv2d(3, spec.Width, 3, stride: spec.StemStride, padding: 1, bias: false);
         }
 
-        stem_bn = BatchNorm2d(spec.Width);
+        stem_bn = new CountedBatchNorm2d(spec.Width);
         blocks = new ModuleList<ResidualBlock>();
         var channels = spec.Width;
         for (var stage = 0; stage < spec.Stages; stage++)
@@ -57,7 +57,7 @@ public sealed class ResNet : ImageClassifier
     }
 
     internal Conv2d StemConv => stem_conv;
-    internal BatchNorm2d StemBn => stem_bn;
+    internal CountedBatchNorm2d StemBn => stem_bn;
     internal MaxPool2d? StemPool => stem_pool;
     internal IEnumerable<ResidualBlock> Blocks => blocks;
     internal Linear Head => head;

@@ -1,3 +1,4 @@
+using Orchestrator.Ml.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ internal static class OnnxLayers
             OnnxAttr.Of("group", conv.groups));
     }
 
-    public static string BatchNorm(OnnxGraph graph, string name, string input, BatchNorm2d bn)
+    public static string BatchNorm(OnnxGraph graph, string name, string input, CountedBatchNorm2d bn)
     {
         var n = bn.num_features;
         var scale = graph.AddInitializer($"{name}.weight", Values(bn.weight!), n);

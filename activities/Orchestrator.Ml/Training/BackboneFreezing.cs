@@ -41,7 +41,7 @@ internal sealed class BackboneFreezing(ImageClassifier model, TrainingOptions op
     {
         foreach (var (name, module) in model.named_modules())
         {
-            if (module is BatchNorm2d norm && !model.IsHeadKey(name + ".") && frozen.Contains(ImageClassifier.StageOf(name + ".x")))
+            if (module is CountedBatchNorm2d norm && !model.IsHeadKey(name + ".") && frozen.Contains(ImageClassifier.StageOf(name + ".x")))
             {
                 norm.eval();
             }

@@ -42,27 +42,28 @@ public sealed class DeviceInput : IDisposable
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(augmentation);
         using var scope = NewDisposeScope();
+        using var k = new HeldScalars();
         var nchw = pixels.to(device, non_blocking: true).permute(0, 3, 1, 2).to(ScalarType.Float32);
         if (draws is null || augmentation.IsIdentity)
         {
             // ImagePreprocessor's direct path: value * (1/std/255) + (-mean/std), as two separate roundings.
-            return (nchw * directScale + directOffset).MoveToOuterDisposeScope();
+            return nchw.mul(directScale).add_(directOffset, HeldScalars.One).MoveToOuterDisposeScope();
         }
 
-        var x = nchw / 255f;
+        var x = nchw.div(k[255f]);
         if (augmentation.Brightness > 0 || augmentation.Contrast > 0 || augmentation.Saturation > 0)
         {
-            x = Jitter(x, draws);
+            x = Jitter(x, draws, k);
         }
 
         if (augmentation.HorizontalFlip || augmentation.CropPadding > 0)
         {
-            x = FlipAndShift(x, draws);
+            x = FlipAndShift(x, draws, k);
         }
 
         if (augmentation.Rotation > 0)
         {
-            x = Rotate(x, draws);
+            x = Rotate(x, draws, k);
         }
 
         var normalised = (x - mean) * inverseStd;
@@ -101,57 +102,59 @@ public sealed class DeviceInput : IDisposable
 
     // ColourJitter.Apply per image: brightness, then saturation towards the pixel's grey, then contrast around the
     // image's mean grey, clamped to [0,1]; images whose three factors are all 1 are left untouched, as there.
-    private Tensor Jitter(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    private Tensor Jitter(Tensor x, IReadOnlyList<AugmentationDraw> draws, HeldScalars k)
     {
         var brightness = PerImage(draws.Select(d => d.Brightness));
         var contrast = PerImage(draws.Select(d => d.Contrast));
         var saturation = PerImage(draws.Select(d => d.Saturation));
         var changes = tensor(draws.Select(d => d.ChangesColour).ToArray()).to(device).view(-1, 1, 1, 1);
         var pixelsPerImage = x.shape[2] * x.shape[3];
-        var greyRaw = (x.narrow(1, 0, 1) * ColourJitter.Red) + (x.narrow(1, 1, 1) * ColourJitter.Green) + (x.narrow(1, 2, 1) * ColourJitter.Blue);
-        var meanGrey = greyRaw.sum([2, 3], keepdim: true) * brightness / pixelsPerImage;
+        var greyRaw = x.narrow(1, 0, 1).mul(k[ColourJitter.Red])
+            .add(x.narrow(1, 1, 1).mul(k[ColourJitter.Green]), HeldScalars.One)
+            .add(x.narrow(1, 2, 1).mul(k[ColourJitter.Blue]), HeldScalars.One);
+        var meanGrey = (greyRaw.sum([2, 3], keepdim: true) * brightness).div(k[pixelsPerImage]);
         var grey = greyRaw * brightness;
         var v = x * brightness;
-        v = grey + ((v - grey) * saturation);
-        v = meanGrey + ((v - meanGrey) * contrast);
-        return where(changes, v.clamp(0f, 1f), x);
+        v = grey.add((v - grey) * saturation, HeldScalars.One);
+        v = meanGrey.add((v - meanGrey) * contrast, HeldScalars.One);
+        return where(changes, v.clamp(k[0f], k[1f]), x);
     }
 
     // Output pixel (y, x) takes source (y + dy, (flip ? W-1-x : x) + dx), zero outside the image.
-    private Tensor FlipAndShift(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    private Tensor FlipAndShift(Tensor x, IReadOnlyList<AugmentationDraw> draws, HeldScalars k)
     {
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var columns = arange(w, ScalarType.Int64, device).view(1, -1);
-        var rows = arange(h, ScalarType.Int64, device).view(1, -1);
+        var columns = arange(HeldScalars.Zero, k[w], HeldScalars.One, ScalarType.Int64, device).view(1, -1);
+        var rows = arange(HeldScalars.Zero, k[h], HeldScalars.One, ScalarType.Int64, device).view(1, -1);
         var flip = tensor(draws.Select(d => d.Flip).ToArray()).to(device).view(-1, 1);
         var dx = tensor(draws.Select(d => (long)d.Dx).ToArray()).to(device).view(-1, 1);
         var dy = tensor(draws.Select(d => (long)d.Dy).ToArray()).to(device).view(-1, 1);
-        var sourceX = where(flip, (w - 1) - columns, columns) + dx;
-        var sourceY = rows + dy;
-        var insideX = sourceX.ge(0).logical_and(sourceX.lt(w));
-        var insideY = sourceY.ge(0).logical_and(sourceY.lt(h));
-        var shifted = x.gather(3, sourceX.clamp(0, w - 1).view(n, 1, 1, w).expand(n, 3, h, w))
-            .gather(2, sourceY.clamp(0, h - 1).view(n, 1, h, 1).expand(n, 3, h, w));
+        var sourceX = where(flip, columns.neg().add_(k[w - 1], HeldScalars.One), columns).add(dx, HeldScalars.One);
+        var sourceY = rows.add(dy, HeldScalars.One);
+        var insideX = sourceX.ge(HeldScalars.Zero).logical_and(sourceX.lt(k[w]));
+        var insideY = sourceY.ge(HeldScalars.Zero).logical_and(sourceY.lt(k[h]));
+        var shifted = x.gather(3, sourceX.clamp(HeldScalars.Zero, k[w - 1]).view(n, 1, 1, w).expand(n, 3, h, w))
+            .gather(2, sourceY.clamp(HeldScalars.Zero, k[h - 1]).view(n, 1, h, 1).expand(n, 3, h, w));
         var inside = insideY.view(n, 1, h, 1).logical_and(insideX.view(n, 1, 1, w));
-        return shifted.masked_fill(inside.logical_not(), 0f);
+        return shifted.masked_fill(inside.logical_not(), k[0f]);
     }
 
     // RandomRotation.Source for every pixel of every image: the same float64 operations in the same order, so the same
     // nearest source pixel; images drawn without a rotation (angle 0) map every pixel onto itself.
-    private Tensor Rotate(Tensor x, IReadOnlyList<AugmentationDraw> draws)
+    private Tensor Rotate(Tensor x, IReadOnlyList<AugmentationDraw> draws, HeldScalars k)
     {
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
         var trigonometry = draws.Select(d => RandomRotation.Trigonometry(d.Rotation)).ToArray();
         var cos = tensor(trigonometry.Select(t => t.Cos).ToArray()).to(device).view(-1, 1, 1);
         var sin = tensor(trigonometry.Select(t => t.Sin).ToArray()).to(device).view(-1, 1, 1);
         var centre = (w - 1) / 2.0;
-        var dx = (arange(w, ScalarType.Float64, device) - centre).view(1, 1, w);
-        var dy = (arange(h, ScalarType.Float64, device) - centre).view(1, h, 1);
-        var u = ((cos * dx) - (sin * dy) + centre + 0.5).floor().to(ScalarType.Int64);
-        var v = ((sin * dx) + (cos * dy) + centre + 0.5).floor().to(ScalarType.Int64);
-        var inside = u.ge(0).logical_and(u.lt(w)).logical_and(v.ge(0)).logical_and(v.lt(h)).view(n, 1, h * w);
-        var index = ((v.clamp(0, h - 1) * w) + u.clamp(0, w - 1)).view(n, 1, h * w).expand(n, 3, h * w);
-        var rotated = x.reshape(n, 3, h * w).gather(2, index).masked_fill(inside.logical_not(), 0f);
+        var dx = arange(HeldScalars.Zero, k[w], HeldScalars.One, ScalarType.Float64, device).sub_(k[centre]).view(1, 1, w);
+        var dy = arange(HeldScalars.Zero, k[h], HeldScalars.One, ScalarType.Float64, device).sub_(k[centre]).view(1, h, 1);
+        var u = ((cos * dx) - (sin * dy)).add_(k[centre], HeldScalars.One).add_(k[0.5], HeldScalars.One).floor().to(ScalarType.Int64);
+        var v = (sin * dx).add(cos * dy, HeldScalars.One).add_(k[centre], HeldScalars.One).add_(k[0.5], HeldScalars.One).floor().to(ScalarType.Int64);
+        var inside = u.ge(HeldScalars.Zero).logical_and(u.lt(k[w])).logical_and(v.ge(HeldScalars.Zero)).logical_and(v.lt(k[h])).view(n, 1, h * w);
+        var index = v.clamp(HeldScalars.Zero, k[h - 1]).mul(k[w]).add(u.clamp(HeldScalars.Zero, k[w - 1]), HeldScalars.One).view(n, 1, h * w).expand(n, 3, h * w);
+        var rotated = x.reshape(n, 3, h * w).gather(2, index).masked_fill(inside.logical_not(), k[0f]);
         return rotated.view(n, 3, h, w);
     }
 

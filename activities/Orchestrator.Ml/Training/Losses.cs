@@ -28,8 +28,10 @@ public static class Losses
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
+        using var k = new HeldScalars();
         var logP = nn.functional.log_softmax(logits, 1).gather(1, targets.unsqueeze(1)).squeeze(1);
-        var modulation = (1 - logP.exp()).pow(gamma);
+        // 1 - p as -p + 1: the same rounding, with a held Scalar.
+        var modulation = logP.exp().neg().add_(HeldScalars.One, HeldScalars.One).pow(k[gamma]);
         var perSample = -(modulation * logP);
         if (classWeights is null)
         {

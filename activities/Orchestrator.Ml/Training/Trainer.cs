@@ -260,7 +260,11 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
     private bool MultiLabel => options.Task == Contracts.TaskKind.MultiLabel;
 
     // A multi-label image counts as correct when every label's decision at probability 0.5 (logit 0) matches (subset accuracy).
-    private static long ExactMatches(Tensor logits, Tensor targets) => logits.gt(0).eq(targets.gt(0.5f)).all(1).sum().item<long>();
+    private static long ExactMatches(Tensor logits, Tensor targets)
+    {
+        using var k = new HeldScalars();
+        return logits.gt(HeldScalars.Zero).eq(targets.gt(k[0.5f])).all(1).sum().item<long>();
+    }
 
     private (Tensor X, Tensor Y) ToTensors(DeviceBatch batch, DeviceInput input, AugmentationOptions augmentation, Device device)
     {
@@ -271,15 +275,13 @@ public sealed class Trainer(ImagePreprocessor preprocessor, TrainingOptions opti
         return (x, y);
     }
 
-    // One parameter group per list: a single group as always, or the backbone and the head for differential rates and unfreezing.
+    // One parameter group per list: a single group as always, or the backbone and the head for differential rates and
+    // unfreezing. The optimisers hold their Scalars for the whole step (HeldScalars).
     private OptimizerHelper CreateOptimizer(IReadOnlyList<IEnumerable<Parameter>> groups) => options.Optimizer switch
     {
-        OptimizerKind.AdamW when groups.Count == 1 => optim.AdamW(groups[0], options.LearningRate, weight_decay: options.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new AdamW.ParamGroup { Parameters = g.ToList() }), options.LearningRate, weight_decay: options.WeightDecay),
-        OptimizerKind.SgdMomentum when groups.Count == 1 =>
-            optim.SGD(groups[0], options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
-        OptimizerKind.SgdMomentum => optim.SGD(groups.Select(g => new SGD.ParamGroup { Parameters = g.ToList() }), options.LearningRate,
-            momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: true),
+        OptimizerKind.AdamW => new HeldScalarAdamW(groups.Select(g => new AdamW.ParamGroup { Parameters = g.ToList() }), options.LearningRate, options.WeightDecay),
+        OptimizerKind.SgdMomentum => new HeldScalarSgd(groups.Select(g => new SGD.ParamGroup { Parameters = g.ToList() }), options.LearningRate,
+            options.Momentum, options.WeightDecay, nesterov: true),
         _ => throw new InvalidOperationException($"Unknown optimiser {options.Optimizer}."),
     };
 

@@ -71,7 +71,7 @@ public static class EvaluationFacts
             MultiLabel: true);
     }
 
-    /// <summary>The ModelEvaluated event; non-finite figures are left out (the ledger's canonical JSON has no NaN).</summary>
+    /// <summary>The ModelEvaluated event; non-finite and unmeasured figures are left out (the ledger's canonical JSON has no NaN).</summary>
     public static ModelEvaluated Event(int version, EvidenceReport report, int? championVersion, EvaluationVerdict verdict, string policyVersion)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -91,7 +91,8 @@ public static class EvaluationFacts
             ["micro-recall"] = m.MicroRecall,
             ["micro-f1"] = m.MicroF1,
             ["expected-calibration-error"] = m.ExpectedCalibrationError,
-            ["worst-slice-gap"] = report.Slices.WorstSliceGap,
+            // No slice large enough to judge: the gap was not measured, so the ledger records none (the report's 0 is no figure).
+            ["worst-slice-gap"] = report.Slices.Worst is null ? double.NaN : report.Slices.WorstSliceGap,
             ["onnx-parity-max-abs-error"] = report.ParityMaxAbsError,
             ["test-images"] = m.Count,
             ["non-finite-outputs"] = m.NonFiniteOutputs,

@@ -15,7 +15,7 @@ namespace Orchestrator.Operations.Evidence;
 /// <param name="PerClass">Precision, recall, F1 and support of each class.</param>
 /// <param name="Slices">Accuracy per slice of the test split.</param>
 /// <param name="WorstSlice">The worst slice ("attribute=value"), or null when no slice was large enough.</param>
-/// <param name="WorstSliceGap">Its accuracy gap to the whole split.</param>
+/// <param name="WorstSliceGap">Its accuracy gap to the whole split; NaN (not measured) when there is no worst slice.</param>
 /// <param name="Robustness">Accuracy under each perturbation.</param>
 /// <param name="Champion">The comparison with the production champion, or null when there is none.</param>
 /// <param name="ChampionVersion">The champion's version, or null.</param>

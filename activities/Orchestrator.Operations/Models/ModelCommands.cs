@@ -49,10 +49,13 @@ public sealed record StartCanary(string RunId, int Version, double Share) : IMod
 /// Promote or roll back the canary on its <paramref name="Verdict"/>. <paramref name="CanaryEntry"/> is the stream
 /// version of its ModelDeployed entry, <paramref name="ProductionBefore"/> the production version it was measured
 /// against, and <paramref name="WindowEnd"/> when its observation window (with any extension) closes: a healthy canary is never
-/// promoted before then, and one whose traffic was too short to judge is rolled back or held as <paramref name="OnInsufficientEvidence"/> says.
+/// promoted before then, and one whose traffic was too short to judge is rolled back or held as <paramref name="OnInsufficientEvidence"/> says,
+/// unless it is a first deployment that every approver accepted deploying without a canary comparison (<paramref name="NoCanaryComparison"/>,
+/// confirmed in the ledger by the caller; ADR 0044).
 /// </summary>
 public sealed record JudgeCanary(string RunId, int Version, long CanaryEntry, int? ProductionBefore, CanaryVerdict Verdict, DateTimeOffset WindowEnd,
-    InsufficientEvidenceAction OnInsufficientEvidence = InsufficientEvidenceAction.Rollback, CanaryObservation? Observed = null, int MinRequests = 0)
+    InsufficientEvidenceAction OnInsufficientEvidence = InsufficientEvidenceAction.Rollback, CanaryObservation? Observed = null, int MinRequests = 0,
+    NoCanaryComparisonAcceptance? NoCanaryComparison = null)
     : IModelCommand<DeploymentOutcome>;
 
 /// <summary>

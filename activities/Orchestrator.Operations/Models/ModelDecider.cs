@@ -240,6 +240,15 @@ public static class ModelDecider
                 new ModelFact(new ModelPromoted(command.Version, Production), keys.Promoted));
         }
 
+        var accepted = NoCanaryComparison.Judge(verdict, command.Observed, command.ProductionBefore, command.MinRequests, command.NoCanaryComparison);
+        if (accepted is { Outcome: NoCanaryComparisonOutcome.Promote, Reason: { } acceptedReason } && command.NoCanaryComparison is { } acceptance)
+        {
+            var without = new DeployedWithoutCanaryComparison(command.Version, acceptance.AcceptedBy, canaryRequests ?? 0, command.Observed?.Errors ?? 0, command.MinRequests,
+                [.. acceptance.Entries.Select(e => new LedgerReference(e.StreamId, e.Version, e.EventHash))]);
+            return ModelDecision.Record(new DeploymentOutcome(true, acceptedReason, null, canaryRequests, productionRequests),
+                new ModelFact(without, keys.WithoutComparison), new ModelFact(new ModelPromoted(command.Version, Production), keys.Promoted));
+        }
+
         var reason = (verdict.InsufficientEvidence ? "insufficient evidence: " : "") + string.Join("; ", verdict.Reasons) + " (" + verdict.Summary + ")";
         if (verdict.InsufficientEvidence && command.OnInsufficientEvidence == InsufficientEvidenceAction.Hold)
         {
@@ -352,4 +361,6 @@ public sealed record CanaryKeys(string RunId, int Version)
     public string Held => $"deploy/{RunId}/v{Version}/held";
 
     public string HoldResolved => $"deploy/{RunId}/v{Version}/hold-resolved";
+
+    public string WithoutComparison => $"deploy/{RunId}/v{Version}/without-canary-comparison";
 }

@@ -38,7 +38,8 @@ public static class ApprovalEndpoints
         var (user, roles) = http.Caller();
         var decision = request.Decision == "approve" ? ApprovalDecision.Approve : ApprovalDecision.Reject;
         var result = await approvals.SubmitAsync(
-            new ApprovalSubmission(runId, user, roles, decision, request.Reason, request.EvidenceDigest, key, $"http:{http.TraceIdentifier}"), http.RequestAborted);
+            new ApprovalSubmission(runId, user, roles, decision, request.Reason, request.EvidenceDigest, key, $"http:{http.TraceIdentifier}",
+                request.AcceptNoCanaryComparison == true), http.RequestAborted);
         var recorded = result.Entry is { } entry ? new ApprovalRecorded(runId, entry.StreamId, entry.Version, entry.Hash, request.Decision, result.Judgement) : null;
         return result.Status switch
         {

@@ -7,8 +7,10 @@ using Orchestrator.Audit.Events.Runs;
 using Orchestrator.Audit.Ledger;
 using Orchestrator.Audit.Projections;
 using Orchestrator.Contracts;
+using Orchestrator.Operations.Models;
 using Orchestrator.Operations.Policies;
 using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Lifecycle;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -36,8 +38,10 @@ public sealed class ApprovalOptions
 /// <param name="EvidenceDigest">The evidence digest they reviewed.</param>
 /// <param name="IdempotencyKey">The caller's repeat-safe key, or null (then every submission is a new signature).</param>
 /// <param name="Causation">What caused it (the HTTP request when there is no key).</param>
+/// <param name="AcceptNoCanaryComparison">The approval explicitly accepts deploying a first version without a canary comparison (ADR 0044).</param>
 public sealed record ApprovalSubmission(
-    string RunId, string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, string? IdempotencyKey, string Causation);
+    string RunId, string Approver, IReadOnlyList<string> Roles, ApprovalDecision Decision, string Reason, string EvidenceDigest, string? IdempotencyKey, string Causation,
+    bool AcceptNoCanaryComparison = false);
 
 /// <summary>How a submission ended.</summary>
 public enum ApprovalSubmissionStatus
@@ -109,6 +113,12 @@ public sealed class ApprovalService(
             };
         }
 
+        if (submission.AcceptNoCanaryComparison
+            && NoCanaryComparison.CheckRequest(submission.Decision, run.ModelName ?? "", await ProductionVersionAsync(run.ModelName, cancellationToken)) is { } refusal)
+        {
+            return new(ApprovalSubmissionStatus.Conflict, refusal + ".");
+        }
+
         var key = LedgerKey(submission);
         var entry = await RecordAsync(submission, key, cancellationToken);
         if (entry is null)
@@ -116,7 +126,26 @@ public sealed class ApprovalService(
             return new(ApprovalSubmissionStatus.Conflict, $"The {Idempotency.Header} was already used for a different decision.");
         }
 
-        var result = await JudgeAsync(runId, entry, key, cancellationToken);
+        // The acceptance is its own signed entry right after the approval it goes with (ApprovalSigned is never reshaped); the workflow
+        // then receives the acceptance's reference and confirms both entries.
+        var (submitted, updateId) = (entry, key);
+        if (submission.AcceptNoCanaryComparison)
+        {
+            updateId = key + "/" + NoCanaryComparisonKey;
+            if (await RecordAcceptanceAsync(submission, run.ModelName!, entry, updateId, cancellationToken) is not { } accepted)
+            {
+                return new(ApprovalSubmissionStatus.Conflict, $"The {Idempotency.Header} was already used for a different decision.", entry);
+            }
+
+            submitted = accepted;
+        }
+
+        var result = await JudgeAsync(runId, submitted, updateId, cancellationToken);
+        if (result.Entry is not null && !ReferenceEquals(submitted, entry))
+        {
+            result = result with { Entry = entry };
+        }
+
         if (result.Status is ApprovalSubmissionStatus.Judged or ApprovalSubmissionStatus.Recorded)
         {
             metrics.ApprovalSigned(submission.Decision == ApprovalDecision.Approve ? "approve" : "reject",
@@ -146,6 +175,29 @@ public sealed class ApprovalService(
             {
                 return pending;
             }
+        }
+    }
+
+    private const string NoCanaryComparisonKey = "no-canary-comparison";
+
+    /// <summary>The model's production version now (null: none, so its next deployment is a first deployment).</summary>
+    private async Task<int?> ProductionVersionAsync(string? modelName, CancellationToken cancellationToken) =>
+        modelName is null ? null
+        : (await readModels.ModelAsync(AuditStreams.Model(modelName), cancellationToken))?.Aliases.GetValueOrDefault(ModelState.ProductionAlias)?.Version;
+
+    /// <returns>The NoCanaryComparisonAccepted entry, or null when the key was used for a different fact.</returns>
+    private async Task<LedgerEntry?> RecordAcceptanceAsync(ApprovalSubmission s, string modelName, LedgerEntry approval, string key, CancellationToken cancellationToken)
+    {
+        var accepted = new NoCanaryComparisonAccepted(s.Approver, s.Roles, modelName, new LedgerReference(approval.StreamId, approval.Version, approval.Hash), s.EvidenceDigest);
+        var context = new AuditContext(Actor.User(s.Approver, s.Roles), new Correlation(ModelLifecycleWorkflow.WorkflowId(s.RunId), s.RunId),
+            $"ledger:{approval.StreamId}@{approval.Version}", [EvidenceDigest.Of("approval-evidence", Digest.Parse(s.EvidenceDigest), null)]);
+        try
+        {
+            return await ledger.AppendAsync(AuditStreams.Run(s.RunId), accepted, context, key, cancellationToken);
+        }
+        catch (IdempotencyConflictException)
+        {
+            return null;
         }
     }
 

@@ -7,7 +7,10 @@ namespace Orchestrator.Api.Approvals;
 /// <param name="Decision">"approve" or "reject".</param>
 /// <param name="Reason">Why (kept in the audit trail).</param>
 /// <param name="EvidenceDigest">The evidence digest of the open request, as the approver saw it ("sha256:...").</param>
-public sealed record SubmitApprovalRequest(string Decision, string Reason, string EvidenceDigest);
+/// <param name="AcceptNoCanaryComparison">True to accept explicitly, with an approval, deploying a first version (the model has no production
+/// version) without a canary comparison: when every approver accepted, a canary window that ends short of the minimum traffic promotes it
+/// (ADR 0044). Absent or false: the canary rules apply unchanged.</param>
+public sealed record SubmitApprovalRequest(string Decision, string Reason, string EvidenceDigest, bool? AcceptNoCanaryComparison = null);
 
 public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApprovalRequest>
 {
@@ -16,6 +19,8 @@ public sealed class SubmitApprovalRequestValidator : AbstractValidator<SubmitApp
         RuleFor(r => r.Decision).NotEmpty().Must(d => d is "approve" or "reject").WithMessage("Decision must be \"approve\" or \"reject\".");
         RuleFor(r => r.Reason).NotEmpty().Must(RequestRules.IsReason).WithMessage("Reason must be 1-2000 characters without control characters.");
         RuleFor(r => r.EvidenceDigest).NotEmpty().Must(Digest.IsValid).WithMessage(RequestRules.DigestMessage);
+        RuleFor(r => r.AcceptNoCanaryComparison).Must((r, accept) => accept != true || r.Decision == "approve")
+            .WithMessage("acceptNoCanaryComparison goes with an approval (\"decision\": \"approve\"); a rejection deploys nothing.");
     }
 }
 

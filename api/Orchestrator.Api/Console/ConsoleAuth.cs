@@ -53,6 +53,7 @@ public static class ConsoleAuth
             {
                 oidc.SignInScheme = Scheme;
                 oidc.Authority = options.Authority;
+                oidc.RequireHttpsMetadata = options.RequireHttpsMetadata;
                 oidc.ClientId = options.ClientId;
                 oidc.ClientSecret = string.IsNullOrWhiteSpace(options.ClientSecret) ? null : options.ClientSecret;
                 oidc.ResponseType = OpenIdConnectResponseType.Code;

@@ -24,6 +24,12 @@ public sealed class ConsoleOptions
     /// <summary>The claim holding the roles (the API's tokens use "roles").</summary>
     public string RoleClaim { get; set; } = "roles";
 
+    /// <summary>
+    /// Whether the authority's metadata must be fetched over HTTPS (default true); false only for an identity provider on
+    /// this machine's loopback during development or tests.
+    /// </summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>How long a console session lasts without activity.</summary>
     public TimeSpan SessionIdle { get; set; } = TimeSpan.FromHours(1);
 

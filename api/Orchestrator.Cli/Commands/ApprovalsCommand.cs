@@ -32,6 +32,17 @@ public static class ApprovalsCommand
         var evidence = new Option<string?>("--evidence-digest") { Description = "The evidence digest you reviewed (default: the run's open request, shown first)." };
         var key = new Option<string?>("--idempotency-key") { Description = "Repeat-safe key: the same key signs once." };
         var command = new Command(decision, $"Sign '{decision}' on a run's evidence.") { run, reason, evidence, key };
+        // Only an approval can accept deploying a first version without a canary comparison (ADR 0044).
+        var acceptNoComparison = new Option<bool>("--accept-no-canary-comparison")
+        {
+            Description = "Accept explicitly deploying this first version (the model has no production version) without a canary comparison: "
+                + "when every approver accepted, a canary window short of the minimum traffic promotes it.",
+        };
+        if (decision == "approve")
+        {
+            command.Options.Add(acceptNoComparison);
+        }
+
         command.SetApiAction(async (parse, api, output, cancellationToken) =>
         {
             var runId = parse.GetValue(run)!;
@@ -48,7 +59,9 @@ public static class ApprovalsCommand
             }
 
             var signed = await api.PostAsync($"/api/runs/{CliContext.Segment(runId)}/approvals",
-                new { decision, reason = parse.GetValue(reason), evidenceDigest = digest }, cancellationToken, parse.GetValue(key));
+                decision == "approve" && parse.GetValue(acceptNoComparison)
+                    ? new { decision, reason = parse.GetValue(reason), evidenceDigest = digest, acceptNoCanaryComparison = true }
+                    : (object)new { decision, reason = parse.GetValue(reason), evidenceDigest = digest }, cancellationToken, parse.GetValue(key));
             output.Record(signed, ("signed", e => Str(e, "decision")), ("run", e => Str(e, "runId")),
                 ("ledger entry", e => $"{Str(e, "streamId")}@{Str(e, "version")}"), ("hash", e => Str(e, "hash")),
                 ("judgement", Judgement));

@@ -28,6 +28,9 @@ public sealed class DemoScenario(DemoPeople people, DemoLog log, DemoOptions opt
             output.WriteLine($"  evidence report: {run.ReportPath}");
             output.WriteLine($"  export bundle:   {audit.BundlePath}");
             output.WriteLine($"  public key:      {audit.PublicKeyPath}");
+            // Where a person looks at what the demo did: the run and the model in the console (ADR 0034).
+            output.WriteLine($"  console run:     {ConsoleUrl($"runs/{Uri.EscapeDataString(run.RunId)}")}");
+            output.WriteLine($"  console model:   {ConsoleUrl($"models/{Uri.EscapeDataString(options.Model)}")}");
             if (operate is not null)
             {
                 output.WriteLine($"  operate:         {operate.Summary}");
@@ -54,6 +57,8 @@ public sealed class DemoScenario(DemoPeople people, DemoLog log, DemoOptions opt
     }
 
     private static TextWriter CliContextWriter => Commands.CliContext.Out;
+
+    private string ConsoleUrl(string path) => new Uri(people.Alice.BaseAddress, "/console/" + path).ToString();
 
     private async Task ReadyAsync(CancellationToken cancellationToken)
     {

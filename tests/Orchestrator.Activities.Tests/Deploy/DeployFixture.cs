@@ -32,6 +32,19 @@ internal static class DeployFixture
         return new LedgerEntryRef(entry.StreamId, entry.Version, entry.Hash);
     }
 
+    /// <summary>
+    /// Appends NoCanaryComparisonAccepted as the API does after <paramref name="approval"/> (written by <paramref name="writer"/>, the
+    /// approver unless a test forges it) and returns its reference.
+    /// </summary>
+    public static async Task<LedgerEntryRef> AcceptNoCanaryComparisonAsync(IAuditLedger ledger, string runId, string approver, string model, LedgerEntryRef approval, string? writer = null)
+    {
+        var accepted = new NoCanaryComparisonAccepted(approver, ["approver"], model, new LedgerReference(approval.StreamId, approval.Version, approval.EventHash), "sha256:evidence");
+        var entry = await ledger.AppendAsync(AuditStreams.Run(runId), accepted,
+            new AuditContext(Actor.User(writer ?? approver, "approver"), new Correlation("run-wf", runId), null, []), $"no-canary-comparison/{approver}/{approval.Version}",
+            TestContext.Current.CancellationToken);
+        return new LedgerEntryRef(entry.StreamId, entry.Version, entry.Hash);
+    }
+
     /// <summary>Logs <paramref name="count"/> predictions of a version, the first <paramref name="errors"/> failed.</summary>
     public static Task LogTrafficAsync(PredictionLog log, string model, int version, int count, int errors = 0, double latencyMs = 5, string label = "circle") =>
         log.AppendAsync([.. Enumerable.Range(0, count).Select(i => new PredictionRecord(

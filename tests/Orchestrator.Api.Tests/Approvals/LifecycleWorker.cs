@@ -16,13 +16,13 @@ namespace Orchestrator.Api.Tests.Approvals;
 /// </summary>
 public static class LifecycleWorker
 {
-    /// <summary>Runs <paramref name="body"/> while the workers poll.</summary>
-    public static async Task RunAsync(ApiFactory api, Func<Task> body)
+    /// <summary>Runs <paramref name="body"/> while the workers poll (with <paramref name="stages"/> for the ML stages, or new stand-ins).</summary>
+    public static async Task RunAsync(ApiFactory api, Func<Task> body, StandInStages? stages = null)
     {
         var ledger = api.Services.GetRequiredService<IAuditLedger>();
         var runLedger = new RunLedgerActivities(new StageAudit(ledger, new WorkerIdentity("orchestrator-worker", "api-tests")));
         var policies = new PolicyActivities(api.Services.GetRequiredService<PolicyCatalog>());
-        var stages = new StandInStages();
+        stages ??= new StandInStages();
         var goldAudit = new GoldAudits.GoldAuditStandIn(new StageAudit(ledger, new WorkerIdentity("orchestrator-worker", "api-tests")));
         using var cpu = new TemporalWorker(api.Temporal, Add(new TemporalWorkerOptions(api.TaskQueue).AddWorkflow<ModelLifecycleWorkflow>(), runLedger, policies, stages, goldAudit));
         using var gpu = new TemporalWorker(api.Temporal, Add(new TemporalWorkerOptions(api.GpuTaskQueue), stages));

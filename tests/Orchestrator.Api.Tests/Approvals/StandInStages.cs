@@ -39,7 +39,14 @@ public sealed class StandInStages : IAcquireActivities, IAnnotateActivities, IQu
 
     public Task<ModelVersion> RegisterAsync(IRegistryActivities.Input input) => Task.FromResult(new ModelVersion(input.ModelName, 1, input.Model.OnnxDigest));
 
-    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input) => Task.FromResult(new DeploymentOutcome(true, "canary healthy", null));
+    /// <summary>What the workflow asked to deploy, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<IDeployActivities.Input> DeployInputs { get; } = new();
+
+    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input)
+    {
+        DeployInputs.Enqueue(input);
+        return Task.FromResult(new DeploymentOutcome(true, "canary healthy", null));
+    }
 
     public Task HandOverToMonitorAsync(IHandOverActivities.Input input) => Task.CompletedTask;
 }

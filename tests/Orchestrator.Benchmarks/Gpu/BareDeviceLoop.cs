@@ -44,7 +44,8 @@ internal static class BareDeviceLoop
             }
         }
 
-        using var optimizer = optim.AdamW(model.parameters(), 3e-3, weight_decay: 1e-4);
+        // The product's optimiser (TorchSharp's AdamW arithmetic with held Scalars, ADR 0045), so the baseline differs only in the data path.
+        using var optimizer = new HeldScalarAdamW([new TorchSharp.Modules.AdamW.ParamGroup { Parameters = model.parameters().ToList() }], 3e-3, 1e-4);
         var seconds = new List<double>();
         for (var epoch = 0; epoch < epochs; epoch++)
         {

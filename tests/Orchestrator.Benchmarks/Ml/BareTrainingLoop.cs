@@ -31,7 +31,8 @@ internal static class BareTrainingLoop
         using var trainLabels = tensor(train.Select(i => (long)i.Label).ToArray());
         using var validationInputs = AsTensor(preprocessor, validation, size, AugmentationOptions.None, null);
         using var model = createModel();
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        // The product's optimiser (TorchSharp's AdamW arithmetic with held Scalars, ADR 0045), as the Trainer uses.
+        using var optimizer = new HeldScalarAdamW([new TorchSharp.Modules.AdamW.ParamGroup { Parameters = model.parameters().ToList() }], options.LearningRate, options.WeightDecay);
         var count = trainInputs.shape[0];
         var watch = Stopwatch.StartNew();
         for (var epoch = 0; epoch < options.Epochs; epoch++)

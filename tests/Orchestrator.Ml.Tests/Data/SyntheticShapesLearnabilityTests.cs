@@ -1,4 +1,5 @@
 using Orchestrator.Ml.Data;
+using Orchestrator.Ml.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,8 @@ public sealed class SyntheticShapesLearnabilityTests
             nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(16, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(32 * 8 * 8, 64), nn.ReLU(), nn.Linear(64, 4));
-        using var optimizer = optim.Adam(model.parameters(), lr: 0.003);
+        // AdamW without weight decay is Adam; the held-Scalar step keeps this long loop clear of ADR 0045's race.
+        using var optimizer = new HeldScalarAdamW([new TorchSharp.Modules.AdamW.ParamGroup { Parameters = model.parameters().ToList() }], 0.003, 0);
 
         for (var epoch = 0; epoch < 3; epoch++)
         {

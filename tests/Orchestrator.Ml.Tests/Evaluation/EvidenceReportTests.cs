@@ -41,6 +41,39 @@ public sealed class EvidenceReportTests
         Encoding.UTF8.GetString(files["report.md"]).ShouldContain("| accuracy | 0.8750 |");
     }
 
+    [Theory]
+    [InlineData("simulated: the data source's own labels reviewed the 20-item gold-set sample (no person reviewed it); pass rate 1 (95% interval 0.839-1).")]
+    [InlineData("human: dave reviewed 20 sampled items (ledger entry run-1@7); pass rate 0.9 (95% interval 0.699-0.972).")]
+    public void Render_LabelAudit_ReportAndCardSayWhoReviewed(string audit)
+    {
+        var sample = Sample();
+        var files = (sample with { Card = sample.Card with { LabelAudit = audit } }).Render();
+
+        Encoding.UTF8.GetString(files["report.md"]).ShouldContain($"Label audit: {audit}");
+        Encoding.UTF8.GetString(files["model-card.md"]).ShouldContain($"Label audit: {audit}");
+        EvidenceReport.FromJson(files["report.json"]).Card.LabelAudit.ShouldBe(audit);
+    }
+
+    [Fact]
+    public void Render_NoLabelAuditRecorded_NoAuditLine()
+    {
+        var files = Sample().Render();
+
+        Encoding.UTF8.GetString(files["report.md"]).ShouldNotContain("Label audit");
+        Encoding.UTF8.GetString(files["model-card.md"]).ShouldNotContain("Label audit");
+    }
+
+    [Fact]
+    public void Render_NoSliceLargeEnough_ShowsTheGapAsNotMeasuredNotZero()
+    {
+        var measured = Encoding.UTF8.GetString(Sample().Render()["report.md"]);
+        var unmeasured = Encoding.UTF8.GetString((Sample() with { Slices = new SliceReport([], null, 0) }).Render()["report.md"]);
+
+        measured.ShouldContain("| worst-slice gap | 0.1250 (lighting=night) |");
+        unmeasured.ShouldContain("| worst-slice gap | not measured (no slice large enough) |");
+        unmeasured.ShouldNotContain("| worst-slice gap | 0.0000");
+    }
+
     [Fact]
     public void ToJson_RoundTrips()
     {

@@ -20,7 +20,18 @@ public sealed class MultiLabelTrainingTests(ITestOutputHelper output)
         var trainer = new Trainer(new ImagePreprocessor(Preprocessing.Centered(32)), options);
         using var model = new ResNet(new ModelSpec(Architecture.ResNet32, NumClasses: 3, Width: 8, BlocksPerStage: 1, Stages: 3, StemStride: 2));
 
-        var result = await trainer.TrainAsync(model, train, validation, null, new TrainingCallbacks { OnEpoch = e => output.WriteLine($"{e}") }, TestContext.Current.CancellationToken);
+        TrainingResult result;
+        try
+        {
+            result = await trainer.TrainAsync(model, train, validation, null, new TrainingCallbacks { OnEpoch = e => output.WriteLine($"{e}") }, TestContext.Current.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Once, in CI only, epoch 4 of this run threw and the log kept only the stack trace; the message goes to the test's output too.
+            output.WriteLine($"training threw {e.GetType().Name}: {e.Message}");
+            throw;
+        }
+
         var thresholds = DecisionThresholds.Choose(trainer.PredictMultiLabel(model, validation, torch.CPU, TestContext.Current.CancellationToken));
         var metrics = MultiLabelMetrics.Compute(trainer.PredictMultiLabel(model, test, torch.CPU, TestContext.Current.CancellationToken), [.. thresholds.Select(t => t.Threshold)]);
 

@@ -185,9 +185,18 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
 
     public Task<ModelVersion> RegisterAsync(IRegistryActivities.Input input) => Done(new ModelVersion(input.ModelName, 3, input.Model.OnnxDigest));
 
-    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input) => DeploymentHolds
-        ? Done(new DeploymentOutcome(false, "canary held for a person's decision: too little traffic (canary 3 of 20)", null, 3, 0, Held: true))
-        : Done(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+    /// <summary>The deploy inputs, in order.</summary>
+    public ConcurrentQueue<IDeployActivities.Input> DeployInputs { get; } = new();
+
+    public Task<DeploymentOutcome> DeployAsync(IDeployActivities.Input input)
+    {
+        DeployInputs.Enqueue(input);
+        return input.NoCanaryComparison is { } accepted && !DeploymentHolds
+            ? Done(new DeploymentOutcome(true, $"deployed without a canary comparison, accepted by {string.Join(", ", accepted.AcceptedBy)}: canary 0 requests", null, 0, 0))
+            : DeploymentHolds
+            ? Done(new DeploymentOutcome(false, "canary held for a person's decision: too little traffic (canary 3 of 20)", null, 3, 0, Held: true))
+            : Done(new DeploymentOutcome(DeploymentPromotes, DeploymentPromotes ? "canary healthy" : "error rate 7% above 1%", null));
+    }
 
     /// <summary>When true, Deploy reports the canary held for a person's decision (3 canary requests, no production).</summary>
     public bool DeploymentHolds { get; set; }
@@ -239,6 +248,19 @@ public sealed class FakeStageActivities : IPolicyActivities, IRunLedgerActivitie
         var entry = new LedgerEntryRef(StreamId, version, $"hash-{version}");
         Ledger[entry] = new SignedApproval(entry, approver, roles.Length == 0 ? ["approver"] : roles, decision, "reviewed the report", evidence, DateTimeOffset.UtcNow);
         return entry;
+    }
+
+    /// <summary>
+    /// Puts an approval at <paramref name="version"/> and its NoCanaryComparisonAccepted entry at the next version in the fake ledger and returns
+    /// the acceptance's reference (what the API submits for an approval that accepts deploying without a canary comparison).
+    /// </summary>
+    public LedgerEntryRef SignAcceptingNoCanaryComparison(string approver, long version)
+    {
+        var approval = new LedgerEntryRef(StreamId, version, $"hash-{version}");
+        var acceptance = new LedgerEntryRef(StreamId, version + 1, $"hash-{version + 1}");
+        Ledger[acceptance] = new SignedApproval(approval, approver, ["approver"], ApprovalDecision.Approve, "no traffic before launch: accepted", EvidenceDigest,
+            DateTimeOffset.UtcNow, acceptance);
+        return acceptance;
     }
 
     private T Log<T>(T value)

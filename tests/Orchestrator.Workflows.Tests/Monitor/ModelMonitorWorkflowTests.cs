@@ -105,6 +105,36 @@ public sealed class ModelMonitorWorkflowTests(TimeSkippingTemporalEnvironment en
     }
 
     [Fact]
+    public async Task CheckNow_HandledInTheMonitorsFirstTask_MeasuresFromTheWorkflowStartNotAnEmptyWindow()
+    {
+        // No worker polls the queue yet, so the hand-over's start (with ProductionChanged) and a CheckNow sent right after it are
+        // handled in one first workflow task: the race a CheckNow just after a promotion runs into when the worker is busy.
+        var handle = await MonitorHarness.StartAsync(env, _fakes, 3);
+        try
+        {
+            await handle.SignalAsync(wf => wf.CheckNowAsync());
+            await MonitorHarness.RunAsync(env, _fakes, async () =>
+            {
+                await MonitorHarness.UntilAsync(handle, s => s.State.Checks == 1);
+
+                var events = (await handle.FetchHistoryAsync()).Events.ToList();
+                var firstTask = events.FindIndex(e => e.EventType == Temporalio.Api.Enums.V1.EventType.WorkflowTaskStarted);
+                events.Take(firstTask).Count(e => e.EventType == Temporalio.Api.Enums.V1.EventType.WorkflowExecutionSignaled).ShouldBe(2, "both signals precede the first task");
+                var started = new DateTimeOffset(events[0].EventTime.ToDateTime(), TimeSpan.Zero);
+                // The window runs from where monitoring began (the workflow's start) to the check: not [first task, first task].
+                var measured = _fakes.Measured.ShouldHaveSingleItem();
+                measured.To.ShouldBeGreaterThan(measured.From, "the first check measured an empty window");
+                measured.From.ShouldBe(started);
+                measured.UnjudgedSince.ShouldBe(started);
+            });
+        }
+        finally
+        {
+            await handle.TerminateAsync();
+        }
+    }
+
+    [Fact]
     public async Task Check_NoDrift_StartsNoRetrain()
     {
         await MonitorHarness.RunAsync(env, _fakes, async () =>

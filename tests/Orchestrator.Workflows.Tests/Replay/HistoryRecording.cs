@@ -1,6 +1,8 @@
 using Orchestrator.Testing.Temporal;
 using Orchestrator.Workflows.Approve;
+using Orchestrator.Workflows.Deploy;
 using Orchestrator.Workflows.Lifecycle;
+using Orchestrator.Workflows.QualityControl;
 using Orchestrator.Workflows.Tests.Lifecycle;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -26,7 +28,13 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
             // Recorded after approvals became updates (ADR 0022): bob twice (the second refused), carol closes the gate.
             "completed-with-updates",
             // Recorded after patch "cancelled-while-starting": cancelled while the policy loads.
-            "cancelled-while-starting"];
+            "cancelled-while-starting",
+            // Recorded after patch "human-gold-audit": an annotator's audit refused, rita's taken into QC, then approved and promoted.
+            "gold-audit-human",
+            // Recorded after patch "canary-hold-decision": the canary held for too little traffic, the requester's decision refused, dave promotes.
+            "canary-held-promoted",
+            // Recorded after patch "accept-no-canary-comparison": bob and carol both accept deploying without a canary comparison.
+            "completed-without-canary-comparison"];
 
     public static TheoryData<string> All { get; } = new(Scenarios);
 
@@ -34,6 +42,14 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
     [MemberData(nameof(All))]
     public async Task Record_Scenario_WritesHistory(string scenario)
     {
+        // A recording made on older workflow code is the evidence that old runs replay: re-recording it on today's code would
+        // silently drop that evidence, so existing files are kept unless ORCHESTRATOR_RERECORD_HISTORIES=1 says otherwise.
+        var path = Path.Combine(RecordedHistories.SourceDirectory(), scenario + ".json");
+        if (File.Exists(path) && Environment.GetEnvironmentVariable("ORCHESTRATOR_RERECORD_HISTORIES") != "1")
+        {
+            Assert.Skip($"{scenario}.json is already recorded (set ORCHESTRATOR_RERECORD_HISTORIES=1 to overwrite it)");
+        }
+
         var fakes = new FakeStageActivities();
         WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result>? handle = null;
         await LifecycleHarness.RunAsync(env, fakes, async () =>
@@ -45,7 +61,7 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
 
         var history = await handle!.FetchHistoryAsync();
         history.Events.ShouldNotBeEmpty();
-        await File.WriteAllTextAsync(Path.Combine(RecordedHistories.SourceDirectory(), scenario + ".json"), history.ToJson(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(path, history.ToJson(), TestContext.Current.CancellationToken);
     }
 
     private static void Arrange(string scenario, FakeStageActivities fakes)
@@ -65,12 +81,32 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
             case "canary-rolled-back":
                 fakes.DeploymentPromotes = false;
                 break;
-            case "completed-with-updates":
+            case "completed-with-updates" or "completed-without-canary-comparison":
                 fakes.StreamId = "run-replay-" + scenario;
+                break;
+            case "gold-audit-human":
+                fakes.StreamId = "run-replay-" + scenario;
+                fakes.Quality = new QcPolicy(MinGoldAuditReviewed: 1, GoldAudit: GoldAuditMode.Human, GoldAuditDeadline: TimeSpan.FromDays(2));
+                break;
+            case "canary-held-promoted":
+                fakes.StreamId = "run-replay-" + scenario;
+                fakes.DeploymentHolds = true;
                 break;
             case "cancelled-while-starting":
                 fakes.PolicyGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 break;
+        }
+    }
+
+    /// <summary>Bob and carol approve through the update, each signature made by <paramref name="sign"/> (approver, ledger version).</summary>
+    private static async Task ApproveAsync(
+        WorkflowHandle<ModelLifecycleWorkflow, ModelLifecycleWorkflow.Result> handle, Func<string, long, LedgerEntryRef> sign)
+    {
+        await LifecycleHarness.ApprovalOpenAsync(handle);
+        foreach (var (who, version) in new[] { ("bob", 11L), ("carol", 13L) })
+        {
+            var entry = sign(who, version);
+            await handle.ExecuteUpdateAsync(wf => wf.JudgeApprovalAsync(entry), new WorkflowUpdateOptions($"approval-{version}"));
         }
     }
 
@@ -111,6 +147,32 @@ public sealed class HistoryRecording(TemporalEnvironment env) : IClassFixture<Te
                 await handle.CancelAsync();
                 await Should.ThrowAsync<WorkflowFailedException>(() => handle.GetResultAsync());
                 fakes.PolicyGate!.SetResult();
+                break;
+            case "gold-audit-human":
+                await LifecycleHarness.UntilAsync(handle, s => s.GoldAudit is not null);
+                foreach (var (reviewer, version) in new[] { ("ann-1", 5L), ("rita", 6L) })
+                {
+                    var audit = fakes.SubmitAudit(reviewer, version);
+                    await handle.ExecuteUpdateAsync(wf => wf.SubmitGoldAuditAsync(audit), new WorkflowUpdateOptions($"gold-audit-{version}"));
+                }
+
+                await ApproveAsync(handle, (a, v) => fakes.Sign(a, v));
+                await handle.GetResultAsync();
+                break;
+            case "canary-held-promoted":
+                await ApproveAsync(handle, (a, v) => fakes.Sign(a, v));
+                await LifecycleHarness.UntilAsync(handle, s => s.CanaryDecision is not null);
+                foreach (var (who, version) in new[] { ("alice", 21L), ("dave", 22L) })
+                {
+                    var decision = fakes.SignCanary(who, version, CanaryDecisionKind.Promote);
+                    await handle.ExecuteUpdateAsync(wf => wf.JudgeCanaryDecisionAsync(decision), new WorkflowUpdateOptions($"canary-decision-{version}"));
+                }
+
+                await handle.GetResultAsync();
+                break;
+            case "completed-without-canary-comparison":
+                await ApproveAsync(handle, fakes.SignAcceptingNoCanaryComparison);
+                (await handle.GetResultAsync()).Reason.ShouldStartWith("deployed without a canary comparison, accepted by bob, carol");
                 break;
             default:
                 await handle.GetResultAsync();

@@ -25,6 +25,8 @@ public sealed record LedgerEntryRef(string StreamId, long Version, string EventH
 /// <param name="Reason">The reviewer's stated reason.</param>
 /// <param name="EvidenceDigest">Digest of the evidence the reviewer saw.</param>
 /// <param name="SignedAt">When the API recorded the signature.</param>
+/// <param name="NoCanaryComparisonAccepted">The approver's NoCanaryComparisonAccepted entry when the approval explicitly accepts deploying a
+/// first version without a canary comparison (ADR 0044); null when it does not (and in every confirmation recorded before it existed).</param>
 public sealed record SignedApproval(
     LedgerEntryRef Entry,
     string Approver,
@@ -32,7 +34,8 @@ public sealed record SignedApproval(
     ApprovalDecision Decision,
     string Reason,
     string EvidenceDigest,
-    DateTimeOffset SignedAt);
+    DateTimeOffset SignedAt,
+    LedgerEntryRef? NoCanaryComparisonAccepted = null);
 
 /// <summary>The approval rules of a policy version.</summary>
 /// <param name="Quorum">How many distinct approvers must approve.</param>

@@ -40,8 +40,12 @@ public interface IDeployActivities
     public const string Name = "DeployCanary";
 
     /// <summary>Set the version as canary, watch it for the policy's window, then promote or roll back.</summary>
-    /// <remarks><paramref name="Waivers"/>: the pinned policy's waivers (null in runs started before they were carried: every check is required).</remarks>
-    public sealed record Input(string RunId, ModelVersion Version, CanaryPolicy Canary, IReadOnlyList<LedgerEntryRef> Approvals, IReadOnlyList<PolicyWaiver>? Waivers = null);
+    /// <remarks><paramref name="Waivers"/>: the pinned policy's waivers (null in runs started before they were carried: every check is required).
+    /// <paramref name="NoCanaryComparison"/>: every approver's acceptance of deploying a first version without a canary comparison (ADR 0044;
+    /// null: not every approver accepted, or a run from before it existed); the activity confirms its entries in the ledger.</remarks>
+    public sealed record Input(
+        string RunId, ModelVersion Version, CanaryPolicy Canary, IReadOnlyList<LedgerEntryRef> Approvals, IReadOnlyList<PolicyWaiver>? Waivers = null,
+        NoCanaryComparisonAcceptance? NoCanaryComparison = null);
 
     /// <summary>Records the approval, deploys the canary, watches it (heartbeating the figures) and promotes or rolls it back.</summary>
     [Activity(Name)]

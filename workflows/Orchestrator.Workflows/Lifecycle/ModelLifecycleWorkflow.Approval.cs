@@ -23,6 +23,8 @@ public sealed partial class ModelLifecycleWorkflow
     // Read only by the update handler: writing it adds no command, so histories without updates replay unchanged.
     private readonly Dictionary<LedgerEntryRef, ApprovalJudgement> _judgements = [];
     private PendingApproval? _pendingApproval;
+    // The signatures that made the quorum (set when the request is accepted): what they accepted besides the version (ADR 0044).
+    private IReadOnlyList<SignedApproval> _approving = [];
     private string _approvalFailure = "";
 
     /// <summary>An approver's signed decision was appended to the ledger at <paramref name="entry"/> (the pre-update path; kept for replay).</summary>
@@ -169,6 +171,7 @@ public sealed partial class ModelLifecycleWorkflow
         }
 
         _pendingApproval = null;
+        _approving = approving is null ? [] : accepted.ToList();
         _approvalFailure = approving is null ? "approval " + kind.ToString().ToLowerInvariant() + ": " + reason : "";
         return approving;
     }

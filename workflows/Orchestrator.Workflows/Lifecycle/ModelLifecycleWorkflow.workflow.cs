@@ -98,7 +98,9 @@ public sealed partial class ModelLifecycleWorkflow
                 return await EndAsync(RunOutcome.Failed, Stages.Approval, _approvalFailure, version);
             }
 
-            var deploy = new IDeployActivities.Input(input.RunId, version, policy.Terms.Canary, approvals, policy.Terms.Waivers);
+            // Only approvals confirmed with an acceptance entry (ADR 0044) reach the patch, so older histories never record its marker.
+            var noComparison = NoCanaryComparison.AcceptedBy(_approving) is { } acceptance && Workflow.Patched(Patches.AcceptNoCanaryComparison) ? acceptance : null;
+            var deploy = new IDeployActivities.Input(input.RunId, version, policy.Terms.Canary, approvals, policy.Terms.Waivers, noComparison);
             // The activity may extend a canary short of traffic by the policy's MaxExtension: its timeout covers that too
             // (timeouts are not part of the replayed commands).
             var deployment = await StageAsync(Stages.Deploy, (IDeployActivities a) => a.DeployAsync(deploy),

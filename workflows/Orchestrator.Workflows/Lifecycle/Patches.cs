@@ -17,6 +17,9 @@ public static class Patches
     /// <summary>The monitor keeps its window open until enough predictions (and, separately, labelled feedback) were seen to judge, within the policy's maximum evidence age, and reports since when a version has gone unjudged (was: the window reset at every check).</summary>
     public const string MonitorEvidenceAccumulates = "monitor-evidence-accumulates";
 
+    /// <summary>A new monitor's first window opens when the hand-over started it (the workflow's start on the server), so a CheckNow handled in its first workflow task measures the traffic since then (was: the first task's time, an empty window [start, start]).</summary>
+    public const string MonitorWindowFromStart = "monitor-window-from-start";
+
     /// <summary>A cancellation while the run pins its policy or records its start is recorded as RunCancelled (was: the run closed with no ledger record).</summary>
     public const string CancelledWhileStarting = "cancelled-while-starting";
 
@@ -24,4 +27,7 @@ public static class Patches
     public const string HumanGoldAudit = "human-gold-audit";
     /// <summary>A canary held for too little traffic waits for a person's signed promote/rollback decision until the approval deadline, then rolls back (was: the run failed at once with the canary left at its share).</summary>
     public const string CanaryHoldDecision = "canary-hold-decision";
+
+    /// <summary>When every approver of the quorum accepted deploying without a canary comparison, the deploy activity receives that acceptance and promotes a first deployment short of traffic (was: onInsufficientEvidence applied regardless).</summary>
+    public const string AcceptNoCanaryComparison = "accept-no-canary-comparison";
 }

@@ -56,7 +56,10 @@ public sealed partial class ModelMonitorWorkflow
             await Workflow.WaitConditionAsync(() => _production is not null);
             if (_state.WindowStart is null && _state.LastCheck is null)
             {
-                _state = _state with { WindowStart = Workflow.UtcNow };
+                // Monitoring began when the hand-over started this workflow, not when a worker first ran it: a CheckNow that
+                // arrived before that first task is handled in it, and measuring from the task's own time would judge the
+                // empty window [now, now] and leave out every prediction since the start.
+                _state = _state with { WindowStart = Workflow.Patched(Patches.MonitorWindowFromStart) ? Workflow.Info.WorkflowStartTime : Workflow.UtcNow };
             }
 
             await DecommissionDueAsync();

@@ -71,6 +71,19 @@ public sealed record CanaryHoldResolved(
     int Version, string Decision, string? DecidedBy, string Reason, int CanaryRequests, int ProductionRequests, LedgerReference? Signature);
 
 /// <summary>
+/// A first deployment's canary window ended healthy but short of the traffic a comparison needs, and every approver of the quorum had
+/// explicitly accepted deploying without a canary comparison (ADR 0044): ModelPromoted follows. The counts are those at the window's end.
+/// </summary>
+/// <param name="Version">The promoted version.</param>
+/// <param name="AcceptedBy">The approvers who accepted.</param>
+/// <param name="CanaryRequests">Canary predictions seen.</param>
+/// <param name="CanaryErrors">Failed canary predictions among them.</param>
+/// <param name="MinRequests">The policy's traffic minimum.</param>
+/// <param name="Acceptances">Their NoCanaryComparisonAccepted entries in the run's stream.</param>
+public sealed record DeployedWithoutCanaryComparison(
+    int Version, IReadOnlyList<string> AcceptedBy, int CanaryRequests, int CanaryErrors, int MinRequests, IReadOnlyList<LedgerReference> Acceptances);
+
+/// <summary>
 /// The production version has had too little traffic to be judged for longer than the policy allows: since
 /// <paramref name="Since"/>, <paramref name="Samples"/> predictions of the <paramref name="MinSamples"/> needed
 /// (and <paramref name="Feedback"/> labelled ones of <paramref name="MinFeedback"/>). Silence is recorded, not taken as health.

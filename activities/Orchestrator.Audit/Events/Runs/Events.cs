@@ -127,3 +127,15 @@ public sealed record CanaryDecisionRequested(
 
 /// <summary>An authenticated approver decided a held canary: "promote" or "rollback" (appended by the API as the approver).</summary>
 public sealed record CanaryDecisionSigned(string Approver, IReadOnlyList<string> Roles, string Decision, string Reason, string EvidenceDigest);
+
+/// <summary>
+/// An approver explicitly accepted deploying the run's version without a canary comparison (ADR 0044): appended by the API as
+/// the approver right after their approving <paramref name="Approval"/> (an ApprovalSigned entry), only while
+/// <paramref name="ModelName"/> had no production version. It counts only when every approver of the quorum accepted.
+/// </summary>
+/// <param name="Approver">The verified approver (the entry's actor too).</param>
+/// <param name="Roles">Their verified roles.</param>
+/// <param name="ModelName">The model that had no production version when they signed.</param>
+/// <param name="Approval">The ApprovalSigned entry this acceptance goes with.</param>
+/// <param name="EvidenceDigest">The evidence digest the approval signed.</param>
+public sealed record NoCanaryComparisonAccepted(string Approver, IReadOnlyList<string> Roles, string ModelName, LedgerReference Approval, string EvidenceDigest);

@@ -22,7 +22,7 @@ internal sealed class ConvNormActivation : TorchvisionModule
         : base(nameof(ConvNormActivation))
     {
         Conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false);
-        Norm = BatchNorm2d(outChannels, eps: 0.001, momentum: 0.01);
+        Norm = new CountedBatchNorm2d(outChannels, eps: 0.001, momentum: 0.01);
         Activation = activation;
         register_module("0", Conv);
         register_module("1", Norm);
@@ -30,7 +30,7 @@ internal sealed class ConvNormActivation : TorchvisionModule
 
     internal Conv2d Conv { get; }
 
-    internal BatchNorm2d Norm { get; }
+    internal CountedBatchNorm2d Norm { get; }
 
     internal MobileActivation Activation { get; }
 

@@ -67,7 +67,7 @@ internal sealed class InvertedResidual : TorchvisionModule
             x = layer.call(x);
         }
 
-        return UsesResidual ? x + input : x;
+        return UsesResidual ? x.add(input, HeldScalars.One) : x;
     }
 
     private T Add<T>(ModuleSlots block, T layer)

@@ -9,10 +9,10 @@ internal abstract class TorchvisionBlock(string name) : TorchvisionModule(name)
 {
 
     /// <summary>(convolution, batch norm) pairs of the main path in order; ReLU follows all but the last.</summary>
-    internal abstract IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> MainPath { get; }
+    internal abstract IReadOnlyList<(Conv2d Conv, CountedBatchNorm2d Norm)> MainPath { get; }
 
     /// <summary>The 1x1 strided projection of the shortcut ("downsample.0"/"downsample.1"), or null for the identity.</summary>
-    internal abstract (Conv2d Conv, BatchNorm2d Norm)? Downsample { get; }
+    internal abstract (Conv2d Conv, CountedBatchNorm2d Norm)? Downsample { get; }
 
     // Intermediates are not disposed here: callers run forward inside a DisposeScope (one per batch).
     public override Tensor forward(Tensor input)
@@ -29,11 +29,11 @@ internal abstract class TorchvisionBlock(string name) : TorchvisionModule(name)
         }
 
         var identity = Downsample is { } d ? d.Norm.call(d.Conv.call(input)) : input;
-        return functional.relu(x + identity);
+        return functional.relu(x.add(identity, HeldScalars.One));
     }
 
     /// <summary>torchvision's downsample Sequential(conv1x1, BatchNorm2d), registered as "downsample".</summary>
-    protected (Conv2d, BatchNorm2d)? RegisterDownsample(int inplanes, int outplanes, int stride)
+    protected (Conv2d, CountedBatchNorm2d)? RegisterDownsample(int inplanes, int outplanes, int stride)
     {
         if (stride == 1 && inplanes == outplanes)
         {
@@ -42,14 +42,14 @@ internal abstract class TorchvisionBlock(string name) : TorchvisionModule(name)
 
         var slots = new ModuleSlots("downsample");
         var conv = slots.Add("0", Conv2d(inplanes, outplanes, 1, stride: stride, bias: false));
-        var norm = slots.Add("1", BatchNorm2d(outplanes));
+        var norm = slots.Add("1", new CountedBatchNorm2d(outplanes));
         register_module("downsample", slots);
         return (conv, norm);
     }
 
-    protected (Conv2d, BatchNorm2d) RegisterPair(int index, Conv2d conv, int channels)
+    protected (Conv2d, CountedBatchNorm2d) RegisterPair(int index, Conv2d conv, int channels)
     {
-        var norm = BatchNorm2d(channels);
+        var norm = new CountedBatchNorm2d(channels);
         register_module($"conv{index}", conv);
         register_module($"bn{index}", norm);
         return (conv, norm);
@@ -59,8 +59,8 @@ internal abstract class TorchvisionBlock(string name) : TorchvisionModule(name)
 /// <summary>torchvision.models.resnet.BasicBlock: conv1/bn1 (3x3, stride), conv2/bn2 (3x3); expansion 1.</summary>
 internal sealed class BasicBlock : TorchvisionBlock
 {
-    private readonly (Conv2d, BatchNorm2d)[] path;
-    private readonly (Conv2d, BatchNorm2d)? downsample;
+    private readonly (Conv2d, CountedBatchNorm2d)[] path;
+    private readonly (Conv2d, CountedBatchNorm2d)? downsample;
 
     public BasicBlock(int inplanes, int planes, int stride)
         : base(nameof(BasicBlock))
@@ -73,9 +73,9 @@ internal sealed class BasicBlock : TorchvisionBlock
         downsample = RegisterDownsample(inplanes, planes, stride);
     }
 
-    internal override IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> MainPath => path;
+    internal override IReadOnlyList<(Conv2d Conv, CountedBatchNorm2d Norm)> MainPath => path;
 
-    internal override (Conv2d Conv, BatchNorm2d Norm)? Downsample => downsample;
+    internal override (Conv2d Conv, CountedBatchNorm2d Norm)? Downsample => downsample;
 }
 
 /// <summary>
@@ -84,8 +84,8 @@ internal sealed class BasicBlock : TorchvisionBlock
 /// </summary>
 internal sealed class Bottleneck : TorchvisionBlock
 {
-    private readonly (Conv2d, BatchNorm2d)[] path;
-    private readonly (Conv2d, BatchNorm2d)? downsample;
+    private readonly (Conv2d, CountedBatchNorm2d)[] path;
+    private readonly (Conv2d, CountedBatchNorm2d)? downsample;
 
     public Bottleneck(int inplanes, int planes, int stride, int widthPerGroup)
         : base(nameof(Bottleneck))
@@ -102,7 +102,7 @@ internal sealed class Bottleneck : TorchvisionBlock
         downsample = RegisterDownsample(inplanes, outplanes, stride);
     }
 
-    internal override IReadOnlyList<(Conv2d Conv, BatchNorm2d Norm)> MainPath => path;
+    internal override IReadOnlyList<(Conv2d Conv, CountedBatchNorm2d Norm)> MainPath => path;
 
-    internal override (Conv2d Conv, BatchNorm2d Norm)? Downsample => downsample;
+    internal override (Conv2d Conv, CountedBatchNorm2d Norm)? Downsample => downsample;
 }

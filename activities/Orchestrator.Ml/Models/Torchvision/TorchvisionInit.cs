@@ -21,7 +21,7 @@ internal static class TorchvisionInit
                 case Conv2d conv:
                     init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d norm:
+                case CountedBatchNorm2d norm:
                     init.ones_(norm.weight!);
                     init.zeros_(norm.bias!);
                     break;
@@ -48,7 +48,7 @@ internal static class TorchvisionInit
                     }
 
                     break;
-                case BatchNorm2d norm:
+                case CountedBatchNorm2d norm:
                     init.ones_(norm.weight!);
                     init.zeros_(norm.bias!);
                     break;
@@ -65,10 +65,11 @@ internal static class TorchvisionInit
         // TorchSharp's init.uniform_ ignores its generator argument, so the values are drawn here.
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using var k = new HeldScalars();
         var bound = 1.0 / Math.Sqrt(linear.in_features);
         foreach (var parameter in new[] { linear.weight!, linear.bias! })
         {
-            parameter.copy_((rand(parameter.shape, generator: generator) * (2 * bound)) - bound);
+            parameter.copy_(rand(parameter.shape, generator: generator).mul_(k[2 * bound]).sub_(k[bound]));
         }
     }
 
@@ -77,7 +78,8 @@ internal static class TorchvisionInit
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        linear.weight!.copy_(randn(linear.weight!.shape, generator: generator) * 0.01);
+        using var k = new HeldScalars();
+        linear.weight!.copy_(randn(linear.weight!.shape, generator: generator).mul_(k[0.01]));
         init.zeros_(linear.bias!);
     }
 }

@@ -16,7 +16,7 @@ public sealed class TorchvisionResNet : ImageClassifier
     public const string HeadPrefix = "fc.";
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly CountedBatchNorm2d bn1;
     private readonly MaxPool2d maxpool;
     private readonly TorchvisionBlock[][] layers;
     private readonly Linear fc;
@@ -26,7 +26,7 @@ public sealed class TorchvisionResNet : ImageClassifier
     {
         var layout = spec.ResNet ?? throw new ArgumentException("A torchvision ResNet needs a layout.", nameof(spec));
         conv1 = Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
-        bn1 = BatchNorm2d(64);
+        bn1 = new CountedBatchNorm2d(64);
         maxpool = MaxPool2d(3, stride: 2, padding: 1);
         register_module("conv1", conv1);
         register_module("bn1", bn1);
@@ -60,7 +60,7 @@ public sealed class TorchvisionResNet : ImageClassifier
     }
 
     internal Conv2d Conv1 => conv1;
-    internal BatchNorm2d Bn1 => bn1;
+    internal CountedBatchNorm2d Bn1 => bn1;
     internal MaxPool2d MaxPool => maxpool;
     internal IEnumerable<TorchvisionBlock> Blocks => layers.SelectMany(l => l);
 

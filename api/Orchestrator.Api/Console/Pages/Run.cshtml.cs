@@ -39,7 +39,7 @@ public sealed class RunModel(RunPageLoader loader, ApprovalService approvals, IV
 
     public async Task<IActionResult> OnGetAsync(string runId) => await LoadAsync(runId) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostDecideAsync(string runId, string decision, string? reason, string evidenceDigest, string key)
+    public async Task<IActionResult> OnPostDecideAsync(string runId, string decision, string? reason, string evidenceDigest, string key, bool acceptNoCanaryComparison = false)
     {
         var (user, roles) = HttpContext.Caller();
         if (!ViewerIsApprover)
@@ -47,7 +47,7 @@ public sealed class RunModel(RunPageLoader loader, ApprovalService approvals, IV
             return await RefuseAsync(runId, StatusCodes.Status403Forbidden, "Your roles do not allow signing: only approvers sign decisions.");
         }
 
-        var request = new SubmitApprovalRequest(decision, reason ?? "", evidenceDigest);
+        var request = new SubmitApprovalRequest(decision, reason ?? "", evidenceDigest, acceptNoCanaryComparison ? true : null);
         var validation = await validator.ValidateAsync(request, HttpContext.RequestAborted);
         if (!validation.IsValid)
         {
@@ -56,7 +56,7 @@ public sealed class RunModel(RunPageLoader loader, ApprovalService approvals, IV
 
         var idempotencyKey = key is { Length: > 0 and <= Idempotency.MaxLength } && key.All(c => c is >= '!' and <= '~') ? key : null;
         var submission = new ApprovalSubmission(runId, user, roles, request.Decision == "approve" ? ApprovalDecision.Approve : ApprovalDecision.Reject, request.Reason,
-            request.EvidenceDigest, idempotencyKey, $"http:{HttpContext.TraceIdentifier}");
+            request.EvidenceDigest, idempotencyKey, $"http:{HttpContext.TraceIdentifier}", request.AcceptNoCanaryComparison == true);
         var result = await approvals.SubmitAsync(submission, HttpContext.RequestAborted);
         return result.Status switch
         {
