@@ -198,7 +198,8 @@ internal static class ReportMarkdown
 
     private static string Name(EvidenceReport r, int label) => label < r.ClassNames.Count ? r.ClassNames[label] : Invariant($"#{label}");
 
-    private static string Figure(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.0000", CultureInfo.InvariantCulture);
+    // An undefined figure (no positive in the split) is not measured, never a number or a bare "n/a".
+    private static string Figure(double value) => double.IsNaN(value) ? "not measured" : value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static void Line(StringBuilder s, FormattableString text) => s.AppendLine(text.ToString(CultureInfo.InvariantCulture));
 
