@@ -32,6 +32,14 @@ public sealed class CheckpointWriter(LedgerDatabase database, IAuditLedger ledge
 
             if (await anchors.ReadAsync(number, cancellationToken).ConfigureAwait(false) is { } ahead)
             {
+                // A writer appends its checkpoint to the database before it writes the copy, so a copy whose row this
+                // writer did not see was either taken by a concurrent writer since the head was read (the database
+                // has it now: take the next number) or deleted from the database (it still ends before the copy).
+                if (attempt < 10 && (await _rows.HeadAsync(AuditStreams.Checkpoints, cancellationToken).ConfigureAwait(false)).Version >= number)
+                {
+                    continue;
+                }
+
                 throw new CheckpointAnchorException(
                     $"checkpoint {number} has a copy outside the database ({ahead.Name}) but the database's checkpoint stream ends at {lastVersion}: "
                     + "checkpoints were deleted from the database (audit verify names them); no checkpoint is taken until that is resolved");

@@ -70,14 +70,16 @@ public sealed class ExportHardeningTests : IClassFixture<ApiFactory>
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         string status;
+        System.Text.Json.JsonElement body;
         do
         {
             using var poll = await client.GetAsync(location, Token);
-            status = (await ReadAsync(poll)).GetProperty("status").GetString()!;
+            body = await ReadAsync(poll);
+            status = body.GetProperty("status").GetString()!;
             await Task.Delay(50, Token);
         }
         while (status == "pending" && DateTime.UtcNow < deadline);
 
-        status.ShouldBe("completed");
+        status.ShouldBe("completed", body.ToString()); // a failed export's status carries its error
     }
 }

@@ -65,6 +65,25 @@ public sealed class CheckpointTests(LedgerFixture fixture) : IClassFixture<Ledge
     }
 
     [Fact]
+    public async Task TakeAsync_AnotherWriterTakesTheSameNumberMeanwhile_TakesTheNextNumberInsteadOfCallingItDeleted()
+    {
+        // Found by a loaded test run: two audit exports took checkpoints at once; one read the head (no checkpoint 1),
+        // the other then appended checkpoint 1 and wrote its copy, and the first saw a copy ahead of the database.
+        await using var scope = await fixture.NewScopeAsync();
+        await scope.Ledger.AppendAsync(AuditStreams.Run("c6"), Samples.Requested("c6"), Samples.User("c6", "alice"), "requested", Token);
+        var racing = new RacingAnchors(scope.Anchors, racedNumber: 1, () => scope.Checkpoints.TakeAsync(Token));
+        var writer = new CheckpointWriter(scope.Database, scope.Ledger, fixture.Signer, racing, TimeProvider.System);
+
+        var (checkpoint, _) = await writer.TakeAsync(Token);
+
+        racing.Raced.ShouldBeTrue();
+        checkpoint.Number.ShouldBe(2);
+        (await scope.Anchors.ReadAllAsync(Token)).Select(a => a.Number).ShouldBe([1L, 2L]);
+        var report = await scope.Verifier().VerifyAsync(scope.PublicKeyPem, Token);
+        report.State.ShouldBe(VerificationState.Verified, string.Join("; ", report.Failures));
+    }
+
+    [Fact]
     public async Task TakeAsync_CopyOfTheLastCheckpointLost_WritesItBeforeTheNextCheckpoint()
     {
         await using var scope = await fixture.NewScopeAsync();
@@ -127,5 +146,29 @@ public sealed class CheckpointTests(LedgerFixture fixture) : IClassFixture<Ledge
         var context = new AuditContext(Actor.Service("audit-ledger", "legacy"), new Correlation("audit-checkpoints", "-"), null, []);
         await scope.Ledger.AppendAsync(AuditStreams.Checkpoints, checkpoint, context, $"checkpoint-{number}", Token);
         return checkpoint;
+    }
+
+    // The real store, except that the first look for copy N lets another writer take checkpoint N first.
+    private sealed class RacingAnchors(ICheckpointAnchorStore inner, long racedNumber, Func<Task> otherWriter) : ICheckpointAnchorStore
+    {
+        public bool Raced { get; private set; }
+
+        public string Location => inner.Location;
+
+        public Task<bool> WriteAsync(long number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+            inner.WriteAsync(number, content, cancellationToken);
+
+        public async Task<CheckpointAnchor?> ReadAsync(long number, CancellationToken cancellationToken = default)
+        {
+            if (number == racedNumber && !Raced)
+            {
+                Raced = true;
+                await otherWriter();
+            }
+
+            return await inner.ReadAsync(number, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<CheckpointAnchor>> ReadAllAsync(CancellationToken cancellationToken = default) => inner.ReadAllAsync(cancellationToken);
     }
 }
