@@ -13,6 +13,12 @@ public sealed record SliceResult(string Attribute, string Value, int Count, doub
 /// <summary>All slices, and the gap between overall accuracy and the worst slice large enough to judge.</summary>
 public sealed record SliceReport(IReadOnlyList<SliceResult> Slices, SliceResult? Worst, double WorstSliceGap)
 {
+    /// <summary>
+    /// The worst slice's gap, or NaN when no slice was large enough to judge: the report stores 0 then, which is no
+    /// measurement. A method, so the stored report.json keeps its shape.
+    /// </summary>
+    public double MeasuredWorstSliceGap() => Worst is null ? double.NaN : WorstSliceGap;
+
     /// <summary>Groups items by every (attribute, value) pair; slices under <paramref name="minCount"/> items are listed but never "worst". Items with non-finite outputs count as wrong.</summary>
     public static SliceReport Compute(Predictions predictions, int minCount = 20)
     {

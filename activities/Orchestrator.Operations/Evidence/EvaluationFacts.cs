@@ -91,8 +91,8 @@ public static class EvaluationFacts
             ["micro-recall"] = m.MicroRecall,
             ["micro-f1"] = m.MicroF1,
             ["expected-calibration-error"] = m.ExpectedCalibrationError,
-            // No slice large enough to judge: the gap was not measured, so the ledger records none (the report's 0 is no figure).
-            ["worst-slice-gap"] = report.Slices.Worst is null ? double.NaN : report.Slices.WorstSliceGap,
+            // Not measured (NaN) is left out below, so the ledger records no figure.
+            ["worst-slice-gap"] = report.Slices.MeasuredWorstSliceGap(),
             ["onnx-parity-max-abs-error"] = report.ParityMaxAbsError,
             ["test-images"] = m.Count,
             ["non-finite-outputs"] = m.NonFiniteOutputs,

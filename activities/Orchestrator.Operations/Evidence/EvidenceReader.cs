@@ -90,8 +90,7 @@ public sealed class EvidenceReader(BlobArtifactStore store)
                 : [.. (ml?.PerLabel ?? []).Select(l => new EvidenceClass(report.ClassNames[l.Label], l.Precision, l.Recall, l.F1, l.Support))],
             [.. report.Slices.Slices.Select(s => new EvidenceSlice(s.Attribute, s.Value, s.Count, s.Accuracy, s.MacroF1))],
             report.Slices.Worst is { } worst ? $"{worst.Attribute}={worst.Value}" : null,
-            // The report's gap is 0 when no slice was large enough: no measurement, so none is shown (the console prints NaN as "not measured").
-            report.Slices.Worst is null ? double.NaN : report.Slices.WorstSliceGap,
+            report.Slices.MeasuredWorstSliceGap(), // NaN: the console shows "not measured"
             [.. report.Robustness.Select(r => new EvidenceRobustness(r.Perturbation, r.Accuracy, r.Drop))],
             report.Champion is { } c
                 ? new EvidenceChampion(c.ChampionAccuracy, c.ChallengerAccuracy, c.Method, c.PValue, c.OnlyChampionCorrect, c.OnlyChallengerCorrect)
